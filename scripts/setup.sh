@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs the Debian packages blindspot needs and builds it (Release) in build/.
+# Idempotent: packages already present are not reinstalled and `apt-get update` runs at
+# most once per machine boot (a stamp in /tmp), so a second call only rebuilds.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+PACKAGES=(
+  build-essential cmake pkg-config
+  libfasttext-dev fasttext            # classifier (+ CLI, the benchmark's reference)
+  libsqlite3-dev                      # run store
+  nlohmann-json3-dev libcli11-dev libtomlplusplus-dev libfmt-dev
+  libutf8proc-dev                     # Unicode case folding in text normalisation
+  libssl-dev                          # SHA-256 content hashes
+  libgtest-dev libgmock-dev libbenchmark-dev
+  hyperfine
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  stamp=/tmp/.blindspot-apt-updated
+  if [ ! -e "$stamp" ]; then
+    $sudo apt-get update -q
+    touch "$stamp"
+  fi
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+BUILD_TYPE=${BLINDSPOT_BUILD_TYPE:-Release}
+cmake -S . -B build -DCMAKE_BUILD_TYPE="$BUILD_TYPE" -DBLINDSPOT_WARNINGS_AS_ERRORS=ON >/dev/null
+cmake --build build -j"$(nproc)"
