@@ -61,14 +61,24 @@ class Database {
   ~Database();
 
   const std::filesystem::path& file() const noexcept;
+  // The file's PRAGMA user_version; after open() always current_schema_version().
   int schema_version() const;
+  // The newest schema this build knows (the number of migrations).
   static int current_schema_version() noexcept;
+  // The linked SQLite library's version, e.g. "3.40.1" (recorded in each run's versions).
+  static std::string sqlite_version();
 
+  // Runs one or more SQL statements that return no rows. Throws Error{io} naming the file, the
+  // start of the SQL and SQLite's message.
   void exec(std::string_view sql);
+  // Prepares exactly one statement. Throws Error{io} as exec() does; Error{internal} if `sql`
+  // holds no statement or more than one.
   Statement prepare(std::string_view sql);
+  // rowid of this connection's most recent INSERT.
   std::int64_t last_insert_id() const;
 
   // Runs `work` in BEGIN IMMEDIATE ... COMMIT; rolls back and rethrows on an exception.
+  // Inside another transaction it uses a SAVEPOINT, so only the inner work is undone.
   void transaction(const std::function<void()>& work);
 
  private:

@@ -25,13 +25,15 @@ struct RunRecord {
   std::string host;
 };
 
-// Records the start of a run and returns its id.
+// Records the start of a run (status "running", started_at now in UTC, this process's pid and
+// host) and returns its id. Throws Error{io} (also if a JSON argument is not valid JSON).
 std::int64_t begin_run(Database& db, const std::string& command, const std::string& arguments_json,
                        const std::string& versions_json);
-// Marks a run finished: status "ok" when exit_code is 0, else "failed" with `error`.
+// Marks a run finished: status "ok" when exit_code is 0, else "failed" with `error` (an empty
+// error is stored as NULL). Throws Error{internal} if no run has `run_id`, Error{io} on SQLite errors.
 void finish_run(Database& db, std::int64_t run_id, int exit_code, const std::string& error = {});
 
-// Newest first.
+// Newest first, at most `limit` runs (a negative limit lists all).
 std::vector<RunRecord> list_runs(Database& db, int limit = 50);
 std::optional<RunRecord> find_run(Database& db, std::int64_t run_id);
 
@@ -46,9 +48,11 @@ struct ArtifactRecord {
   std::string details_json = "{}";
 };
 void record_artifact(Database& db, const ArtifactRecord& artifact);
+// In recording order.
 std::vector<ArtifactRecord> list_artifacts(Database& db, std::int64_t run_id);
 
-// Named scalar results of a run ("test", "accuracy", 0.87).
+// Named scalar results of a run ("test", "accuracy", 0.87). Recording a (split, name) again
+// replaces its value; a NaN (undefined metric) reads back as NaN.
 void record_metric(Database& db, std::int64_t run_id, const std::string& split, const std::string& name,
                    double value);
 struct MetricRecord {
@@ -56,6 +60,7 @@ struct MetricRecord {
   std::string name;
   double value = 0;
 };
+// In first-recorded order.
 std::vector<MetricRecord> list_metrics(Database& db, std::int64_t run_id);
 
 }  // namespace blindspot::store
