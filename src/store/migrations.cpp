@@ -74,7 +74,31 @@ CREATE INDEX artifacts_by_hash ON artifacts (content_hash);
 CREATE INDEX runs_by_command ON runs (command, id);
 )sql";
 
-constexpr std::array<std::string_view, 2> kMigrations = {kVersion1, kVersion2};
+// Version 3: one row per attacked example of an adversarial attack (`blindspot attack`, the
+// adversarial UU metric of `eval`), successful or not, so that every outcome is auditable.
+constexpr std::string_view kVersion3 = R"sql(
+CREATE TABLE attacks (
+  run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  split TEXT NOT NULL,
+  row_index INTEGER NOT NULL,
+  recipe TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  true_label TEXT NOT NULL,
+  final_label TEXT NOT NULL,
+  final_confidence REAL NOT NULL,
+  queries INTEGER NOT NULL,
+  levenshtein INTEGER NOT NULL,
+  original_text TEXT NOT NULL,
+  perturbed_text TEXT NOT NULL,
+  marked_text TEXT NOT NULL,
+  original_probabilities TEXT NOT NULL CHECK (json_valid(original_probabilities)),
+  final_probabilities TEXT NOT NULL CHECK (json_valid(final_probabilities)),
+  edits TEXT NOT NULL CHECK (json_valid(edits)),
+  PRIMARY KEY (run_id, split, row_index, recipe)
+);
+)sql";
+
+constexpr std::array<std::string_view, 3> kMigrations = {kVersion1, kVersion2, kVersion3};
 
 }  // namespace
 
