@@ -1,0 +1,63 @@
+// Tab-separated values with a header row, as spreadsheets and pandas' to_csv(sep="\t") write
+// them for plain text: one record per line, no quoting, so a field cannot hold a tab or a
+// line break and quotes are ordinary characters.
+
+#include "record_parsing.hpp"
+
+#include <algorithm>
+
+namespace blindspot::data::detail {
+namespace {
+
+void split_fields(std::string_view row, std::vector<std::string_view>& fields) {
+  fields.clear();
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t tab = row.find('\t', start);
+    if (tab == std::string_view::npos) {
+      fields.push_back(row.substr(start));
+      return;
+    }
+    fields.push_back(row.substr(start, tab - start));
+    start = tab + 1;
+  }
+}
+
+}  // namespace
+
+std::vector<Record> parse_tsv(const SourceText& source, const ReadOptions& options) {
+  const std::string_view text = source.content;
+  std::vector<std::string> header;
+  std::int64_t header_line = 0;
+  ColumnIndices columns;
+  std::vector<std::string_view> fields;
+  std::vector<Record> records;
+  std::size_t pos = 0;
+  std::int64_t line = 0;
+  while (pos < text.size()) {
+    ++line;
+    const std::size_t end = std::min(text.find('\n', pos), text.size());
+    std::string_view row = text.substr(pos, end - pos);
+    pos = end + 1;
+    if (row.ends_with('\r')) row.remove_suffix(1);
+    if (row.empty()) continue;  // a record has at least two fields, so an empty line is spacing
+    split_fields(row, fields);
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      check_field_size(source.file, line, i < header.size() ? header[i] : "", fields[i].size(), options);
+    }
+    if (header_line == 0) {
+      header.assign(fields.begin(), fields.end());
+      header_line = line;
+      columns = locate_columns(source.file, header_line, header, options);
+      continue;
+    }
+    check_field_count(source.file, line, header.size(), fields.size(), "a TSV field must not contain a tab");
+    Record record{std::string(fields[columns.text]), std::string(fields[columns.label]), line};
+    check_record(source.file, record, options);
+    records.push_back(std::move(record));
+  }
+  require_records(source.file, header_line, records);
+  return records;
+}
+
+}  // namespace blindspot::data::detail

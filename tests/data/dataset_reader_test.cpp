@@ -1,0 +1,156 @@
+#include "blindspot/data/dataset_reader.hpp"
+
+#include "blindspot/core/sha256.hpp"
+#include "support/test_support.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+using namespace blindspot;
+using data::LabelSet;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+TEST(DatasetReader, MissingFileIsIoNamingTheFile) {
+  const auto error = test::expect_error([] { data::read_records("/nonexistent/train.csv"); });
+  EXPECT_EQ(error.kind(), core::ErrorKind::io);
+  EXPECT_STREQ(error.what(), "/nonexistent/train.csv: cannot open file: No such file or directory");
+}
+
+TEST(DatasetReader, FolderInsteadOfFileIsBadInput) {
+  test::TempDir dir;
+  const auto error = test::expect_error([&] { data::read_records(dir.path()); });
+  EXPECT_EQ(error.kind(), core::ErrorKind::bad_input);
+  EXPECT_THAT(error.what(), HasSubstr("is a folder, not a data file"));
+}
+
+TEST(DatasetReader, UnknownExtensionNeedsAnExplicitFormat) {
+  test::TempDir dir;
+  test::write_text(dir / "data.txt", "text,label\ngood,positive\n");
+  const auto error = test::expect_error([&] { data::read_records(dir / "data.txt"); });
+  EXPECT_EQ(error.kind(), core::ErrorKind::bad_input);
+  EXPECT_EQ(std::string(error.what()),
+            (dir / "data.txt").string() +
+                ": cannot tell the file format from the extension \".txt\" (expected .csv, .tsv, .tab, .jsonl, .json "
+                "or .ndjson; or set the format explicitly)");
+  data::ReadOptions options;
+  options.format = data::FileFormat::csv;
+  EXPECT_EQ(data::read_records(dir / "data.txt", options).size(), 1u);
+  // The extension is matched without regard to case.
+  test::write_text(dir / "DATA.CSV", "text,label\ngood,positive\n");
+  EXPECT_EQ(data::read_records(dir / "DATA.CSV").size(), 1u);
+}
+
+TEST(DatasetReader, ReadSplitResolvesLabelsAndHashesTheBytes) {
+  test::TempDir dir;
+  const std::string content = "text,label\ngood,positive\nbad,negative\n";
+  test::write_text(dir / "dev.csv", content);
+  const auto split = data::read_split(dir / "dev.csv", LabelSet({"negative", "positive"}));
+  EXPECT_EQ(split.name, "dev");
+  EXPECT_EQ(split.file, dir / "dev.csv");
+  EXPECT_EQ(split.content_hash, core::sha256_hex(content));
+  ASSERT_EQ(split.examples.size(), 2u);
+  EXPECT_EQ(split.examples[0].text, "good");
+  EXPECT_EQ(split.examples[0].label, 1);
+  EXPECT_EQ(split.examples[0].line, 2);
+  EXPECT_EQ(split.examples[1].label, 0);
+}
+
+TEST(DatasetReader, TrainingSplitTakesSortedLabelsFromTheData) {
+  test::TempDir dir;
+  test::write_text(dir / "train.csv", "text,label\na,sports\nb,business\nc,world\nd,sports\n");
+  const auto split = data::read_training_split(dir / "train.csv", std::nullopt);
+  EXPECT_THAT(split.labels.names(), ElementsAre("business", "sports", "world"));
+  ASSERT_EQ(split.examples.size(), 4u);
+  EXPECT_EQ(split.examples[0].label, 1);
+  EXPECT_EQ(split.examples[1].label, 0);
+  EXPECT_EQ(split.examples[2].label, 2);
+}
+
+TEST(DatasetReader, TrainingSplitWithExplicitLabelsRejectsOthers) {
+  test::TempDir dir;
+  test::write_text(dir / "train.csv", "text,label\na,positive\nb,postive\n");
+  const auto error = test::expect_error([&] {
+    data::read_training_split(dir / "train.csv", LabelSet({"negative", "positive"}));
+  });
+  EXPECT_EQ(error.kind(), core::ErrorKind::bad_input);
+  EXPECT_EQ(std::string(error.what()), (dir / "train.csv").string() +
+                                           ":3: column \"label\": unknown label \"postive\" (labels: negative, "
+                                           "positive; did you mean \"positive\"?)");
+  // The explicit order is kept, not sorted.
+  test::write_text(dir / "ok.csv", "text,label\na,positive\nb,negative\n");
+  const auto split = data::read_training_split(dir / "ok.csv", LabelSet({"positive", "negative"}));
+  EXPECT_THAT(split.labels.names(), ElementsAre("positive", "negative"));
+  EXPECT_EQ(split.examples[1].label, 1);
+}
+
+TEST(DatasetReader, UnknownLabelNamesTheConfiguredColumn) {
+  test::TempDir dir;
+  test::write_text(dir / "s.csv", "review,sentiment\ngreat,pos\n");
+  data::ReadOptions options;
+  options.text_column = "review";
+  options.label_column = "sentiment";
+  const auto error = test::expect_error([&] { data::read_split(dir / "s.csv", LabelSet({"negative"}), options); });
+  EXPECT_THAT(error.what(), HasSubstr("s.csv:2: column \"sentiment\": unknown label \"pos\" (labels: negative)"));
+}
+
+TEST(DatasetReader, MakeSplitNamesLineAndSuggests) {
+  const std::vector<data::Record> records = {{"good", "positive", 2}, {"bad", "negaitve", 7}};
+  const auto error = test::expect_error([&] {
+    data::make_split("dev", "data/dev.csv", records, LabelSet({"negative", "positive"}));
+  });
+  EXPECT_EQ(error.kind(), core::ErrorKind::bad_input);
+  EXPECT_STREQ(error.what(),
+               "data/dev.csv:7: column \"label\": unknown label \"negaitve\" (labels: negative, positive; did you "
+               "mean \"negative\"?)");
+  ASSERT_TRUE(error.where().has_value());
+  EXPECT_EQ(error.where()->line, 7);
+  EXPECT_EQ(error.where()->field, "label");
+
+  const auto split = data::make_split("mine", "not/a/file.csv", {records[0]}, LabelSet({"negative", "positive"}));
+  EXPECT_EQ(split.name, "mine");
+  EXPECT_EQ(split.content_hash, "");  // no file to hash
+  ASSERT_EQ(split.examples.size(), 1u);
+  EXPECT_EQ(split.examples[0].label, 1);
+  EXPECT_EQ(split.examples[0].line, 2);
+}
+
+TEST(DatasetReader, LongLabelListsAreShortened) {
+  std::vector<std::string> names;
+  for (int i = 0; i < 25; ++i) names.push_back("label" + std::to_string(100 + i));
+  const auto error = test::expect_error([&] { data::make_split("x", "x.csv", {{"t", "zzz", 2}}, LabelSet(names)); });
+  EXPECT_THAT(error.what(), HasSubstr("label118, label119, ... (25 in all))"));
+}
+
+TEST(DatasetReader, FindSplitFilePrefersCsvThenTsvThenJsonl) {
+  test::TempDir dir;
+  test::write_text(dir / "train.jsonl", "{}\n");
+  EXPECT_EQ(data::find_split_file(dir.path(), "train"), dir / "train.jsonl");
+  test::write_text(dir / "train.tsv", "x\n");
+  EXPECT_EQ(data::find_split_file(dir.path(), "train"), dir / "train.tsv");
+  test::write_text(dir / "train.csv", "x\n");
+  EXPECT_EQ(data::find_split_file(dir.path(), "train"), dir / "train.csv");
+}
+
+TEST(DatasetReader, FindSplitFileListsWhatIsThere) {
+  test::TempDir dir;
+  test::write_text(dir / "dev.csv", "x\n");
+  test::write_text(dir / "test.csv", "x\n");
+  const auto error = test::expect_error([&] { data::find_split_file(dir.path(), "train"); });
+  EXPECT_EQ(error.kind(), core::ErrorKind::bad_input);
+  EXPECT_EQ(std::string(error.what()), dir.path().string() +
+                                           ": no split \"train\" in this folder (looked for train.csv, train.tsv, "
+                                           "train.jsonl; files here: dev.csv, test.csv)");
+  const auto missing = test::expect_error([&] { data::find_split_file(dir / "nope", "train"); });
+  EXPECT_EQ(std::string(missing.what()), (dir / "nope").string() + ": no such folder");
+}
+
+TEST(DatasetReader, ResolveSplitFileTakesAFileOrAFolder) {
+  test::TempDir dir;
+  test::write_text(dir / "dev.csv", "x\n");
+  test::write_text(dir / "other.csv", "x\n");
+  EXPECT_EQ(data::resolve_split_file(dir.path(), "dev"), dir / "dev.csv");
+  EXPECT_EQ(data::resolve_split_file(dir / "other.csv", "dev"), dir / "other.csv");
+  // A path that does not exist is passed on, so reading it reports the missing file (io).
+  EXPECT_EQ(data::resolve_split_file(dir / "missing.csv", "dev"), dir / "missing.csv");
+}
