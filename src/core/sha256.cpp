@@ -48,7 +48,7 @@ std::string sha256_hex(std::string_view bytes) {
 
 std::string sha256_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(ErrorKind::io, "cannot open " + path.string() + ": " + std::strerror(errno));
+  if (!in) throw Error(ErrorKind::io, "cannot open file: " + std::string(std::strerror(errno)), InputLocation{path, 0, ""});
   Sha256 hash;
   std::array<char, 1 << 16> buffer{};
   while (in) {

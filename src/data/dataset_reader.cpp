@@ -41,23 +41,6 @@ FileFormat format_of(const std::filesystem::path& file, const ReadOptions& optio
               InputLocation{file, 0, ""});
 }
 
-// The whole file in one read. core::read_file streams through an ostringstream, which took
-// ~100 ms for imdb/train.csv (14 MB) against ~11 ms for one sized read.
-std::string read_bytes(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    throw Error(ErrorKind::io, std::string("cannot open file: ") + std::strerror(errno), InputLocation{file, 0, ""});
-  }
-  std::error_code size_error;
-  const std::uintmax_t size = std::filesystem::file_size(file, size_error);
-  if (size_error) return core::read_file(file);  // a pipe or device: its size is unknown
-  std::string bytes(static_cast<std::size_t>(size), '\0');
-  in.read(bytes.data(), static_cast<std::streamsize>(size));
-  if (in.bad()) throw Error(ErrorKind::io, "cannot read file", InputLocation{file, 0, ""});
-  bytes.resize(static_cast<std::size_t>(in.gcount()));
-  return bytes;
-}
-
 // Reads and parses `file`, keeping its bytes in `bytes` for the content hash.
 std::vector<Record> read_records_keeping_bytes(const std::filesystem::path& file, const ReadOptions& options,
                                                std::string& bytes) {
@@ -66,7 +49,7 @@ std::vector<Record> read_records_keeping_bytes(const std::filesystem::path& file
     throw Error(ErrorKind::bad_input, "is a folder, not a data file (name a train, dev or test file in it)",
                 InputLocation{file, 0, ""});
   }
-  bytes = read_bytes(file);
+  bytes = core::read_file(file);
   const FileFormat format = format_of(file, options);
   const detail::SourceText source = detail::check_source(file, bytes);
   switch (format) {

@@ -16,3 +16,9 @@ TEST(EditDistance, DidYouMeanSuggestsOnlyCloseNames) {
   EXPECT_EQ(did_you_mean("postive", labels), " (did you mean \"positive\"?)");
   EXPECT_EQ(did_you_mean("neutral", labels), "");
 }
+
+TEST(EditDistance, TranspositionCountsOnceForSuggestions) {
+  EXPECT_EQ(transposition_distance("lable", "label"), 1u);
+  EXPECT_EQ(transposition_distance("kitten", "sitting"), 3u);
+  EXPECT_EQ(did_you_mean("lable", {"text", "label"}), " (did you mean \"label\"?)");
+}
