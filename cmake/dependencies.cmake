@@ -10,7 +10,7 @@ pkg_check_modules(FASTTEXT REQUIRED IMPORTED_TARGET fasttext)
 pkg_check_modules(UTF8PROC REQUIRED IMPORTED_TARGET libutf8proc)
 
 # fastText's pkg-config file carries no version; record the Debian package's instead.
-execute_process(COMMAND dpkg-query -W -f=${Version} libfasttext-dev
+execute_process(COMMAND dpkg-query -W -f=\${Version} libfasttext-dev
                 OUTPUT_VARIABLE BLINDSPOT_FASTTEXT_VERSION ERROR_QUIET OUTPUT_STRIP_TRAILING_WHITESPACE)
 if(NOT BLINDSPOT_FASTTEXT_VERSION)
   set(BLINDSPOT_FASTTEXT_VERSION "unknown")

@@ -14,6 +14,7 @@ PACKAGES=(
   libssl-dev                          # SHA-256 content hashes
   libgtest-dev libgmock-dev libbenchmark-dev
   hyperfine
+  wordnet-base                        # WordNet 3.0 database files for the synonym attack
 )
 
 missing=()

@@ -1,0 +1,45 @@
+#pragma once
+
+#include "../context.hpp"
+
+#include "blindspot/data/dataset_reader.hpp"
+#include "blindspot/model/classifier.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+namespace blindspot::cli {
+
+// Where a command reads labelled data from: a dataset folder plus a split name, or a file.
+struct DataSource {
+  std::filesystem::path data;  // folder (train/dev/test files) or one file
+  std::string split;           // used when `data` is a folder
+  data::ReadOptions read;
+};
+
+// Adds --data, --split (default `default_split`), --text-column, --label-column, --format.
+void add_data_options(CLI::App& command, DataSource& source, const std::string& default_split);
+
+// Adds --model (required), for commands that read a trained model.
+void add_model_option(CLI::App& command, std::filesystem::path& model_file);
+
+// Loads a model; records it as an input artefact of the current run.
+std::unique_ptr<model::Classifier> load_model_for_run(Context& context, const std::filesystem::path& file);
+
+// Reads the source's split with the model's labels (an unknown label is an error) and
+// records it as an input artefact of the current run.
+data::Split read_split_for_run(Context& context, const DataSource& source, const data::LabelSet& labels);
+
+// Records a file the run wrote.
+void record_output(Context& context, const std::string& role, const std::filesystem::path& file);
+
+// The canonical absolute form of a path, as recorded in the run store.
+std::string stored_path(const std::filesystem::path& file);
+
+// A split name for display and storage: the split for folders, the file stem for files.
+std::string split_name(const DataSource& source);
+
+}  // namespace blindspot::cli

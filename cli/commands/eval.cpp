@@ -1,0 +1,112 @@
+#include "commands.hpp"
+#include "data_options.hpp"
+
+#include "../ui/table.hpp"
+
+#include "blindspot/core/atomic_file.hpp"
+#include "blindspot/discover/uu_scan.hpp"
+#include "blindspot/eval/evaluation.hpp"
+#include "blindspot/store/runs.hpp"
+
+#include <fmt/core.h>
+
+#include <iostream>
+
+namespace blindspot::cli {
+namespace {
+
+struct EvalSettings {
+  DataSource source;
+  std::filesystem::path model_file;
+  std::filesystem::path out_file;
+  discover::ScanOptions scan;
+  int bins = eval::kDefaultCalibrationBins;
+};
+
+void record_metrics(Context& context, const eval::Evaluation& evaluation) {
+  auto& db = context.store();
+  const std::string& split = evaluation.split;
+  db.transaction([&] {
+    store::record_metric(db, context.run_id(), split, "accuracy", evaluation.metrics.accuracy);
+    store::record_metric(db, context.run_id(), split, "macro_f1", evaluation.metrics.macro_f1);
+    store::record_metric(db, context.run_id(), split, "ece", evaluation.calibration.expected_calibration_error);
+    store::record_metric(db, context.run_id(), split, "brier", evaluation.calibration.brier_score);
+    for (const auto& count : evaluation.uu_counts) {
+      store::record_metric(db, context.run_id(), split, fmt::format("uus@{:.2f}", count.threshold),
+                           static_cast<double>(count.count));
+    }
+  });
+}
+
+void print_evaluation(const eval::Evaluation& evaluation) {
+  const auto& metrics = evaluation.metrics;
+  std::cout << fmt::format("{}: {} examples\n", evaluation.split, metrics.count);
+  ui::Table summary({"metric", "value"});
+  summary.add_row({"accuracy", fmt::format("{:.4f}", metrics.accuracy)});
+  summary.add_row({"macro-F1", fmt::format("{:.4f}", metrics.macro_f1)});
+  summary.add_row({fmt::format("ECE ({} bins)", evaluation.calibration.bins.size()),
+                   fmt::format("{:.4f}", evaluation.calibration.expected_calibration_error)});
+  summary.add_row({"Brier", fmt::format("{:.4f}", evaluation.calibration.brier_score)});
+  for (const auto& count : evaluation.uu_counts) {
+    summary.add_row({fmt::format("UUs, confidence >= {:.2f}", count.threshold), std::to_string(count.count)});
+  }
+  std::cout << summary.render() << '\n';
+
+  ui::Table per_class({"label", "precision", "recall", "F1", "support"});
+  for (const auto& c : metrics.per_class) {
+    per_class.add_row({c.label, fmt::format("{:.4f}", c.precision), fmt::format("{:.4f}", c.recall),
+                       fmt::format("{:.4f}", c.f1), std::to_string(c.support)});
+  }
+  std::cout << per_class.render() << '\n';
+
+  std::vector<std::string> header = {"true \\ predicted"};
+  for (const auto& c : metrics.per_class) header.push_back(c.label);
+  ui::Table confusion(header);
+  for (std::size_t i = 0; i < metrics.per_class.size(); ++i) {
+    std::vector<std::string> row = {metrics.per_class[i].label};
+    for (const auto cell : metrics.confusion[i]) row.push_back(std::to_string(cell));
+    confusion.add_row(row);
+  }
+  std::cout << confusion.render();
+}
+
+void run_eval(Context& context, EvalSettings& settings) {
+  const auto model = load_model_for_run(context, settings.model_file);
+  const data::Split split = read_split_for_run(context, settings.source, model->labels());
+  const discover::ScanResult result = discover::scan(*model, split, settings.scan, context.progress());
+  context.end_progress();
+  const eval::Evaluation evaluation = eval::evaluate(split.name, split.labels, result, settings.bins);
+  record_metrics(context, evaluation);
+  if (!settings.out_file.empty()) {
+    core::write_file_atomically(settings.out_file, eval::to_json(evaluation) + "\n");
+    record_output(context, "evaluation", settings.out_file);
+  }
+  if (context.json) {
+    std::cout << eval::to_json(evaluation) << '\n';
+  } else {
+    print_evaluation(evaluation);
+    std::cout << fmt::format("run: {}\n", context.run_id());
+  }
+}
+
+}  // namespace
+
+void add_eval_command(CLI::App& app, Context& context) {
+  auto settings = std::make_shared<EvalSettings>();
+  CLI::App* command = app.add_subcommand("eval", "Accuracy, macro-F1, calibration and UU counts of a model on a split");
+  add_model_option(*command, settings->model_file);
+  add_data_options(*command, settings->source, "test");
+  command->add_option("--threshold", settings->scan.threshold, "Minimum confidence of a UU")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  command->add_option("--bins", settings->bins, "Equal-width bins of the calibration error")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  command->add_option("--threads", settings->scan.threads, "Prediction threads (0 = all cores)")
+      ->check(CLI::Range(0, 256))
+      ->capture_default_str();
+  command->add_option("--out", settings->out_file, "Also write the full evaluation as JSON to this file");
+  context.define(command, [&context, settings] { run_eval(context, *settings); });
+}
+
+}  // namespace blindspot::cli

@@ -1,0 +1,165 @@
+#include "config.hpp"
+
+#include "blindspot/core/edit_distance.hpp"
+#include "blindspot/core/error.hpp"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <sstream>
+
+namespace blindspot::cli {
+namespace {
+
+using core::Error;
+using core::ErrorKind;
+
+std::string environment_name(const std::string& long_name) {
+  std::string name = "BLINDSPOT_";
+  for (char c : long_name) name += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return name;
+}
+
+std::string key_to_option_name(std::string key) {
+  std::replace(key.begin(), key.end(), '_', '-');
+  return key;
+}
+
+// Options that make sense in a config file: named (--x) and not --help/--config.
+std::vector<CLI::Option*> configurable_options(CLI::App& app) {
+  std::vector<CLI::Option*> result;
+  for (CLI::Option* option : app.get_options()) {
+    if (option->get_lnames().empty()) continue;
+    const std::string& name = option->get_lnames().front();
+    if (name == "help" || name == "config") continue;
+    result.push_back(option);
+  }
+  return result;
+}
+
+CLI::Option* find_option(CLI::App& app, const std::string& name) {
+  for (CLI::Option* option : configurable_options(app)) {
+    if (option->get_lnames().front() == name) return option;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> values_of(const toml::node& node) {
+  std::vector<std::string> values;
+  const auto scalar = [](const toml::node& item) -> std::string {
+    if (auto text = item.value<std::string>()) return *text;
+    if (item.is_boolean()) return *item.value<bool>() ? "true" : "false";
+    std::ostringstream out;
+    if (item.is_integer()) out << *item.value<std::int64_t>();
+    else if (item.is_floating_point()) out << *item.value<double>();
+    else return {};
+    return out.str();
+  };
+  if (const auto* array = node.as_array()) {
+    for (const auto& item : *array) values.push_back(scalar(item));
+  } else {
+    values.push_back(scalar(node));
+  }
+  return values;
+}
+
+void apply_value(CLI::Option* option, const toml::node& node, const std::string& where) {
+  if (option->count() > 0) return;  // a flag or the environment already set it
+  for (const std::string& value : values_of(node)) {
+    if (value.empty() && !node.is_string()) {
+      throw Error(ErrorKind::usage, where + ": unsupported value type");
+    }
+    option->add_result(value);
+  }
+  try {
+    option->run_callback();
+  } catch (const CLI::Error& error) {
+    throw Error(ErrorKind::usage, where + ": " + error.what());
+  }
+}
+
+std::string config_path(const std::string& explicit_path) {
+  if (!explicit_path.empty()) return explicit_path;
+  if (const char* from_environment = std::getenv("BLINDSPOT_CONFIG"); from_environment && *from_environment) {
+    return from_environment;
+  }
+  if (std::filesystem::exists("blindspot.toml")) return "blindspot.toml";
+  return {};
+}
+
+}  // namespace
+
+void add_environment_names(CLI::App& app) {
+  for (CLI::Option* option : configurable_options(app)) {
+    option->envname(environment_name(option->get_lnames().front()));
+  }
+  for (CLI::App* subcommand : app.get_subcommands([](CLI::App*) { return true; })) add_environment_names(*subcommand);
+}
+
+void apply_config_file(CLI::App& app, const std::string& explicit_path) {
+  const std::string path = config_path(explicit_path);
+  if (path.empty()) return;
+  if (!std::filesystem::exists(path)) throw Error(ErrorKind::usage, "config file " + path + " does not exist");
+  toml::table table;
+  try {
+    table = toml::parse_file(path);
+  } catch (const toml::parse_error& error) {
+    throw Error(ErrorKind::usage, std::string(error.description()),
+                core::InputLocation{path, static_cast<std::int64_t>(error.source().begin.line), ""});
+  }
+  std::vector<CLI::App*> chosen = app.get_subcommands();
+  const auto all_commands = app.get_subcommands([](CLI::App*) { return true; });
+
+  // Command tables first: they win over top-level keys because a set option is never reset.
+  for (const auto& [key, node] : table) {
+    if (!node.is_table()) continue;
+    const std::string command(key.str());
+    const auto command_it = std::find_if(all_commands.begin(), all_commands.end(),
+                                         [&](CLI::App* sub) { return sub->get_name() == command; });
+    if (command_it == all_commands.end()) {
+      std::vector<std::string> names;
+      for (CLI::App* sub : all_commands) names.push_back(sub->get_name());
+      throw Error(ErrorKind::usage, "unknown command table [" + command + "]" + core::did_you_mean(command, names),
+                  core::InputLocation{path, static_cast<std::int64_t>(node.source().begin.line), ""});
+    }
+    for (const auto& [option_key, value] : *node.as_table()) {
+      const std::string name = key_to_option_name(std::string(option_key.str()));
+      CLI::Option* option = find_option(**command_it, name);
+      const std::string where = path + ":" + std::to_string(value.source().begin.line) + ": [" + command + "] " + name;
+      if (option == nullptr) {
+        std::vector<std::string> names;
+        for (CLI::Option* known : configurable_options(**command_it)) names.push_back(known->get_lnames().front());
+        throw Error(ErrorKind::usage, where + ": no such option of `" + command + "`" + core::did_you_mean(name, names));
+      }
+      if (std::find(chosen.begin(), chosen.end(), *command_it) != chosen.end()) apply_value(option, value, where);
+    }
+  }
+  for (const auto& [key, node] : table) {
+    if (node.is_table()) continue;
+    const std::string name = key_to_option_name(std::string(key.str()));
+    const std::string where = path + ":" + std::to_string(node.source().begin.line) + ": " + name;
+    bool known = false;
+    if (CLI::Option* option = find_option(app, name)) {
+      known = true;
+      apply_value(option, node, where);
+    }
+    for (CLI::App* command : all_commands) {
+      CLI::Option* option = find_option(*command, name);
+      if (option == nullptr) continue;
+      known = true;
+      if (std::find(chosen.begin(), chosen.end(), command) != chosen.end()) apply_value(option, node, where);
+    }
+    if (!known) {
+      std::vector<std::string> names;
+      for (CLI::Option* option : configurable_options(app)) names.push_back(option->get_lnames().front());
+      for (CLI::App* command : all_commands) {
+        for (CLI::Option* option : configurable_options(*command)) names.push_back(option->get_lnames().front());
+      }
+      throw Error(ErrorKind::usage, where + ": no command has this option" + core::did_you_mean(name, names));
+    }
+  }
+}
+
+}  // namespace blindspot::cli

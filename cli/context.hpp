@@ -1,0 +1,60 @@
+#pragma once
+
+#include "blindspot/core/progress.hpp"
+#include "blindspot/store/database.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace blindspot::cli {
+
+// State shared by every command: global options, the run store and the output mode.
+class Context {
+ public:
+  // Global options (set by CLI11).
+  std::filesystem::path workspace = "blindspot-work";
+  std::string config_file;
+  bool json = false;
+  bool quiet = false;
+
+  // The workspace's run store, opened on first use.
+  store::Database& store();
+  // A progress callback drawing a bar on stderr when it is a terminal and --quiet is off.
+  core::ProgressCallback progress();
+  // Ends the progress line, if one was drawn.
+  void end_progress();
+
+  // {"blindspot":..,"fasttext":..,"sqlite":..}
+  static std::string versions_json();
+
+  // Registers what `subcommand` does; `records_run` commands get a row in the store's runs table.
+  void define(CLI::App* subcommand, std::function<void()> action, bool records_run = true);
+  // Runs the chosen subcommand, recording it as a run when it does work. Returns the exit code.
+  int dispatch(CLI::App& app);
+
+  // Id of the run being recorded (0 for commands that do not record one).
+  std::int64_t run_id() const noexcept { return run_id_; }
+
+ private:
+  struct Action {
+    std::function<void()> run;
+    bool records_run = true;
+  };
+  std::map<CLI::App*, Action> actions_;
+  std::optional<store::Database> store_;
+  std::int64_t run_id_ = 0;
+  struct ProgressState;
+  std::shared_ptr<ProgressState> progress_;
+};
+
+// The effective options of a subcommand as a JSON object (recorded with its run).
+std::string options_json(const CLI::App& subcommand);
+
+}  // namespace blindspot::cli
