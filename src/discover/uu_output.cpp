@@ -1,0 +1,64 @@
+#include "blindspot/discover/uu_output.hpp"
+
+#include "blindspot/core/atomic_file.hpp"
+#include "blindspot/data/csv_writer.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace blindspot::discover {
+namespace {
+
+// Shortest decimal form that reads back to the same double ("0.9731", not "0.97310000000000001").
+std::string format_probability(double value) {
+  char buffer[32];
+  for (int precision = 6; precision <= 17; ++precision) {
+    std::snprintf(buffer, sizeof buffer, "%.*g", precision, value);
+    if (std::strtod(buffer, nullptr) == value) break;
+  }
+  return buffer;
+}
+
+}  // namespace
+
+void write_uus_jsonl(const std::filesystem::path& file, const data::Split& split, const ScanResult& result) {
+  core::AtomicFile out(file);
+  for (std::size_t index : result.uus) {
+    const ScoredExample& scored = result.scored[index];
+    nlohmann::ordered_json probabilities = nlohmann::ordered_json::object();
+    for (std::size_t k = 0; k < split.labels.size(); ++k) probabilities[split.labels.name(k)] = scored.probabilities[k];
+    const nlohmann::ordered_json record = {
+        {"split", split.name},
+        {"row", scored.row},
+        {"line", scored.line},
+        {"text", split.examples[scored.row].text},
+        {"true_label", split.labels.name(static_cast<std::size_t>(scored.true_label))},
+        {"predicted_label", split.labels.name(static_cast<std::size_t>(scored.predicted_label))},
+        {"confidence", scored.confidence},
+        {"probabilities", probabilities},
+    };
+    out.stream() << record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+  }
+  out.commit();
+}
+
+void write_uus_csv(const std::filesystem::path& file, const data::Split& split, const ScanResult& result) {
+  core::AtomicFile out(file);
+  std::vector<std::string> header = {"text", "true_label", "predicted_label", "confidence", "line"};
+  for (const auto& label : split.labels.names()) header.push_back("p_" + label);
+  data::write_csv_row(out.stream(), header);
+  for (std::size_t index : result.uus) {
+    const ScoredExample& scored = result.scored[index];
+    std::vector<std::string> row = {split.examples[scored.row].text,
+                                    split.labels.name(static_cast<std::size_t>(scored.true_label)),
+                                    split.labels.name(static_cast<std::size_t>(scored.predicted_label)),
+                                    format_probability(scored.confidence), std::to_string(scored.line)};
+    for (double p : scored.probabilities) row.push_back(format_probability(p));
+    data::write_csv_row(out.stream(), row);
+  }
+  out.commit();
+}
+
+}  // namespace blindspot::discover
