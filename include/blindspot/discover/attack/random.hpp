@@ -1,0 +1,41 @@
+#pragma once
+
+#include <cstdint>
+
+namespace blindspot::discover {
+
+// A small, fast generator with a fixed algorithm (SplitMix64, Steele et al. 2014), so that an
+// attack draws the same numbers on every platform and standard library (std::mt19937 is fixed,
+// but std::uniform_int_distribution is not).
+class Rng {
+ public:
+  explicit Rng(std::uint64_t seed) noexcept : state_(seed) {}
+
+  std::uint64_t next() noexcept {
+    state_ += 0x9e3779b97f4a7c15ULL;
+    std::uint64_t z = state_;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  }
+
+  // Uniform in [0, bound); `bound` must be > 0. Rejection sampling avoids modulo bias.
+  std::uint64_t below(std::uint64_t bound) noexcept {
+    const std::uint64_t limit = ~std::uint64_t{0} - (~std::uint64_t{0} % bound);
+    std::uint64_t value = next();
+    while (value >= limit) value = next();
+    return value % bound;
+  }
+
+ private:
+  std::uint64_t state_;
+};
+
+// The seed of an independent stream `stream` of `seed` (an example's row, a word's index), so
+// that what one example or word draws never depends on the order in which others are processed.
+inline std::uint64_t derive_seed(std::uint64_t seed, std::uint64_t stream) noexcept {
+  Rng mixer(seed ^ Rng(stream + 0x632be59bd9b4e019ULL).next());
+  return mixer.next();
+}
+
+}  // namespace blindspot::discover
