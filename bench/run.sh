@@ -37,3 +37,4 @@ print(f"train imdb, blindspot train:     {ours['mean']:.2f} s +- {ours['stddev']
 print(f"ratio blindspot / fasttext: {ours['mean'] / cli['mean']:.3f} (target <= 1.05)")
 PY
 ./build-bench/bench/blindspot_bench_predict "$work/ours.bin" "$data/test.csv" 3
+./build-bench/bench/blindspot_bench_attack "$work/ours.bin" "$data/dev.csv" 200

@@ -4,13 +4,19 @@
 #include "../ui/table.hpp"
 
 #include "blindspot/core/atomic_file.hpp"
+#include "blindspot/discover/attack/adversarial_uus.hpp"
+#include "blindspot/discover/attack/attack_records.hpp"
 #include "blindspot/discover/uu_scan.hpp"
 #include "blindspot/eval/evaluation.hpp"
 #include "blindspot/store/runs.hpp"
 
 #include <fmt/core.h>
 
+#include <nlohmann/json.hpp>
+
+#include <cmath>
 #include <iostream>
+#include <optional>
 
 namespace blindspot::cli {
 namespace {
@@ -21,6 +27,7 @@ struct EvalSettings {
   std::filesystem::path out_file;
   discover::ScanOptions scan;
   int bins = eval::kDefaultCalibrationBins;
+  discover::AdversarialUuOptions adversarial;
 };
 
 void record_metrics(Context& context, const eval::Evaluation& evaluation) {
@@ -38,7 +45,28 @@ void record_metrics(Context& context, const eval::Evaluation& evaluation) {
   });
 }
 
-void print_evaluation(const eval::Evaluation& evaluation) {
+void record_adversarial(Context& context, const data::Split& split, const discover::AdversarialUuMetric& metric) {
+  auto& db = context.store();
+  discover::record_attacks(db, context.run_id(), split, metric.run);
+  db.transaction([&] {
+    store::record_metric(db, context.run_id(), split.name, "adversarial_attacked", static_cast<double>(metric.attacked));
+    store::record_metric(db, context.run_id(), split.name, "adversarial_uus", static_cast<double>(metric.uus));
+    store::record_metric(db, context.run_id(), split.name, "adversarial_uu_rate", metric.rate);
+  });
+}
+
+nlohmann::ordered_json adversarial_json(const discover::AdversarialUuMetric& metric, const EvalSettings& settings) {
+  return {{"recipe", metric.recipe},
+          {"threshold", metric.threshold},
+          {"budget", settings.adversarial.attack.budget},
+          {"seed", settings.adversarial.attack.seed},
+          {"sampled", metric.sampled},
+          {"attacked", metric.attacked},
+          {"uus", metric.uus},
+          {"rate", std::isnan(metric.rate) ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(metric.rate)}};
+}
+
+void print_evaluation(const eval::Evaluation& evaluation, const std::optional<discover::AdversarialUuMetric>& adversarial) {
   const auto& metrics = evaluation.metrics;
   std::cout << fmt::format("{}: {} examples\n", evaluation.split, metrics.count);
   ui::Table summary({"metric", "value"});
@@ -49,6 +77,12 @@ void print_evaluation(const eval::Evaluation& evaluation) {
   summary.add_row({"Brier", fmt::format("{:.4f}", evaluation.calibration.brier_score)});
   for (const auto& count : evaluation.uu_counts) {
     summary.add_row({fmt::format("UUs, confidence >= {:.2f}", count.threshold), std::to_string(count.count)});
+  }
+  if (adversarial) {
+    summary.add_row({fmt::format("adversarial UUs ({}, {} attacked)", adversarial->recipe, adversarial->attacked),
+                     std::to_string(adversarial->uus)});
+    summary.add_row({"adversarial UU rate",
+                     std::isnan(adversarial->rate) ? "-" : fmt::format("{:.4f}", adversarial->rate)});
   }
   std::cout << summary.render() << '\n';
 
@@ -77,14 +111,25 @@ void run_eval(Context& context, EvalSettings& settings) {
   context.end_progress();
   const eval::Evaluation evaluation = eval::evaluate(split.name, split.labels, result, settings.bins);
   record_metrics(context, evaluation);
+
+  std::optional<discover::AdversarialUuMetric> adversarial;
+  if (settings.adversarial.sample_size > 0) {
+    settings.adversarial.attack.threshold = settings.scan.threshold;
+    settings.adversarial.attack.threads = settings.scan.threads;
+    adversarial = discover::measure_adversarial_uus(*model, split, settings.adversarial, context.progress());
+    context.end_progress();
+    record_adversarial(context, split, *adversarial);
+  }
+  auto report = nlohmann::ordered_json::parse(eval::to_json(evaluation));
+  if (adversarial) report["adversarial"] = adversarial_json(*adversarial, settings);
   if (!settings.out_file.empty()) {
-    core::write_file_atomically(settings.out_file, eval::to_json(evaluation) + "\n");
+    core::write_file_atomically(settings.out_file, report.dump(2) + "\n");
     record_output(context, "evaluation", settings.out_file);
   }
   if (context.json) {
-    std::cout << eval::to_json(evaluation) << '\n';
+    std::cout << report.dump(2) << '\n';
   } else {
-    print_evaluation(evaluation);
+    print_evaluation(evaluation, adversarial);
     std::cout << fmt::format("run: {}\n", context.run_id());
   }
 }
@@ -106,6 +151,19 @@ void add_eval_command(CLI::App& app, Context& context) {
       ->check(CLI::Range(0, 256))
       ->capture_default_str();
   command->add_option("--out", settings->out_file, "Also write the full evaluation as JSON to this file");
+  command
+      ->add_option("--adversarial-sample", settings->adversarial.sample_size,
+                   "Rows sampled (with --seed) for the adversarial UU metric; their correctly classified ones are "
+                   "attacked (0 = skip the metric)")
+      ->capture_default_str();
+  command->add_option("--recipe", settings->adversarial.recipe, "Attack recipe of the adversarial UU metric")
+      ->check(CLI::IsMember(discover::recipe_names()))
+      ->capture_default_str();
+  command->add_option("--budget", settings->adversarial.attack.budget, "Levenshtein budget of each attack")
+      ->check(CLI::Range(1, 10000))
+      ->capture_default_str();
+  command->add_option("--seed", settings->adversarial.attack.seed, "Seed of the sample and of the attacks")
+      ->capture_default_str();
   context.define(command, [&context, settings] { run_eval(context, *settings); });
 }
 

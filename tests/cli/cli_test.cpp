@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <fstream>
 
 using namespace blindspot;
@@ -111,6 +112,35 @@ TEST_F(CliEndToEnd, EvalPrintsMetricsAndRecordsThem) {
     }
   }
   EXPECT_TRUE(has_accuracy);
+}
+
+TEST_F(CliEndToEnd, AttackIsSeededAndWritesEveryAttempt) {
+  const auto prefix = (workspace_->path() / "attack").string();
+  const std::string arguments = "attack --model " + model_path() + " --data " + shared("sst2") +
+                                " --split dev --max-examples 40 --seed 7 --json --out '" + prefix + "'";
+  const auto first = blindspot(arguments);
+  ASSERT_EQ(first.exit_code, 0) << first.errors;
+  const auto report = nlohmann::json::parse(first.output);
+  EXPECT_EQ(report["examples"], 40);
+  EXPECT_EQ(report["attacked"].get<int>() + report["skipped"].get<int>(), 40);
+  EXPECT_GT(report["succeeded"].get<int>(), 0);  // a bag-of-n-grams model falls to character edits
+  const std::string jsonl = test::read_text(prefix + ".attacks.jsonl");
+  EXPECT_EQ(std::count(jsonl.begin(), jsonl.end(), '\n'), 40);
+
+  // Same seed, same attacks: the written file is byte-identical.
+  ASSERT_EQ(blindspot(arguments).exit_code, 0);
+  EXPECT_EQ(test::read_text(prefix + ".attacks.jsonl"), jsonl);
+}
+
+TEST_F(CliEndToEnd, EvalReportsTheAdversarialUuMetricOnASeededSample) {
+  const auto result = blindspot("eval --json --adversarial-sample 60 --model " + model_path() + " --data " + shared("sst2"));
+  ASSERT_EQ(result.exit_code, 0) << result.errors;
+  const auto adversarial = nlohmann::json::parse(result.output)["adversarial"];
+  EXPECT_EQ(adversarial["recipe"], "deepwordbug");
+  EXPECT_EQ(adversarial["sampled"], 60);
+  EXPECT_LE(adversarial["uus"].get<int>(), adversarial["attacked"].get<int>());
+  EXPECT_DOUBLE_EQ(adversarial["rate"].get<double>(),
+                   adversarial["uus"].get<double>() / adversarial["attacked"].get<double>());
 }
 
 TEST_F(CliEndToEnd, UnknownLabelIsBadInputNamingFileAndLine) {
