@@ -1,5 +1,5 @@
 #include "commands.hpp"
-#include "data_options.hpp"
+#include "shared_options.hpp"
 
 #include "../ui/table.hpp"
 
@@ -116,15 +116,9 @@ void add_attack_command(CLI::App& app, Context& context) {
   CLI::App* command =
       app.add_subcommand("attack", "Perturb correctly classified examples until the model is confidently wrong");
   add_model_option(*command, settings->model_file);
-  add_data_options(*command, settings->source, "dev");
-  command->add_option("--recipe", settings->recipe, "Attack recipe")
-      ->check(CLI::IsMember(discover::recipe_names()))
-      ->capture_default_str();
-  command->add_option("--threshold", settings->attack.threshold, "Minimum wrong-class confidence of an adversarial UU")
-      ->check(CLI::Range(0.0, 1.0))
-      ->capture_default_str();
-  command->add_option("--budget", settings->attack.budget, "Maximum total Levenshtein distance of the edits")
-      ->capture_default_str();
+  add_shared_options(*command, settings->source, "dev");
+  add_attack_options(*command, settings->recipe, settings->attack.budget, settings->attack.seed);
+  add_threshold_option(*command, settings->attack.threshold);
   command
       ->add_option_function<std::string>(
           "--goal", [settings](const std::string& goal) { settings->attack.goal = discover::parse_attack_goal(goal); },
@@ -134,12 +128,7 @@ void add_attack_command(CLI::App& app, Context& context) {
   command
       ->add_option("--max-examples", settings->attack.max_examples, "Attack a seeded sample of N rows (0 = every row)")
       ->capture_default_str();
-  command->add_option("--seed", settings->attack.seed, "Seed of the sample and of every random edit")
-      ->capture_default_str();
-  command
-      ->add_option("--threads", settings->attack.threads, "Worker threads (0 = all cores); results do not depend on it")
-      ->check(CLI::Range(0, 256))
-      ->capture_default_str();
+  add_threads_option(*command, settings->attack.threads);
   command
       ->add_option("--wordnet-dir", settings->recipe_options.wordnet_directory,
                    "Folder of the WordNet 3.0 database files (recipe wordnet)")

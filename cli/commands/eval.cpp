@@ -1,5 +1,5 @@
 #include "commands.hpp"
-#include "data_options.hpp"
+#include "shared_options.hpp"
 
 #include "../ui/table.hpp"
 
@@ -140,30 +140,20 @@ void add_eval_command(CLI::App& app, Context& context) {
   auto settings = std::make_shared<EvalSettings>();
   CLI::App* command = app.add_subcommand("eval", "Accuracy, macro-F1, calibration and UU counts of a model on a split");
   add_model_option(*command, settings->model_file);
-  add_data_options(*command, settings->source, "test");
-  command->add_option("--threshold", settings->scan.threshold, "Minimum confidence of a UU")
-      ->check(CLI::Range(0.0, 1.0))
-      ->capture_default_str();
+  add_shared_options(*command, settings->source, "test");
+  add_threshold_option(*command, settings->scan.threshold);
   command->add_option("--bins", settings->bins, "Equal-width bins of the calibration error")
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();
-  command->add_option("--threads", settings->scan.threads, "Prediction threads (0 = all cores)")
-      ->check(CLI::Range(0, 256))
-      ->capture_default_str();
+  add_threads_option(*command, settings->scan.threads);
   command->add_option("--out", settings->out_file, "Also write the full evaluation as JSON to this file");
   command
       ->add_option("--adversarial-sample", settings->adversarial.sample_size,
                    "Rows sampled (with --seed) for the adversarial UU metric; their correctly classified ones are "
                    "attacked (0 = skip the metric)")
       ->capture_default_str();
-  command->add_option("--recipe", settings->adversarial.recipe, "Attack recipe of the adversarial UU metric")
-      ->check(CLI::IsMember(discover::recipe_names()))
-      ->capture_default_str();
-  command->add_option("--budget", settings->adversarial.attack.budget, "Levenshtein budget of each attack")
-      ->check(CLI::Range(1, 10000))
-      ->capture_default_str();
-  command->add_option("--seed", settings->adversarial.attack.seed, "Seed of the sample and of the attacks")
-      ->capture_default_str();
+  add_attack_options(*command, settings->adversarial.recipe, settings->adversarial.attack.budget,
+                     settings->adversarial.attack.seed);
   context.define(command, [&context, settings] { run_eval(context, *settings); });
 }
 

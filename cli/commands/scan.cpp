@@ -1,5 +1,5 @@
 #include "commands.hpp"
-#include "data_options.hpp"
+#include "shared_options.hpp"
 
 #include "../ui/table.hpp"
 
@@ -76,13 +76,9 @@ void add_scan_command(CLI::App& app, Context& context) {
   auto settings = std::make_shared<ScanSettings>();
   CLI::App* command = app.add_subcommand("scan", "Find the confident misclassifications (UUs) of a model on a split");
   add_model_option(*command, settings->model_file);
-  add_data_options(*command, settings->source, "dev");
-  command->add_option("--threshold", settings->scan.threshold, "Minimum confidence of a UU")
-      ->check(CLI::Range(0.0, 1.0))
-      ->capture_default_str();
-  command->add_option("--threads", settings->scan.threads, "Prediction threads (0 = all cores)")
-      ->check(CLI::Range(0, 256))
-      ->capture_default_str();
+  add_shared_options(*command, settings->source, "dev");
+  add_threshold_option(*command, settings->scan.threshold);
+  add_threads_option(*command, settings->scan.threads);
   command->add_option("--out", settings->out_prefix,
                       "Output prefix: writes PREFIX.uus.jsonl and PREFIX.uus.csv (default: WORKSPACE/scans/run-N-SPLIT)");
   context.define(command, [&context, settings] { run_scan(context, *settings); });

@@ -1,5 +1,5 @@
 #include "commands.hpp"
-#include "data_options.hpp"
+#include "shared_options.hpp"
 
 #include "blindspot/core/error.hpp"
 #include "blindspot/core/sha256.hpp"
@@ -75,7 +75,7 @@ void run_train(Context& context, TrainSettings& settings) {
 void add_train_command(CLI::App& app, Context& context) {
   auto settings = std::make_shared<TrainSettings>();
   CLI::App* command = app.add_subcommand("train", "Train a fastText classifier on a labelled split");
-  add_data_options(*command, settings->source, "train");
+  add_shared_options(*command, settings->source, "train");
   command->add_option("--model,-o", settings->model_file,
                       "Where to write the model (default: WORKSPACE/models/<dataset>.bin)");
   command->add_option("--labels", settings->labels,

@@ -1,14 +1,15 @@
-#include "data_options.hpp"
+#include "shared_options.hpp"
 
 #include "blindspot/core/error.hpp"
 #include "blindspot/core/sha256.hpp"
+#include "blindspot/discover/attack/recipe.hpp"
 #include "blindspot/store/runs.hpp"
 
 #include <nlohmann/json.hpp>
 
 namespace blindspot::cli {
 
-void add_data_options(CLI::App& command, DataSource& source, const std::string& default_split) {
+void add_shared_options(CLI::App& command, DataSource& source, const std::string& default_split) {
   source.split = default_split;
   command.add_option("--data", source.data, "Dataset folder (train/dev/test files) or one labelled file")
       ->required();
@@ -27,6 +28,28 @@ void add_data_options(CLI::App& command, DataSource& source, const std::string& 
           },
           "File format (default: by extension)")
       ->check(CLI::IsMember({"csv", "tsv", "jsonl"}));
+}
+
+void add_threshold_option(CLI::App& command, double& threshold) {
+  command.add_option("--threshold", threshold, "Minimum confidence of a UU (a wrong prediction at least this sure)")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+}
+
+void add_threads_option(CLI::App& command, int& threads) {
+  command.add_option("--threads", threads, "Worker threads (0 = all cores); results do not depend on it")
+      ->check(CLI::Range(0, 256))
+      ->capture_default_str();
+}
+
+void add_attack_options(CLI::App& command, std::string& recipe, std::size_t& budget, std::uint64_t& seed) {
+  command.add_option("--recipe", recipe, "Attack recipe")
+      ->check(CLI::IsMember(discover::recipe_names()))
+      ->capture_default_str();
+  command.add_option("--budget", budget, "Maximum total Levenshtein distance of the edits of one attack")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100000}))
+      ->capture_default_str();
+  command.add_option("--seed", seed, "Seed of the sample of rows and of every random edit")->capture_default_str();
 }
 
 void add_model_option(CLI::App& command, std::filesystem::path& model_file) {

@@ -7,6 +7,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -21,7 +23,14 @@ struct DataSource {
 };
 
 // Adds --data, --split (default `default_split`), --text-column, --label-column, --format.
-void add_data_options(CLI::App& command, DataSource& source, const std::string& default_split);
+void add_shared_options(CLI::App& command, DataSource& source, const std::string& default_split);
+
+// --threshold: the minimum confidence of a UU (natural or adversarial), in [0, 1].
+void add_threshold_option(CLI::App& command, double& threshold);
+// --threads: prediction or attack threads (0 = all cores); results never depend on it.
+void add_threads_option(CLI::App& command, int& threads);
+// --recipe, --budget, --seed of an adversarial attack.
+void add_attack_options(CLI::App& command, std::string& recipe, std::size_t& budget, std::uint64_t& seed);
 
 // Adds --model (required), for commands that read a trained model.
 void add_model_option(CLI::App& command, std::filesystem::path& model_file);
