@@ -101,14 +101,10 @@ void add_train_command(CLI::App& app, Context& context) {
       ->capture_default_str();
   command->add_option("--seed", ft.seed, "Random seed")->capture_default_str();
   command->add_flag("--quantize", ft.quantize, "Quantise the model (much smaller file)");
-  context.define(command, [&context, settings] {
-    const auto& ft_options = settings->fasttext;
-    if ((ft_options.min_char_ngram == 0) != (ft_options.max_char_ngram == 0) ||
-        ft_options.min_char_ngram > ft_options.max_char_ngram) {
-      throw core::Error(core::ErrorKind::usage, "--minn and --maxn must both be 0 (no subwords) or 1 <= minn <= maxn");
-    }
-    run_train(context, *settings);
-  });
+  command->add_option("--quantize-cutoff", ft.quantize_cutoff, "With --quantize: input-matrix rows kept (0 = all)")
+      ->check(CLI::Range(0, 100000000))
+      ->capture_default_str();
+  context.define(command, [&context, settings] { run_train(context, *settings); });
 }
 
 }  // namespace blindspot::cli
