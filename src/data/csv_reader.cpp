@@ -55,8 +55,12 @@ class CsvParser {
     std::vector<Record> records;
     while (next_record()) {
       check_field_count(file_, record_line_, header_.size(), fields_.size(), "quote fields that contain commas");
-      Record record{unescape(fields_[columns.text]), unescape(fields_[columns.label]), record_line_};
-      check_record(file_, record, options_);
+      Record record{unescape(fields_[columns.text]),
+                    columns.label == ColumnIndices::kAbsent ? std::string() : unescape(fields_[columns.label]),
+                    record_line_,
+                    {}};
+      keep_other_fields(record, header_, columns, options_, [&](std::size_t i) { return unescape(fields_[i]); });
+      check_record(file_, record, options_, columns.label != ColumnIndices::kAbsent);
       records.push_back(std::move(record));
     }
     require_records(file_, header_line, records);

@@ -65,10 +65,18 @@ class JsonlLine {
                   "expected a JSON object, got " + kind_of(value) + " (JSONL holds one object per line)",
                   InputLocation{source_.file, line_, ""});
     }
-    Record record{text_of(value), label_of(value), line_};
+    Record record{text_of(value), label_of(value), line_, {}};
+    if (options_.keep_other_fields) {
+      for (const auto& item : value.items()) {
+        if (item.key() == options_.text_column || item.key() == options_.label_column) continue;
+        record.other_fields.emplace_back(item.key(),
+                                         item.value().is_string() ? item.value().get<std::string>() : item.value().dump());
+      }
+    }
     check_field_size(source_.file, line_, options_.text_column, record.text.size(), options_);
     check_field_size(source_.file, line_, options_.label_column, record.label.size(), options_);
-    check_record(source_.file, record, options_);
+    check_record(source_.file, record, options_,
+                 !options_.label_optional || value.contains(options_.label_column));
     return record;
   }
 
@@ -94,6 +102,7 @@ class JsonlLine {
   // Integer labels (0/1 in many exports) become their decimal string, so they match a label
   // set written as strings.
   std::string label_of(const json& object) const {
+    if (options_.label_optional && !object.contains(options_.label_column)) return {};
     const json& label = member(object, options_.label_column);
     if (label.is_string()) return label.get<std::string>();
     if (label.is_number_unsigned()) return std::to_string(label.get<std::uint64_t>());

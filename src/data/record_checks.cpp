@@ -101,6 +101,7 @@ ColumnIndices locate_columns(const std::filesystem::path& file, std::int64_t hea
   const auto text = find_column(header, options.text_column);
   const auto label = find_column(header, options.label_column);
   if (text && label) return {*text, *label};
+  if (text && options.label_optional) return {*text, ColumnIndices::kAbsent};
   const std::string& missing = text ? options.label_column : options.text_column;
   std::string message = "no such column in the header (columns: " + quoted_list(header) + ")";
   if (!text && !label) {
@@ -135,7 +136,17 @@ void check_field_size(const std::filesystem::path& file, std::int64_t line, cons
   throw Error(ErrorKind::bad_input, message, InputLocation{file, line, column});
 }
 
-void check_record(const std::filesystem::path& file, const Record& record, const ReadOptions& options) {
+void keep_other_fields(Record& record, const std::vector<std::string>& header, const ColumnIndices& columns,
+                       const ReadOptions& options, const std::function<std::string(std::size_t)>& field) {
+  if (!options.keep_other_fields) return;
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    if (i == columns.text || i == columns.label || header[i].empty()) continue;
+    record.other_fields.emplace_back(header[i], field(i));
+  }
+}
+
+void check_record(const std::filesystem::path& file, const Record& record, const ReadOptions& options,
+                  bool has_label) {
   const auto check = [&](std::string_view value, const std::string& column, const char* what) {
     if (value.empty()) {
       throw Error(ErrorKind::bad_input, std::string(what) + " is empty", InputLocation{file, record.line, column});
@@ -146,7 +157,7 @@ void check_record(const std::filesystem::path& file, const Record& record, const
     }
   };
   check(record.text, options.text_column, "text");
-  check(record.label, options.label_column, "label");
+  if (has_label) check(record.label, options.label_column, "label");
 }
 
 bool is_blank(std::string_view text) noexcept {

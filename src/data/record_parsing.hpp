@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,8 +35,9 @@ std::vector<Record> parse_jsonl(const SourceText& source, const ReadOptions& opt
 
 // Where the text and label columns sit in a CSV/TSV header.
 struct ColumnIndices {
+  static constexpr std::size_t kAbsent = static_cast<std::size_t>(-1);
   std::size_t text = 0;
-  std::size_t label = 0;
+  std::size_t label = 0;  // kAbsent: no label column (ReadOptions::label_optional)
 };
 
 // Finds the configured columns; throws Error{bad_input} at `header_line` (1 unless blank lines
@@ -55,8 +57,14 @@ void check_field_count(const std::filesystem::path& file, std::int64_t line, std
 void check_field_size(const std::filesystem::path& file, std::int64_t line, const std::string& column,
                       std::size_t field_bytes, const ReadOptions& options, std::string_view hint = {});
 
-// Throws Error{bad_input} if the text or label is empty or only whitespace.
-void check_record(const std::filesystem::path& file, const Record& record, const ReadOptions& options);
+// Copies the fields other than the text and label columns into record.other_fields when
+// options.keep_other_fields (unnamed columns are skipped).
+void keep_other_fields(Record& record, const std::vector<std::string>& header, const ColumnIndices& columns,
+                       const ReadOptions& options, const std::function<std::string(std::size_t)>& field);
+// Throws Error{bad_input} if the text or (when the file has a label column) the label is empty
+// or only whitespace.
+void check_record(const std::filesystem::path& file, const Record& record, const ReadOptions& options,
+                  bool has_label = true);
 
 // Space, tab, CR, LF, vertical tab and form feed: what "only whitespace" means for a text.
 bool is_blank(std::string_view text) noexcept;

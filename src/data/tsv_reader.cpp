@@ -52,8 +52,11 @@ std::vector<Record> parse_tsv(const SourceText& source, const ReadOptions& optio
       continue;
     }
     check_field_count(source.file, line, header.size(), fields.size(), "a TSV field must not contain a tab");
-    Record record{std::string(fields[columns.text]), std::string(fields[columns.label]), line};
-    check_record(source.file, record, options);
+    Record record{std::string(fields[columns.text]),
+                  columns.label == ColumnIndices::kAbsent ? std::string() : std::string(fields[columns.label]), line,
+                  {}};
+    keep_other_fields(record, header, columns, options, [&](std::size_t i) { return std::string(fields[i]); });
+    check_record(source.file, record, options, columns.label != ColumnIndices::kAbsent);
     records.push_back(std::move(record));
   }
   require_records(source.file, header_line, records);

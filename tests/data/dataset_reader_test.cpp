@@ -154,3 +154,45 @@ TEST(DatasetReader, ResolveSplitFileTakesAFileOrAFolder) {
   // A path that does not exist is passed on, so reading it reports the missing file (io).
   EXPECT_EQ(data::resolve_split_file(dir / "missing.csv", "dev"), dir / "missing.csv");
 }
+
+TEST(DatasetReader, OtherFieldsAreKeptOnRequestInEveryFormat) {
+  test::TempDir dir;
+  test::write_text(dir / "a.csv", "worker,text,label,\"sec,onds\"\nw1,\"good, really\",positive,12\n");
+  test::write_text(dir / "a.tsv", "worker\ttext\tlabel\tseconds\nw1\tgood\tpositive\t12\n");
+  test::write_text(dir / "a.jsonl", R"({"worker":"w1","text":"good","label":"positive","seconds":12,"tags":["a"]})"
+                                    "\n");
+  data::ReadOptions options;
+  options.keep_other_fields = true;
+  const auto csv = data::read_records(dir / "a.csv", options);
+  ASSERT_EQ(csv.size(), 1u);
+  using Field = std::pair<std::string, std::string>;
+  EXPECT_THAT(csv[0].other_fields, ElementsAre(Field{"worker", "w1"}, Field{"sec,onds", "12"}));
+  EXPECT_EQ(csv[0].text, "good, really");
+  EXPECT_THAT(data::read_records(dir / "a.tsv", options)[0].other_fields,
+              ElementsAre(Field{"worker", "w1"}, Field{"seconds", "12"}));
+  EXPECT_THAT(data::read_records(dir / "a.jsonl", options)[0].other_fields,
+              ElementsAre(Field{"seconds", "12"}, Field{"tags", "[\"a\"]"}, Field{"worker", "w1"}));
+  EXPECT_TRUE(data::read_records(dir / "a.csv")[0].other_fields.empty());
+}
+
+TEST(DatasetReader, AnOptionalLabelColumnMayBeAbsentButNotEmpty) {
+  test::TempDir dir;
+  test::write_text(dir / "h.csv", "hypothesis\nnegations confuse it\n");
+  test::write_text(dir / "h.jsonl", R"({"hypothesis":"negations confuse it"})"
+                                    "\n");
+  data::ReadOptions options;
+  options.text_column = "hypothesis";
+  options.label_optional = true;
+  for (const char* name : {"h.csv", "h.jsonl"}) {
+    const auto records = data::read_records(dir / name, options);
+    ASSERT_EQ(records.size(), 1u);
+    EXPECT_EQ(records[0].text, "negations confuse it");
+    EXPECT_EQ(records[0].label, "");
+  }
+  test::write_text(dir / "e.csv", "hypothesis,label\nnegations,\n");
+  const auto error = test::expect_error([&] { data::read_records(dir / "e.csv", options); });
+  EXPECT_THAT(error.what(), HasSubstr("e.csv:2: column \"label\": label is empty"));
+  options.label_optional = false;
+  EXPECT_THAT(test::expect_error([&] { data::read_records(dir / "h.csv", options); }).what(),
+              HasSubstr("no such column"));
+}

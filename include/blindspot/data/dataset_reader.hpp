@@ -23,6 +23,12 @@ struct ReadOptions {
   std::optional<FileFormat> format;
   // A field longer than this is rejected (guards against a runaway quote swallowing the file).
   std::size_t max_field_bytes = std::size_t{1} << 20;
+  // Files without labels (imported hypotheses): when the label column or key is absent, records
+  // get an empty label instead of an error. A label column that is present must still be filled.
+  bool label_optional = false;
+  // Keep every other column (key) in Record::other_fields (provenance of imported files);
+  // JSON values that are not strings are kept as their JSON text.
+  bool keep_other_fields = false;
 };
 
 // Reads every record of a CSV (RFC 4180, header row), TSV (header row, no quoting, fields

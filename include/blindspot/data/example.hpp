@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace blindspot::data {
@@ -14,6 +15,8 @@ struct Record {
   std::string text;
   std::string label;
   std::int64_t line = 0;  // 1-based line where the record starts (the header is line 1 in CSV/TSV)
+  // The record's other columns (keys), in file order, with ReadOptions::keep_other_fields.
+  std::vector<std::pair<std::string, std::string>> other_fields = {};
 };
 
 // A labelled example; `label` indexes the split's LabelSet.
