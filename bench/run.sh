@@ -38,3 +38,8 @@ print(f"ratio blindspot / fasttext: {ours['mean'] / cli['mean']:.3f} (target <= 
 PY
 ./build-bench/bench/blindspot_bench_predict "$work/ours.bin" "$data/test.csv" 3
 ./build-bench/bench/blindspot_bench_attack "$work/ours.bin" "$data/dev.csv" 200
+
+# 3. The LLM client (docs/llm.md): 500 generation-sized calls against the protocol test server
+#    with a fixed 200 ms reply latency at 16 in flight; wall time against the ideal
+#    ceil(500/16) * 200 ms (target ratio <= 1.1), then a rerun on the same store (0 HTTP calls).
+./build-bench/bench/blindspot_bench_llm 500 16 200

@@ -11,7 +11,8 @@ PACKAGES=(
   libsqlite3-dev                      # run store
   nlohmann-json3-dev libcli11-dev libtomlplusplus-dev libfmt-dev
   libutf8proc-dev                     # Unicode case folding in text normalisation
-  libssl-dev                          # SHA-256 content hashes
+  libssl-dev                          # SHA-256 content hashes, HTTPS
+  libcpp-httplib-dev                  # HTTP client (LLM endpoints) and server (web app, test server)
   libgtest-dev libgmock-dev libbenchmark-dev
   hyperfine
   wordnet-base                        # WordNet 3.0 database files for the synonym attack

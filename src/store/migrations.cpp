@@ -98,7 +98,74 @@ CREATE TABLE attacks (
 );
 )sql";
 
-constexpr std::array<std::string_view, 3> kMigrations = {kVersion1, kVersion2, kVersion3};
+// Version 4: the LLM cache and ledger. One row per chat-completions reply, keyed by the hash
+// of everything that determines it (llm/chat.hpp, cache_key()), so a rerun finds it instead of
+// paying again; run_id is the run that paid for it. llm_usage records every use of a reply by a
+// run, cached or not, so each run's LLM work can be counted.
+constexpr std::string_view kVersion4 = R"sql(
+CREATE TABLE llm_calls (
+  key TEXT PRIMARY KEY,
+  run_id INTEGER NOT NULL,
+  base_url TEXT NOT NULL,
+  model TEXT NOT NULL,
+  request TEXT NOT NULL CHECK (json_valid(request)),
+  response TEXT NOT NULL,
+  content TEXT NOT NULL,
+  finish_reason TEXT NOT NULL,
+  structured INTEGER NOT NULL,
+  prompt_tokens INTEGER NOT NULL,
+  completion_tokens INTEGER NOT NULL,
+  cost_usd REAL,
+  attempts INTEGER NOT NULL,
+  latency_seconds REAL NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX llm_calls_by_run ON llm_calls (run_id);
+CREATE TABLE llm_usage (
+  run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  cached INTEGER NOT NULL,
+  PRIMARY KEY (run_id, key)
+);
+)sql";
+
+// Version 5: what teachers produced. Hypotheses (abstraction, extrapolation) and generated
+// samples with the filter verdict and its reason, each with its teacher, prompt version and
+// provenance, under the run that produced them.
+constexpr std::string_view kVersion5 = R"sql(
+CREATE TABLE hypotheses (
+  run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  id TEXT NOT NULL,
+  task TEXT NOT NULL,
+  uu_id TEXT NOT NULL,
+  parent_id TEXT NOT NULL,
+  blind_spot INTEGER NOT NULL,
+  teacher TEXT NOT NULL,
+  prompt_version TEXT NOT NULL,
+  text TEXT NOT NULL,
+  reasoning TEXT NOT NULL,
+  details TEXT NOT NULL CHECK (json_valid(details)),
+  provenance TEXT NOT NULL CHECK (json_valid(provenance)),
+  PRIMARY KEY (run_id, id)
+);
+CREATE TABLE samples (
+  run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  id TEXT NOT NULL,
+  hypothesis_id TEXT NOT NULL,
+  teacher TEXT NOT NULL,
+  prompt_version TEXT NOT NULL,
+  text TEXT NOT NULL,
+  label TEXT NOT NULL,
+  reasoning TEXT NOT NULL,
+  accepted INTEGER NOT NULL,
+  rejection TEXT NOT NULL,
+  rejection_detail TEXT NOT NULL,
+  provenance TEXT NOT NULL CHECK (json_valid(provenance)),
+  PRIMARY KEY (run_id, id)
+);
+)sql";
+
+constexpr std::array<std::string_view, 5> kMigrations = {kVersion1, kVersion2, kVersion3, kVersion4, kVersion5};
 
 }  // namespace
 

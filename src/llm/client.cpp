@@ -1,0 +1,417 @@
+#include "blindspot/llm/client.hpp"
+
+#include "backoff.hpp"
+#include "budget.hpp"
+#include "call_store.hpp"
+#include "http_transport.hpp"
+#include "rate_limiter.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <exception>
+#include <mutex>
+#include <semaphore>
+#include <thread>
+#include <unordered_map>
+
+namespace blindspot::llm {
+namespace {
+
+using core::Error;
+using core::ErrorKind;
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+// OpenAI's rule of thumb for English: about 4 characters a token. Each message adds a few tokens
+// of chat framing (OpenAI's cookbook counts 3); 4 keeps the estimate on the safe side.
+constexpr double kCharactersPerToken = 4;
+constexpr double kTokensPerMessage = 4;
+// rpm spacing: one request at a time, evenly spaced, because providers enforce their per-minute
+// limits over shorter windows. tpm: ten seconds' worth of tokens may go out at once.
+constexpr double kRequestBurst = 1;
+constexpr double kTokenBurstSeconds = 10;
+
+double estimated_prompt_tokens(const ChatRequest& request) {
+  double characters = static_cast<double>(request.json_schema.size());
+  for (const Message& message : request.messages) characters += static_cast<double>(message.content.size());
+  return std::ceil(characters / kCharactersPerToken) + kTokensPerMessage * static_cast<double>(request.messages.size());
+}
+
+// The server's own words from an OpenAI-style error body {"error":{"message":..,"type":..}};
+// otherwise the start of whatever it sent.
+struct ServerError {
+  std::string message;
+  std::string type;   // error.type
+  std::string code;   // error.code (text or number)
+  std::string param;  // error.param
+};
+
+std::string text_of(const json& object, const char* name) {
+  if (!object.is_object() || !object.contains(name)) return {};
+  const json& value = object.at(name);
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_number()) return value.dump();
+  return {};
+}
+
+ServerError server_error(const std::string& body) {
+  ServerError error;
+  const json parsed = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (!parsed.is_discarded() && parsed.is_object() && parsed.contains("error")) {
+    const json& details = parsed.at("error");
+    if (details.is_string()) {
+      error.message = details.get<std::string>();
+    } else {
+      error.message = text_of(details, "message");
+      error.type = text_of(details, "type");
+      error.code = text_of(details, "code");
+      error.param = text_of(details, "param");
+    }
+    return error;
+  }
+  constexpr std::size_t kExcerpt = 200;
+  error.message = body.size() > kExcerpt ? body.substr(0, kExcerpt) + "..." : body;
+  return error;
+}
+
+std::string describe_status(int status, const ServerError& error) {
+  std::string text = fmt::format("HTTP {}", status);
+  if (!error.type.empty()) text += ": " + error.type;
+  if (!error.message.empty()) text += ": " + error.message;
+  return text;
+}
+
+bool rejects_response_format(int status, const ServerError& error) {
+  if (status != 400 && status != 422) return false;
+  const auto names = [](const std::string& text) {
+    return text.find("response_format") != std::string::npos || text.find("json_schema") != std::string::npos;
+  };
+  return names(error.param) || names(error.message) || names(error.code);
+}
+
+// 408 timeout, 409 conflict (OpenAI: "retry"), 429 rate limit and 5xx are the server's way of
+// saying "not now". A 429 for an exhausted quota will not get better by waiting.
+bool retryable_status(int status, const ServerError& error) {
+  if (status == 429) return error.code != "insufficient_quota" && error.type != "insufficient_quota";
+  return status == 408 || status == 409 || status >= 500;
+}
+
+std::string usd(double amount) { return fmt::format("{:.6f}", amount); }
+
+// A slot of the in-flight bound, released on every path out of an attempt.
+class SlotGuard {
+ public:
+  explicit SlotGuard(std::counting_semaphore<>& slots) : slots_(slots) { slots_.acquire(); }
+  ~SlotGuard() { slots_.release(); }
+  SlotGuard(const SlotGuard&) = delete;
+  SlotGuard& operator=(const SlotGuard&) = delete;
+
+ private:
+  std::counting_semaphore<>& slots_;
+};
+
+}  // namespace
+
+BudgetExceeded::BudgetExceeded(const std::string& message) : core::Error(ErrorKind::usage, message) {}
+
+struct ChatClient::Impl {
+  Endpoint endpoint;
+  PriceTable prices;
+  ClientOptions options;
+  detail::HttpTransport transport;
+  detail::CallStore calls;
+  detail::Backoff backoff;
+  detail::Budget budget;
+  std::optional<detail::RateLimiter> request_limiter;
+  std::optional<detail::RateLimiter> token_limiter;
+  std::counting_semaphore<> slots;
+  // A Retry-After holds back every call, not just the one that got it: the server's limit is
+  // shared, and the other workers would only collect 429s of their own.
+  std::mutex pause_mutex;
+  Clock::time_point paused_until;
+  // Flipped once, when the server rejects response_format; never back (the server will not change).
+  std::atomic<bool> response_format_supported{true};
+  mutable std::mutex ledger_mutex;
+  Ledger ledger;
+
+  Impl(Endpoint endpoint_in, store::Database& store, std::int64_t run_id, PriceTable prices_in,
+       ClientOptions options_in)
+      : endpoint(std::move(endpoint_in)),
+        prices(std::move(prices_in)),
+        options(options_in),
+        transport(endpoint),
+        calls(store, run_id),
+        backoff(endpoint.backoff_initial_seconds, endpoint.backoff_max_seconds, options.jitter_seed),
+        budget(options.max_usd),
+        slots(endpoint.max_in_flight) {
+    if (endpoint.requests_per_minute > 0) request_limiter.emplace(endpoint.requests_per_minute, kRequestBurst);
+    if (endpoint.tokens_per_minute > 0) {
+      token_limiter.emplace(endpoint.tokens_per_minute, endpoint.tokens_per_minute / 60.0 * kTokenBurstSeconds);
+    }
+  }
+
+  void wait_out_pause() {
+    Clock::time_point until;
+    {
+      const std::lock_guard lock(pause_mutex);
+      until = paused_until;
+    }
+    if (until > Clock::now()) std::this_thread::sleep_until(until);
+  }
+
+  void pause_all(double seconds) {
+    const auto until =
+        Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+    const std::lock_guard lock(pause_mutex);
+    paused_until = std::max(paused_until, until);
+  }
+
+  template <typename Change>
+  void update_ledger(Change change) {
+    const std::lock_guard lock(ledger_mutex);
+    change(ledger);
+  }
+
+  std::string request_name(const std::string& key) const {
+    return fmt::format("POST {} (model {}, key {})", transport.url(), endpoint.model, key.substr(0, 12));
+  }
+
+  double estimated_cost_usd(const ChatRequest& request) const {
+    const Usage worst{static_cast<std::int64_t>(estimated_prompt_tokens(request)), request.max_tokens};
+    return prices.cost(endpoint.model, worst).value_or(0);
+  }
+
+  ChatResponse complete(const ChatRequest& request, const std::string& key) {
+    if (auto cached = calls.find(key)) {
+      update_ledger([](Ledger& totals) { ++totals.cached_calls; });
+      return std::move(*cached);
+    }
+    const double estimate_usd = estimated_cost_usd(request);
+    if (!budget.reserve(estimate_usd)) {
+      update_ledger([](Ledger& totals) { ++totals.skipped_calls; });
+      throw BudgetExceeded(fmt::format(
+          "{}: not sent: it could cost up to {} USD (prompt about {} tokens, max_tokens {}), and {} USD of the "
+          "{} USD budget (max_usd) is spent",
+          request_name(key), usd(estimate_usd), estimated_prompt_tokens(request), request.max_tokens,
+          usd(budget.spent_usd()), usd(budget.max_usd())));
+    }
+    try {
+      return send(request, key, estimate_usd);
+    } catch (...) {
+      budget.release(estimate_usd);
+      update_ledger([](Ledger& totals) { ++totals.failed_calls; });
+      throw;
+    }
+  }
+
+  // Attempts until a chat.completion arrives, a failure is final or the retries run out.
+  ChatResponse send(const ChatRequest& request, const std::string& key, double estimate_usd) {
+    const double estimate_tokens = estimated_prompt_tokens(request) + request.max_tokens;
+    const auto started = Clock::now();
+    std::string first_failure;
+    std::string last_failure;
+    int attempts = 0;
+    for (int retry = 0;;) {
+      const bool with_format = response_format_supported.load();
+      const std::string body = request_body(endpoint.model, request, with_format);
+      wait_out_pause();
+      if (request_limiter) request_limiter->acquire(1);
+      if (token_limiter) token_limiter->acquire(estimate_tokens);
+      detail::HttpReply reply;
+      {
+        const SlotGuard slot(slots);
+        reply = transport.post(body);
+      }
+      ++attempts;
+      update_ledger([](Ledger& totals) { ++totals.http_attempts; });
+
+      std::string failure;
+      bool retryable = true;
+      if (reply.status == 200) {
+        try {
+          ChatResponse response = parse_response_body(reply.body);
+          return accept(request, key, std::move(response), body, reply.body, with_format, attempts, started,
+                        estimate_usd, estimate_tokens);
+        } catch (const Error& error) {
+          if (error.kind() != ErrorKind::remote) throw;
+          // A truncated or garbled 200 is a transport accident, not the server's answer.
+          failure = "HTTP 200 but " + error.message();
+        }
+      } else if (reply.status == 0) {
+        failure = reply.network_error;
+        retryable = reply.retryable_network_error;
+      } else {
+        const ServerError error = server_error(reply.body);
+        if (with_format && !request.json_schema.empty() && rejects_response_format(reply.status, error)) {
+          // Not a retry: the next attempt is a different request (schema in the prompt).
+          response_format_supported = false;
+          continue;
+        }
+        failure = describe_status(reply.status, error);
+        retryable = retryable_status(reply.status, error);
+      }
+      if (first_failure.empty()) first_failure = failure;
+      last_failure = failure;
+      if (!retryable || retry >= endpoint.max_retries) {
+        throw Error(ErrorKind::remote, failure_message(key, attempts, retryable, first_failure, last_failure));
+      }
+      if (reply.retry_after_seconds && *reply.retry_after_seconds > 0) pause_all(*reply.retry_after_seconds);
+      std::this_thread::sleep_for(
+          std::chrono::duration<double>(backoff.delay_seconds(retry, reply.retry_after_seconds)));
+      ++retry;
+    }
+  }
+
+  std::string failure_message(const std::string& key, int attempts, bool retryable, const std::string& first,
+                              const std::string& last) const {
+    if (attempts == 1) return fmt::format("{}: {} (not retried)", request_name(key), last);
+    std::string text = fmt::format("{}: failed after {} attempts ({}): {}", request_name(key), attempts,
+                                   retryable ? "max_retries exhausted" : "not retryable", last);
+    if (first != last) text += "; first attempt: " + first;
+    return text;
+  }
+
+  ChatResponse accept(const ChatRequest& request, const std::string& key, ChatResponse response,
+                      const std::string& request_json, const std::string& response_json, bool with_format, int attempts,
+                      Clock::time_point started, double estimate_usd, double estimate_tokens) {
+    response.key = key;
+    response.structured = with_format || request.json_schema.empty();
+    response.attempts = attempts;
+    response.latency_seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    // The server names the model that answered (a dated snapshot of the alias asked for); its
+    // price is the right one when the table knows it.
+    const bool answered_priced = !response.model.empty() && prices.find(response.model).has_value();
+    const std::string& priced_model = answered_priced ? response.model : endpoint.model;
+    const std::optional<double> cost = prices.cost(priced_model, response.usage);
+    response.priced = cost.has_value();
+    response.cost_usd = cost.value_or(0);
+    if (token_limiter) {
+      token_limiter->adjust(static_cast<double>(response.usage.prompt_tokens + response.usage.completion_tokens) -
+                            estimate_tokens);
+    }
+    budget.settle(estimate_usd, response.cost_usd);
+    update_ledger([&](Ledger& totals) {
+      ++totals.http_calls;
+      totals.usage.prompt_tokens += response.usage.prompt_tokens;
+      totals.usage.completion_tokens += response.usage.completion_tokens;
+      totals.cost_usd += response.cost_usd;
+      totals.unpriced = totals.unpriced || !response.priced;
+    });
+    detail::CallRecord record;
+    record.base_url = endpoint.base_url;
+    record.model = endpoint.model;
+    record.request_body = request_json;
+    record.response_body = response_json;
+    record.response = response;
+    record.cost_usd = cost;
+    calls.save(record);
+    return response;
+  }
+};
+
+ChatClient::ChatClient(Endpoint endpoint, store::Database& store, std::int64_t run_id, PriceTable prices,
+                       ClientOptions options) {
+  validate(endpoint);
+  if (!std::isfinite(options.max_usd) || options.max_usd < 0) {
+    throw Error(ErrorKind::usage, fmt::format("max_usd must be at least 0 (got {})", options.max_usd));
+  }
+  if (options.max_usd > 0 && !prices.find(endpoint.model)) {
+    throw Error(ErrorKind::usage,
+                fmt::format("max_usd is set but model \"{}\" has no price; add [models.\"{}\"] to the price table "
+                            "(docs/llm.md)",
+                            endpoint.model, endpoint.model));
+  }
+  impl_ = std::make_unique<Impl>(std::move(endpoint), store, run_id, std::move(prices), options);
+}
+
+ChatClient::~ChatClient() = default;
+
+ChatResponse ChatClient::complete(const ChatRequest& request) {
+  return impl_->complete(request, cache_key(impl_->endpoint.base_url, impl_->endpoint.model, request));
+}
+
+std::vector<CallResult> ChatClient::complete_all(const std::vector<ChatRequest>& requests,
+                                                 const core::ProgressCallback& progress) {
+  std::vector<CallResult> results(requests.size());
+  std::vector<std::string> keys;
+  keys.reserve(requests.size());
+  // Identical requests in one batch are sent once; the others reuse the reply.
+  std::unordered_map<std::string, std::size_t> first_of_key;
+  std::vector<std::size_t> unique;
+  for (std::size_t index = 0; index < requests.size(); ++index) {
+    keys.push_back(cache_key(impl_->endpoint.base_url, impl_->endpoint.model, requests[index]));
+    if (first_of_key.emplace(keys.back(), index).second) unique.push_back(index);
+  }
+
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> stop{false};
+  std::mutex report_mutex;
+  std::exception_ptr failure;
+  std::size_t done = 0;
+  const auto work = [&] {
+    while (!stop) {
+      const std::size_t slot = next++;
+      if (slot >= unique.size()) return;
+      const std::size_t index = unique[slot];
+      try {
+        results[index].response = impl_->complete(requests[index], keys[index]);
+      } catch (const BudgetExceeded&) {
+        results[index].over_budget = true;
+      } catch (const Error& error) {
+        if (error.kind() == ErrorKind::remote) {
+          results[index].error = error;
+        } else {
+          // A store or usage error would hit every call alike: stop and report it once.
+          const std::lock_guard lock(report_mutex);
+          if (!failure) failure = std::current_exception();
+          stop = true;
+        }
+      } catch (...) {
+        const std::lock_guard lock(report_mutex);
+        if (!failure) failure = std::current_exception();
+        stop = true;
+      }
+      const std::lock_guard lock(report_mutex);
+      ++done;
+      if (progress) progress("llm calls", static_cast<double>(done) / static_cast<double>(unique.size()));
+    }
+  };
+  const std::size_t thread_count = std::min(unique.size(), static_cast<std::size_t>(impl_->endpoint.max_in_flight));
+  if (thread_count <= 1) {
+    work();
+  } else {
+    std::vector<std::jthread> threads;
+    threads.reserve(thread_count);
+    for (std::size_t t = 0; t < thread_count; ++t) threads.emplace_back(work);
+  }
+  if (failure) std::rethrow_exception(failure);
+
+  for (std::size_t index = 0; index < requests.size(); ++index) {
+    const std::size_t first = first_of_key.at(keys[index]);
+    if (first == index) continue;
+    results[index] = results[first];
+    if (results[index].response) {
+      ChatResponse& copy = *results[index].response;
+      copy.cached = true;
+      copy.attempts = 0;
+      copy.latency_seconds = 0;
+      copy.cost_usd = 0;
+      impl_->update_ledger([](Ledger& totals) { ++totals.cached_calls; });
+    }
+  }
+  return results;
+}
+
+const Endpoint& ChatClient::endpoint() const noexcept { return impl_->endpoint; }
+
+Ledger ChatClient::ledger() const {
+  const std::lock_guard lock(impl_->ledger_mutex);
+  return impl_->ledger;
+}
+
+}  // namespace blindspot::llm

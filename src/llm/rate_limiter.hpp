@@ -1,0 +1,33 @@
+#pragma once
+
+#include <chrono>
+#include <mutex>
+
+namespace blindspot::llm::detail {
+
+// A token bucket that hands out future slots: acquire() takes its amount at once (the level may
+// go negative, a debt later callers wait out) and sleeps until the bucket had enough. Callers are
+// served in arrival order and never spin. Holds `burst` units at most and refills
+// `rate_per_minute` units a minute; a burst of 1 spaces single units evenly (60/rate s apart).
+class RateLimiter {
+ public:
+  RateLimiter(double rate_per_minute, double burst);
+
+  // Blocks until `amount` units may be used. An amount above the burst waits for a full bucket
+  // and then goes into debt, so large requests are slowed but never starved.
+  void acquire(double amount);
+  // Corrects an earlier acquire() once the real amount is known (positive: used more).
+  void adjust(double extra_amount);
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  void refill(Clock::time_point now);
+
+  double rate_per_second_;
+  double burst_;
+  std::mutex mutex_;
+  double level_;
+  Clock::time_point updated_;
+};
+
+}  // namespace blindspot::llm::detail
