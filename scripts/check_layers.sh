@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Fails if a module includes a module to its right in the dependency order
-# (docs/architecture.md): core -> store -> data -> model -> discover -> eval.
+# (docs/architecture.md): core -> store -> llm -> data -> model -> discover -> teach -> eval.
 set -euo pipefail
 root=${1:-$(dirname "$0")/..}
-order=(core store data model discover eval)
+order=(core store llm data model discover teach eval)
 status=0
 for ((i = 0; i < ${#order[@]}; i++)); do
   module=${order[$i]}

@@ -2,22 +2,11 @@
 
 #include "blindspot/core/error.hpp"
 #include "blindspot/llm/client.hpp"
+#include "blindspot/store/runs.hpp"
 
-#include <array>
-#include <ctime>
 
 namespace blindspot::llm::detail {
 namespace {
-
-// UTC, ISO 8601 with seconds, as the runs table writes it.
-std::string now_utc() {
-  const std::time_t now = std::time(nullptr);
-  std::tm parts{};
-  gmtime_r(&now, &parts);
-  std::array<char, 32> text{};
-  const std::size_t size = std::strftime(text.data(), text.size(), "%Y-%m-%dT%H:%M:%SZ", &parts);
-  return std::string(text.data(), size);
-}
 
 void insert_use(store::Database& database, std::int64_t run_id, const std::string& key, bool cached) {
   database.prepare("INSERT OR IGNORE INTO llm_usage (run_id, key, cached) VALUES (?, ?, ?)")
@@ -87,7 +76,7 @@ void CallStore::save(const CallRecord& record) {
     } else {
       insert.bind_null(12);
     }
-    insert.bind(13, response.attempts).bind(14, response.latency_seconds).bind(15, now_utc()).run();
+    insert.bind(13, response.attempts).bind(14, response.latency_seconds).bind(15, store::utc_timestamp()).run();
     insert_use(database_, run_id_, response.key, false);
   });
 }

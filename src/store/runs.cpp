@@ -17,16 +17,6 @@ namespace {
 constexpr const char* kRunColumns =
     "SELECT id, command, arguments, started_at, ended_at, status, error, exit_code, versions, pid, host FROM runs ";
 
-// UTC, ISO 8601 with seconds: sorts as text and reads the same in every time zone.
-std::string now_utc() {
-  const std::time_t now = std::time(nullptr);
-  std::tm parts{};
-  gmtime_r(&now, &parts);
-  std::array<char, 32> text{};
-  const std::size_t size = std::strftime(text.data(), text.size(), "%Y-%m-%dT%H:%M:%SZ", &parts);
-  return std::string(text.data(), size);
-}
-
 std::string this_host() {
   // 255 bytes is POSIX's HOST_NAME_MAX bound; gethostname may not terminate a truncated name.
   std::array<char, 256> name{};
@@ -63,6 +53,15 @@ RunRecord read_run(const Statement& row, const std::string& host) {
 
 }  // namespace
 
+std::string utc_timestamp() {
+  const std::time_t now = std::time(nullptr);
+  std::tm parts{};
+  gmtime_r(&now, &parts);
+  std::array<char, 32> text{};
+  const std::size_t size = std::strftime(text.data(), text.size(), "%Y-%m-%dT%H:%M:%SZ", &parts);
+  return std::string(text.data(), size);
+}
+
 std::int64_t begin_run(Database& db, const std::string& command, const std::string& arguments_json,
                        const std::string& versions_json) {
   auto insert = db.prepare(
@@ -70,7 +69,7 @@ std::int64_t begin_run(Database& db, const std::string& command, const std::stri
       "VALUES (?, ?, ?, 'running', ?, ?, ?) RETURNING id");
   insert.bind(1, command)
       .bind(2, arguments_json)
-      .bind(3, now_utc())
+      .bind(3, utc_timestamp())
       .bind(4, versions_json)
       .bind(5, static_cast<std::int64_t>(getpid()))
       .bind(6, this_host());
@@ -83,7 +82,7 @@ std::int64_t begin_run(Database& db, const std::string& command, const std::stri
 void finish_run(Database& db, std::int64_t run_id, int exit_code, const std::string& error) {
   auto update = db.prepare(
       "UPDATE runs SET ended_at = ?, exit_code = ?, status = ?, error = ? WHERE id = ? RETURNING id");
-  update.bind(1, now_utc()).bind(2, exit_code).bind(3, exit_code == 0 ? "ok" : "failed").bind(5, run_id);
+  update.bind(1, utc_timestamp()).bind(2, exit_code).bind(3, exit_code == 0 ? "ok" : "failed").bind(5, run_id);
   if (error.empty()) {
     update.bind_null(4);
   } else {

@@ -9,6 +9,10 @@
 
 namespace blindspot::store {
 
+// Now, in UTC, ISO 8601 with seconds ("2026-11-29T21:52:52Z"): sorts as text and reads the same
+// in every time zone. Every timestamp in the store has this form.
+std::string utc_timestamp();
+
 // One invocation of a blindspot command, as recorded in the store.
 struct RunRecord {
   std::int64_t id = 0;

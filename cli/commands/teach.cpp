@@ -1,0 +1,343 @@
+#include "commands.hpp"
+#include "shared_options.hpp"
+
+#include "../ui/table.hpp"
+
+#include "blindspot/core/error.hpp"
+#include "blindspot/core/sha256.hpp"
+#include "blindspot/llm/client.hpp"
+#include "blindspot/store/runs.hpp"
+#include "blindspot/teach/auto_teacher.hpp"
+#include "blindspot/teach/filters.hpp"
+#include "blindspot/teach/import_teacher.hpp"
+#include "blindspot/teach/llm_teacher.hpp"
+#include "blindspot/teach/teach_output.hpp"
+#include "blindspot/teach/teach_session.hpp"
+#include "blindspot/teach/uu_source.hpp"
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <iostream>
+#include <optional>
+
+namespace blindspot::cli {
+namespace {
+
+struct TeachSettings {
+  std::string uus;  // a UU file, or the id of a run that stored UUs
+  std::filesystem::path model_file;
+  DataSource source;
+  std::string teacher;  // "llm", "auto", "import"; empty: llm when an endpoint is configured, else auto
+  llm::Endpoint endpoint;
+  std::string api_key_env = "OPENAI_API_KEY";
+  std::filesystem::path prices_file = llm::default_price_file();
+  double max_usd = 0;
+  teach::LlmTeacherOptions llm;
+  bool verify_labels = false;
+  std::filesystem::path import_hypotheses;
+  std::filesystem::path import_samples;
+  teach::TeachOptions teach;
+  bool no_extrapolation = false;
+  teach::FilterOptions filter;
+  int threads = 0;
+  std::filesystem::path out_prefix;
+};
+
+// The UUs of --uus: an existing file, else a run id.
+std::vector<teach::Uu> load_uus(Context& context, const std::string& where, const data::LabelSet& labels) {
+  if (std::filesystem::exists(where)) {
+    auto uus = teach::read_uus_file(where, labels);
+    store::record_artifact(context.store(), {context.run_id(), "uus", "input", stored_path(where),
+                                             core::sha256_file(where), "{}"});
+    return uus;
+  }
+  const bool numeric = !where.empty() && where.find_first_not_of("0123456789") == std::string::npos;
+  if (!numeric) {
+    throw core::Error(core::ErrorKind::bad_input, "--uus: no such file, and not a run id",
+                      core::InputLocation{where, 0, ""});
+  }
+  const std::int64_t run = std::stoll(where);
+  if (!store::find_run(context.store(), run)) {
+    throw core::Error(core::ErrorKind::bad_input, "--uus " + where + ": no run with this id in " +
+                                                      context.store().file().string() + " (see `blindspot runs`)");
+  }
+  return teach::read_uus_from_run(context.store(), run, labels);
+}
+
+// OPENAI_BASE_URL and the key's variable come last: a flag, BLINDSPOT_BASE_URL or the config
+// file wins over them.
+void resolve_endpoint(TeachSettings& settings) {
+  if (settings.endpoint.base_url.empty()) {
+    if (const char* url = std::getenv("OPENAI_BASE_URL"); url != nullptr) settings.endpoint.base_url = url;
+  }
+  if (!settings.api_key_env.empty()) {
+    if (const char* key = std::getenv(settings.api_key_env.c_str()); key != nullptr) settings.endpoint.api_key = key;
+  }
+  if (settings.teacher.empty()) settings.teacher = settings.endpoint.base_url.empty() ? "auto" : "llm";
+  if (settings.teacher == "llm" && settings.endpoint.base_url.empty()) {
+    throw core::Error(core::ErrorKind::usage,
+                      "--teacher llm needs an endpoint: --base-url URL (or BLINDSPOT_BASE_URL, OPENAI_BASE_URL)");
+  }
+  if (settings.teacher == "llm" && settings.endpoint.model.empty()) {
+    throw core::Error(core::ErrorKind::usage, "--teacher llm needs --llm-model NAME (or BLINDSPOT_LLM_MODEL)");
+  }
+}
+
+std::optional<data::Split> read_optional_split(Context& context, const DataSource& source, const std::string& name,
+                                               const data::LabelSet& labels) {
+  if (!std::filesystem::is_directory(source.data)) return std::nullopt;
+  DataSource split_source = source;
+  split_source.split = name;
+  return read_split_for_run(context, split_source, labels);
+}
+
+void print_result(const teach::TeachResult& result, const std::string& teacher, bool baseline,
+                  const std::filesystem::path& prefix, std::int64_t run) {
+  std::size_t abstractions = 0;
+  for (const auto& h : result.hypotheses) abstractions += h.task == teach::kAbstraction ? 1 : 0;
+  std::size_t accepted = 0;
+  for (const auto& s : result.samples) accepted += s.accepted ? 1 : 0;
+  std::cout << fmt::format("teacher {}{}: {} UUs taught\n", teacher, baseline ? " (a no-LLM baseline)" : "",
+                           result.taught.size());
+  ui::Table table({"output", "count"});
+  table.add_row({"abstraction hypotheses", std::to_string(abstractions)});
+  table.add_row({"extrapolation hypotheses", std::to_string(result.hypotheses.size() - abstractions)});
+  table.add_row({"samples generated", std::to_string(result.samples.size())});
+  table.add_row({"samples accepted", std::to_string(accepted)});
+  for (const auto& [reason, count] : teach::rejection_counts(result.samples)) {
+    if (count > 0) table.add_row({"rejected: " + reason, std::to_string(count)});
+  }
+  table.add_row({"tasks failed", std::to_string(result.failures.size())});
+  std::cout << table.render();
+  std::cout << fmt::format("written to\n  {0}.hypotheses.jsonl\n  {0}.hypotheses.csv\n  {0}.samples.jsonl\n"
+                           "  {0}.samples.csv\nrun: {1}\n",
+                           prefix.string(), run);
+}
+
+void run_teach(Context& context, TeachSettings& settings) {
+  resolve_endpoint(settings);
+  const auto model = load_model_for_run(context, settings.model_file);
+  const data::LabelSet& labels = model->labels();
+  const std::vector<teach::Uu> uus = load_uus(context, settings.uus, labels);
+  const data::Split train = read_split_for_run(context, settings.source, labels);
+  // The leakage guard needs the test split: samples that (nearly) copy a test text are rejected.
+  const std::optional<data::Split> test = read_optional_split(context, settings.source, "test", labels);
+  const teach::SampleFilter filter(labels, train, test ? &*test : nullptr, settings.filter);
+  settings.teach.extrapolate = !settings.no_extrapolation;
+  settings.filter.threads = settings.threads;
+
+  std::unique_ptr<llm::ChatClient> client;
+  std::unique_ptr<teach::Teacher> teacher;
+  teach::LlmTeacher* verifier = nullptr;
+  if (settings.teacher == "llm" || settings.verify_labels) {
+    if (settings.endpoint.base_url.empty()) {
+      throw core::Error(core::ErrorKind::usage, "--verify-labels needs an LLM endpoint (--base-url)");
+    }
+    client = std::make_unique<llm::ChatClient>(settings.endpoint, context.store(), context.run_id(),
+                                               llm::PriceTable::load(settings.prices_file),
+                                               llm::ClientOptions{settings.max_usd, settings.teach.seed});
+    settings.llm.labels = labels;
+    settings.llm.seed = static_cast<std::int64_t>(settings.teach.seed);
+  }
+  if (settings.teacher == "llm") {
+    auto llm_teacher = std::make_unique<teach::LlmTeacher>(*client, settings.llm);
+    if (settings.verify_labels) verifier = llm_teacher.get();
+    teacher = std::move(llm_teacher);
+  } else if (settings.teacher == "auto") {
+    teach::AutoTeacherOptions options;
+    options.seed = settings.teach.seed;
+    options.threads = settings.threads;
+    teacher = std::make_unique<teach::AutoTeacher>(train, *model, uus, options);
+  } else {
+    teacher = std::make_unique<teach::ImportTeacher>(settings.import_hypotheses, settings.import_samples);
+  }
+  std::unique_ptr<teach::LlmTeacher> separate_verifier;
+  if (settings.verify_labels && verifier == nullptr) {
+    separate_verifier = std::make_unique<teach::LlmTeacher>(*client, settings.llm);
+    verifier = separate_verifier.get();
+  }
+
+  const teach::TeachResult result = teach::teach(*teacher, uus, filter, settings.teach, verifier);
+  const bool baseline = teacher->is_baseline();
+
+  if (settings.out_prefix.empty()) {
+    settings.out_prefix = context.workspace / "teach" / fmt::format("run-{}-{}", context.run_id(), settings.teacher);
+  }
+  const auto path = [&](const char* suffix) { return std::filesystem::path(settings.out_prefix.string() + suffix); };
+  teach::write_hypotheses_jsonl(path(".hypotheses.jsonl"), result.hypotheses, baseline);
+  teach::write_hypotheses_csv(path(".hypotheses.csv"), result.hypotheses, baseline);
+  teach::write_samples_jsonl(path(".samples.jsonl"), result.samples, baseline);
+  teach::write_samples_csv(path(".samples.csv"), result.samples, baseline);
+  teach::record_teaching(context.store(), context.run_id(), result);
+  for (const char* suffix : {".hypotheses.jsonl", ".hypotheses.csv", ".samples.jsonl", ".samples.csv"}) {
+    record_output(context, std::string(suffix + 1), path(suffix));
+  }
+
+  std::size_t accepted = 0;
+  for (const auto& s : result.samples) accepted += s.accepted ? 1 : 0;
+  const llm::Ledger ledger = client ? client->ledger() : llm::Ledger{};
+  auto& db = context.store();
+  db.transaction([&] {
+    store::record_metric(db, context.run_id(), "teach", "uus_taught", static_cast<double>(result.taught.size()));
+    store::record_metric(db, context.run_id(), "teach", "hypotheses", static_cast<double>(result.hypotheses.size()));
+    store::record_metric(db, context.run_id(), "teach", "samples", static_cast<double>(result.samples.size()));
+    store::record_metric(db, context.run_id(), "teach", "samples_accepted", static_cast<double>(accepted));
+    store::record_metric(db, context.run_id(), "teach", "failures", static_cast<double>(result.failures.size()));
+    store::record_metric(db, context.run_id(), "llm", "http_calls", static_cast<double>(ledger.http_calls));
+    store::record_metric(db, context.run_id(), "llm", "cached_calls", static_cast<double>(ledger.cached_calls));
+    store::record_metric(db, context.run_id(), "llm", "prompt_tokens", static_cast<double>(ledger.usage.prompt_tokens));
+    store::record_metric(db, context.run_id(), "llm", "completion_tokens",
+                         static_cast<double>(ledger.usage.completion_tokens));
+    store::record_metric(db, context.run_id(), "llm", "cost_usd", ledger.cost_usd);
+  });
+
+  std::size_t retryable = 0;
+  for (const auto& failure : result.failures) retryable += failure.retryable ? 1 : 0;
+  if (context.json) {
+    nlohmann::ordered_json failures = nlohmann::ordered_json::array();
+    for (const auto& f : result.failures) {
+      failures.push_back({{"task", f.task}, {"item", f.item_id}, {"reason", f.reason}, {"retryable", f.retryable}});
+    }
+    nlohmann::ordered_json rejections = nlohmann::ordered_json::object();
+    for (const auto& [reason, count] : teach::rejection_counts(result.samples)) rejections[reason] = count;
+    const nlohmann::ordered_json out = {
+        {"run", context.run_id()},
+        {"teacher", teacher->name()},
+        {"baseline", baseline},
+        {"uus", uus.size()},
+        {"uus_taught", result.taught.size()},
+        {"hypotheses", result.hypotheses.size()},
+        {"samples", result.samples.size()},
+        {"samples_accepted", accepted},
+        {"rejections", rejections},
+        {"failures", failures},
+        {"budget_reached", result.budget_reached},
+        {"llm",
+         {{"http_calls", ledger.http_calls},
+          {"http_attempts", ledger.http_attempts},
+          {"cached_calls", ledger.cached_calls},
+          {"prompt_tokens", ledger.usage.prompt_tokens},
+          {"completion_tokens", ledger.usage.completion_tokens},
+          {"cost_usd", ledger.cost_usd},
+          {"unpriced", ledger.unpriced}}},
+        {"outputs",
+         {{"hypotheses_jsonl", path(".hypotheses.jsonl").string()},
+          {"hypotheses_csv", path(".hypotheses.csv").string()},
+          {"samples_jsonl", path(".samples.jsonl").string()},
+          {"samples_csv", path(".samples.csv").string()}}}};
+    std::cout << out.dump(2) << '\n';
+  } else {
+    print_result(result, teacher->name(), baseline, settings.out_prefix, context.run_id());
+    if (client) {
+      std::cout << fmt::format("LLM: {} calls made, {} from the cache, {} + {} tokens, ${:.4f}{}\n", ledger.http_calls,
+                               ledger.cached_calls, ledger.usage.prompt_tokens, ledger.usage.completion_tokens,
+                               ledger.cost_usd, ledger.unpriced ? " (model not in the price table)" : "");
+    }
+    for (const auto& f : result.failures) {
+      if (!f.retryable) std::cerr << fmt::format("blindspot: note: {} of {}: {}\n", f.task, f.item_id, f.reason);
+    }
+  }
+  if (result.budget_reached) {
+    throw core::Error(core::ErrorKind::remote,
+                      fmt::format("stopped at the --max-usd budget of ${:.4f}; everything done so far is written and "
+                                  "cached: rerun with a larger --max-usd to continue without paying again",
+                                  settings.max_usd));
+  }
+  if (retryable > 0) {
+    const auto first = std::find_if(result.failures.begin(), result.failures.end(),
+                                    [](const teach::TaskFailure& f) { return f.retryable; });
+    throw core::Error(core::ErrorKind::remote,
+                      fmt::format("{} LLM calls failed (first: {} of {}: {}); the rest is written and cached: rerun "
+                                  "the same command to retry only the failed ones",
+                                  retryable, first->task, first->item_id, first->reason));
+  }
+}
+
+}  // namespace
+
+void add_teach_command(CLI::App& app, Context& context) {
+  auto settings = std::make_shared<TeachSettings>();
+  CLI::App* command = app.add_subcommand(
+      "teach", "Have a teacher describe UUs as hypotheses and write labelled samples for them, then filter those");
+  command->add_option("--uus", settings->uus, "UU file (scan's .uus.jsonl, attack's .attacks.jsonl) or a run id")
+      ->required();
+  add_model_option(*command, settings->model_file);
+  add_shared_options(*command, settings->source, "train");
+  command
+      ->add_option("--teacher", settings->teacher,
+                   "llm, auto (no-LLM baseline) or import (default: llm when an endpoint is configured, else auto)")
+      ->check(CLI::IsMember({"llm", "auto", "import"}));
+  command->add_option("--max-uus", settings->teach.max_uus, "UUs to teach, spread over blind spots (0 = all)")
+      ->capture_default_str();
+  command->add_option("--samples-per-hypothesis,-k", settings->teach.samples_per_hypothesis, "Samples per hypothesis")
+      ->check(CLI::Range(1, 50))
+      ->capture_default_str();
+  command->add_flag("--no-extrapolation", settings->no_extrapolation, "Skip the extrapolation task");
+  command->add_option("--seed", settings->teach.seed, "Seed of the UU pick, the teachers and the LLM requests")
+      ->capture_default_str();
+  add_threads_option(*command, settings->threads);
+  command->add_option("--out", settings->out_prefix,
+                      "Output prefix: PREFIX.hypotheses.{jsonl,csv} and PREFIX.samples.{jsonl,csv} "
+                      "(default: WORKSPACE/teach/run-N-TEACHER)");
+  // The filters.
+  command->add_option("--min-words", settings->filter.min_words, "Shorter samples are rejected")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{10000}))
+      ->capture_default_str();
+  command
+      ->add_option("--near-duplicate", settings->filter.near_duplicate_threshold,
+                   "Word-shingle Jaccard similarity from which a sample is a near duplicate")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  // The LLM endpoint.
+  command->add_option("--base-url", settings->endpoint.base_url,
+                      "OpenAI-compatible API root, e.g. https://api.openai.com/v1 (else $OPENAI_BASE_URL)");
+  command->add_option("--llm-model", settings->endpoint.model, "Model name sent to the endpoint");
+  command->add_option("--api-key-env", settings->api_key_env,
+                      "Environment variable holding the API key (the key itself is never a flag or stored)")
+      ->capture_default_str();
+  command->add_option("--ca-file", settings->endpoint.ca_file, "Extra CA certificates (PEM) for HTTPS");
+  command->add_option("--timeout", settings->endpoint.timeout_seconds, "Seconds per HTTP attempt")
+      ->check(CLI::Range(0.1, 3600.0))
+      ->capture_default_str();
+  command->add_option("--max-retries", settings->endpoint.max_retries, "Retries on 429, 5xx and network errors")
+      ->check(CLI::Range(0, 100))
+      ->capture_default_str();
+  command->add_option("--max-in-flight", settings->endpoint.max_in_flight, "Concurrent requests")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  command->add_option("--rpm", settings->endpoint.requests_per_minute, "Requests per minute (0 = no limit)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  command->add_option("--tpm", settings->endpoint.tokens_per_minute, "Tokens per minute (0 = no limit)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  command->add_option("--max-usd", settings->max_usd, "Stop before spending more than this (0 = no limit)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  command->add_option("--prices", settings->prices_file, "Price table (TOML)")->capture_default_str();
+  command->add_option("--temperature", settings->llm.temperature, "Sampling temperature")
+      ->check(CLI::Range(0.0, 2.0))
+      ->capture_default_str();
+  command->add_option("--max-tokens", settings->llm.max_tokens, "Reply tokens per hypothesis or sample")
+      ->check(CLI::Range(16, 100000))
+      ->capture_default_str();
+  command->add_option("--prompts", settings->llm.prompt_directory, "Folder of the prompt templates")
+      ->capture_default_str();
+  command->add_option("--task-description", settings->llm.task_description,
+                      "One sentence on what the classifier does, for the prompts")
+      ->capture_default_str();
+  command->add_option("--length-hint", settings->llm.length_hint,
+                      "Sentence on sample length for the generation prompt");
+  command->add_flag("--verify-labels", settings->verify_labels,
+                    "Ask the LLM for each accepted sample's label separately; reject disagreements");
+  // The imported teacher.
+  command->add_option("--import-hypotheses", settings->import_hypotheses,
+                      "Hypotheses file (CSV/TSV/JSONL with a hypothesis column) for --teacher import");
+  command->add_option("--import-samples", settings->import_samples,
+                      "Samples file (text,label columns) for --teacher import");
+  context.define(command, [&context, settings] { run_teach(context, *settings); });
+}
+
+}  // namespace blindspot::cli

@@ -1,0 +1,25 @@
+#pragma once
+
+#include "blindspot/data/label_set.hpp"
+#include "blindspot/store/database.hpp"
+#include "blindspot/teach/teaching.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <vector>
+
+namespace blindspot::teach {
+
+// Reads UUs from a file written by `blindspot scan` (*.uus.jsonl: natural UUs) or by
+// `blindspot attack` / `eval --adversarial` (*.attacks.jsonl: the rows whose outcome is
+// "succeeded" become adversarial UUs; other outcomes are skipped). A file may mix both.
+// Throws Error{bad_input} naming the file and line for invalid JSON, a missing or mistyped
+// field, or a label outside `labels`; an empty file or one without any UU is an error too.
+std::vector<Uu> read_uus_file(const std::filesystem::path& file, const data::LabelSet& labels);
+
+// The UUs a run stored (scan, attack or eval runs: tables uus and attacks), natural first, then
+// adversarial, each in split and row order. Throws Error{bad_input} if the run stored none
+// or a label is outside `labels`.
+std::vector<Uu> read_uus_from_run(store::Database& db, std::int64_t run_id, const data::LabelSet& labels);
+
+}  // namespace blindspot::teach

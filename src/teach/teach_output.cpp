@@ -1,0 +1,191 @@
+#include "blindspot/teach/teach_output.hpp"
+
+#include "blindspot/core/atomic_file.hpp"
+#include "blindspot/data/csv_writer.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace blindspot::teach {
+namespace {
+
+using nlohmann::ordered_json;
+
+ordered_json parsed(const std::string& json_text) { return ordered_json::parse(json_text); }
+
+ordered_json hypothesis_json(const Hypothesis& h, bool baseline) {
+  return {{"id", h.id},
+          {"task", h.task},
+          {"uu_id", h.uu_id},
+          {"parent_id", h.parent_id},
+          {"blind_spot", h.blind_spot},
+          {"teacher", h.teacher},
+          {"baseline", baseline},
+          {"prompt_version", h.prompt_version},
+          {"text", h.text},
+          {"reasoning", h.reasoning},
+          {"details", parsed(h.details_json)},
+          {"provenance", parsed(h.provenance_json)}};
+}
+
+ordered_json sample_json(const Sample& s, bool baseline) {
+  return {{"id", s.id},
+          {"hypothesis_id", s.hypothesis_id},
+          {"teacher", s.teacher},
+          {"baseline", baseline},
+          {"prompt_version", s.prompt_version},
+          {"text", s.text},
+          {"label", s.label},
+          {"reasoning", s.reasoning},
+          {"accepted", s.accepted},
+          {"rejection", s.rejection},
+          {"rejection_detail", s.rejection_detail},
+          {"provenance", parsed(s.provenance_json)}};
+}
+
+// Replacing invalid UTF-8 keeps a reply's stray bytes from aborting the whole output.
+std::string dump(const ordered_json& value) { return value.dump(-1, ' ', false, ordered_json::error_handler_t::replace); }
+
+template <typename Item, typename ToJson>
+void write_jsonl(const std::filesystem::path& file, const std::vector<Item>& items, ToJson to_json) {
+  core::AtomicFile out(file);
+  for (const Item& item : items) out.stream() << dump(to_json(item)) << '\n';
+  out.commit();
+}
+
+template <typename Item, typename ToJson>
+void write_csv(const std::filesystem::path& file, const std::vector<Item>& items, ToJson to_json) {
+  core::AtomicFile out(file);
+  bool header = true;
+  for (const Item& item : items) {
+    const ordered_json object = to_json(item);
+    if (header) {
+      std::vector<std::string> names;
+      for (const auto& field : object.items()) names.push_back(field.key());
+      data::write_csv_row(out.stream(), names);
+      header = false;
+    }
+    std::vector<std::string> row;
+    for (const auto& field : object.items()) {
+      row.push_back(field.value().is_string() ? field.value().get<std::string>() : dump(field.value()));
+    }
+    data::write_csv_row(out.stream(), row);
+  }
+  out.commit();
+}
+
+}  // namespace
+
+void write_hypotheses_jsonl(const std::filesystem::path& file, const std::vector<Hypothesis>& hypotheses,
+                            bool baseline) {
+  write_jsonl(file, hypotheses, [&](const Hypothesis& h) { return hypothesis_json(h, baseline); });
+}
+
+void write_hypotheses_csv(const std::filesystem::path& file, const std::vector<Hypothesis>& hypotheses,
+                          bool baseline) {
+  write_csv(file, hypotheses, [&](const Hypothesis& h) { return hypothesis_json(h, baseline); });
+}
+
+void write_samples_jsonl(const std::filesystem::path& file, const std::vector<Sample>& samples, bool baseline) {
+  write_jsonl(file, samples, [&](const Sample& s) { return sample_json(s, baseline); });
+}
+
+void write_samples_csv(const std::filesystem::path& file, const std::vector<Sample>& samples, bool baseline) {
+  write_csv(file, samples, [&](const Sample& s) { return sample_json(s, baseline); });
+}
+
+void record_teaching(store::Database& db, std::int64_t run_id, const TeachResult& result) {
+  db.transaction([&] {
+    auto clear_hypotheses = db.prepare("DELETE FROM hypotheses WHERE run_id = ?");
+    clear_hypotheses.bind(1, run_id).run();
+    auto clear_samples = db.prepare("DELETE FROM samples WHERE run_id = ?");
+    clear_samples.bind(1, run_id).run();
+    auto insert_hypothesis = db.prepare(
+        "INSERT INTO hypotheses (run_id, id, task, uu_id, parent_id, blind_spot, teacher, prompt_version, text, "
+        "reasoning, details, provenance) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    for (const Hypothesis& h : result.hypotheses) {
+      insert_hypothesis.reset();
+      insert_hypothesis.bind(1, run_id)
+          .bind(2, h.id)
+          .bind(3, h.task)
+          .bind(4, h.uu_id)
+          .bind(5, h.parent_id)
+          .bind(6, h.blind_spot)
+          .bind(7, h.teacher)
+          .bind(8, h.prompt_version)
+          .bind(9, h.text)
+          .bind(10, h.reasoning)
+          .bind(11, h.details_json)
+          .bind(12, h.provenance_json)
+          .run();
+    }
+    auto insert_sample = db.prepare(
+        "INSERT INTO samples (run_id, id, hypothesis_id, teacher, prompt_version, text, label, reasoning, accepted, "
+        "rejection, rejection_detail, provenance) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    for (const Sample& s : result.samples) {
+      insert_sample.reset();
+      insert_sample.bind(1, run_id)
+          .bind(2, s.id)
+          .bind(3, s.hypothesis_id)
+          .bind(4, s.teacher)
+          .bind(5, s.prompt_version)
+          .bind(6, s.text)
+          .bind(7, s.label)
+          .bind(8, s.reasoning)
+          .bind(9, s.accepted ? 1 : 0)
+          .bind(10, s.rejection)
+          .bind(11, s.rejection_detail)
+          .bind(12, s.provenance_json)
+          .run();
+    }
+  });
+}
+
+std::vector<Hypothesis> stored_hypotheses(store::Database& db, std::int64_t run_id) {
+  auto query = db.prepare(
+      "SELECT id, task, uu_id, parent_id, blind_spot, teacher, prompt_version, text, reasoning, details, provenance "
+      "FROM hypotheses WHERE run_id = ? ORDER BY id");
+  query.bind(1, run_id);
+  std::vector<Hypothesis> out;
+  while (query.step()) {
+    Hypothesis h;
+    h.id = query.column_text(0);
+    h.task = query.column_text(1);
+    h.uu_id = query.column_text(2);
+    h.parent_id = query.column_text(3);
+    h.blind_spot = static_cast<int>(query.column_int64(4));
+    h.teacher = query.column_text(5);
+    h.prompt_version = query.column_text(6);
+    h.text = query.column_text(7);
+    h.reasoning = query.column_text(8);
+    h.details_json = query.column_text(9);
+    h.provenance_json = query.column_text(10);
+    out.push_back(std::move(h));
+  }
+  return out;
+}
+
+std::vector<Sample> stored_samples(store::Database& db, std::int64_t run_id) {
+  auto query = db.prepare(
+      "SELECT id, hypothesis_id, teacher, prompt_version, text, label, reasoning, accepted, rejection, "
+      "rejection_detail, provenance FROM samples WHERE run_id = ? ORDER BY id");
+  query.bind(1, run_id);
+  std::vector<Sample> out;
+  while (query.step()) {
+    Sample s;
+    s.id = query.column_text(0);
+    s.hypothesis_id = query.column_text(1);
+    s.teacher = query.column_text(2);
+    s.prompt_version = query.column_text(3);
+    s.text = query.column_text(4);
+    s.label = query.column_text(5);
+    s.reasoning = query.column_text(6);
+    s.accepted = query.column_int64(7) != 0;
+    s.rejection = query.column_text(8);
+    s.rejection_detail = query.column_text(9);
+    s.provenance_json = query.column_text(10);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+}  // namespace blindspot::teach

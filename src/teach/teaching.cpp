@@ -1,0 +1,15 @@
+#include "blindspot/teach/teaching.hpp"
+
+namespace blindspot::teach {
+
+const char* to_string(UuKind kind) noexcept {
+  switch (kind) {
+    case UuKind::natural:
+      return "natural";
+    case UuKind::adversarial:
+      return "adversarial";
+  }
+  return "natural";
+}
+
+}  // namespace blindspot::teach

@@ -1,0 +1,187 @@
+#include "blindspot/teach/uu_source.hpp"
+
+#include "blindspot/core/atomic_file.hpp"
+#include "blindspot/core/error.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <string_view>
+
+namespace blindspot::teach {
+namespace {
+
+using core::Error;
+using core::ErrorKind;
+using core::InputLocation;
+using nlohmann::json;
+
+class UuLine {
+ public:
+  UuLine(const std::filesystem::path& file, std::int64_t line, const data::LabelSet& labels)
+      : file_(file), line_(line), labels_(labels) {}
+
+  // nullopt for an attack that did not produce a UU.
+  std::optional<Uu> parse(std::string_view row) const {
+    json value;
+    try {
+      value = json::parse(row.begin(), row.end());
+    } catch (const json::parse_error& error) {
+      throw Error(ErrorKind::bad_input, std::string("invalid JSON: ") + error.what(), InputLocation{file_, line_, ""});
+    }
+    if (!value.is_object()) throw Error(ErrorKind::bad_input, "expected a JSON object", InputLocation{file_, line_, ""});
+    const std::string split = string_of(value, "split");
+    const std::int64_t row_index = integer_of(value, "row");
+    Uu uu;
+    if (value.contains("outcome")) {
+      if (string_of(value, "outcome") != "succeeded") return std::nullopt;
+      uu.kind = UuKind::adversarial;
+      uu.id = split + ":" + std::to_string(row_index) + ":" + string_of(value, "recipe");
+      uu.text = string_of(value, "perturbed_text");
+      uu.original_text = string_of(value, "original_text");
+      uu.marked_text = string_of(value, "marked_text");
+      uu.true_label = label_of(value, "true_label");
+      uu.predicted_label = label_of(value, "final_label");
+      uu.confidence = number_of(value, "final_confidence");
+      uu.edits = edits_of(value);
+    } else {
+      uu.kind = UuKind::natural;
+      uu.id = split + ":" + std::to_string(row_index) + ":natural";
+      uu.text = string_of(value, "text");
+      uu.true_label = label_of(value, "true_label");
+      uu.predicted_label = label_of(value, "predicted_label");
+      uu.confidence = number_of(value, "confidence");
+    }
+    if (value.contains("blind_spot")) uu.blind_spot = static_cast<int>(integer_of(value, "blind_spot"));
+    return uu;
+  }
+
+ private:
+  const json& member(const json& object, const char* key) const {
+    const auto it = object.find(key);
+    if (it == object.end()) throw Error(ErrorKind::bad_input, "key is missing", InputLocation{file_, line_, key});
+    return *it;
+  }
+  std::string string_of(const json& object, const char* key) const {
+    const json& value = member(object, key);
+    if (!value.is_string()) throw Error(ErrorKind::bad_input, "must be a JSON string", InputLocation{file_, line_, key});
+    return value.get<std::string>();
+  }
+  std::int64_t integer_of(const json& object, const char* key) const {
+    const json& value = member(object, key);
+    if (!value.is_number_integer()) {
+      throw Error(ErrorKind::bad_input, "must be a JSON integer", InputLocation{file_, line_, key});
+    }
+    return value.get<std::int64_t>();
+  }
+  double number_of(const json& object, const char* key) const {
+    const json& value = member(object, key);
+    if (!value.is_number()) throw Error(ErrorKind::bad_input, "must be a JSON number", InputLocation{file_, line_, key});
+    const double number = value.get<double>();
+    if (number < 0 || number > 1) {
+      throw Error(ErrorKind::bad_input, "must be a probability in [0, 1]", InputLocation{file_, line_, key});
+    }
+    return number;
+  }
+  std::string label_of(const json& object, const char* key) const {
+    std::string label = string_of(object, key);
+    if (!labels_.index_of(label)) {
+      throw Error(ErrorKind::bad_input, "unknown label \"" + label + "\" (labels: " + labels_.joined() + ")",
+                  InputLocation{file_, line_, key});
+    }
+    return label;
+  }
+  std::vector<UuEdit> edits_of(const json& object) const {
+    const json& edits = member(object, "edits");
+    if (!edits.is_array()) throw Error(ErrorKind::bad_input, "must be a JSON array", InputLocation{file_, line_, "edits"});
+    std::vector<UuEdit> out;
+    for (const json& edit : edits) {
+      if (!edit.is_object()) {
+        throw Error(ErrorKind::bad_input, "each edit must be a JSON object", InputLocation{file_, line_, "edits"});
+      }
+      out.push_back({string_of(edit, "original"), string_of(edit, "replacement"), string_of(edit, "operation")});
+    }
+    return out;
+  }
+
+  const std::filesystem::path& file_;
+  std::int64_t line_;
+  const data::LabelSet& labels_;
+};
+
+std::vector<UuEdit> edits_from_json(const std::string& text) {
+  std::vector<UuEdit> edits;
+  for (const json& edit : json::parse(text)) {
+    edits.push_back({edit.at("original").get<std::string>(), edit.at("replacement").get<std::string>(),
+                     edit.at("operation").get<std::string>()});
+  }
+  return edits;
+}
+
+}  // namespace
+
+std::vector<Uu> read_uus_file(const std::filesystem::path& file, const data::LabelSet& labels) {
+  const std::string content = core::read_file(file);
+  std::vector<Uu> uus;
+  std::int64_t line = 0;
+  std::int64_t records = 0;
+  std::size_t pos = 0;
+  while (pos < content.size()) {
+    ++line;
+    const std::size_t end = std::min(content.find('\n', pos), content.size());
+    const std::string_view row = std::string_view(content).substr(pos, end - pos);
+    pos = end + 1;
+    if (row.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    ++records;
+    if (auto uu = UuLine(file, line, labels).parse(row)) uus.push_back(std::move(*uu));
+  }
+  if (records == 0) throw Error(ErrorKind::bad_input, "file is empty", InputLocation{file, 0, ""});
+  if (uus.empty()) {
+    throw Error(ErrorKind::bad_input,
+                "no UUs in " + std::to_string(records) + " records (no attack succeeded, or not a UU file)",
+                InputLocation{file, 0, ""});
+  }
+  return uus;
+}
+
+std::vector<Uu> read_uus_from_run(store::Database& db, std::int64_t run_id, const data::LabelSet& labels) {
+  auto query = db.prepare(
+      "SELECT u.split, u.row_index, u.kind, u.text, u.true_label, u.predicted_label, u.confidence, a.recipe, "
+      "a.original_text, a.marked_text, a.edits FROM uus u LEFT JOIN attacks a ON u.kind = 'adversarial' AND "
+      "a.run_id = u.run_id AND a.split = u.split AND a.row_index = u.row_index AND a.outcome = 'succeeded' "
+      "WHERE u.run_id = ? ORDER BY u.kind = 'adversarial', u.split, u.row_index, a.recipe");
+  query.bind(1, run_id);
+  std::vector<Uu> uus;
+  while (query.step()) {
+    Uu uu;
+    const std::string split = query.column_text(0);
+    const std::string row = std::to_string(query.column_int64(1));
+    uu.kind = query.column_text(2) == "adversarial" ? UuKind::adversarial : UuKind::natural;
+    uu.text = query.column_text(3);
+    uu.true_label = query.column_text(4);
+    uu.predicted_label = query.column_text(5);
+    uu.confidence = query.column_double(6);
+    for (const std::string* label : {&uu.true_label, &uu.predicted_label}) {
+      if (!labels.index_of(*label)) {
+        throw Error(ErrorKind::bad_input, "run " + std::to_string(run_id) + " stored a UU with label \"" + *label +
+                                              "\", which the model does not know (labels: " + labels.joined() + ")");
+      }
+    }
+    if (uu.kind == UuKind::adversarial && !query.is_null(7)) {
+      uu.id = split + ":" + row + ":" + query.column_text(7);
+      uu.original_text = query.column_text(8);
+      uu.marked_text = query.column_text(9);
+      uu.edits = edits_from_json(query.column_text(10));
+    } else {
+      uu.id = split + ":" + row + ":" + query.column_text(2);
+    }
+    uus.push_back(std::move(uu));
+  }
+  if (uus.empty()) {
+    throw Error(ErrorKind::bad_input, "run " + std::to_string(run_id) +
+                                          " stored no UUs (teach needs a scan, attack or eval run that found some)");
+  }
+  return uus;
+}
+
+}  // namespace blindspot::teach

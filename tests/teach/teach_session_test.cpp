@@ -1,0 +1,110 @@
+#include "blindspot/teach/teach_session.hpp"
+
+#include "blindspot/store/runs.hpp"
+#include "blindspot/teach/teach_output.hpp"
+#include "support/test_support.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <map>
+
+namespace blindspot::teach {
+namespace {
+
+Uu make_uu(const std::string& id, const std::string& truth, const std::string& predicted, int blind_spot = -1) {
+  Uu uu;
+  uu.id = id;
+  uu.text = "text of " + id;
+  uu.true_label = truth;
+  uu.predicted_label = predicted;
+  uu.confidence = 0.9;
+  uu.blind_spot = blind_spot;
+  return uu;
+}
+
+TEST(SelectUus, SpreadsThePickOverBlindSpotsRoundRobin) {
+  std::vector<Uu> uus;
+  for (int i = 0; i < 6; ++i) uus.push_back(make_uu("a" + std::to_string(i), "neg", "pos", 0));
+  uus.push_back(make_uu("b0", "pos", "neg", 1));
+  for (int i = 0; i < 3; ++i) uus.push_back(make_uu("c" + std::to_string(i), "pos", "neg", 2));
+  const auto picked = select_uus(uus, 5, 42);
+  ASSERT_EQ(picked.size(), 5u);
+  std::map<int, int> per_group;
+  for (const auto& uu : picked) ++per_group[uu.blind_spot];
+  // Round 1 takes one of each group; round 2 one more from groups 0 and 2 (group 1 is spent).
+  EXPECT_EQ(per_group[0], 2);
+  EXPECT_EQ(per_group[1], 1);
+  EXPECT_EQ(per_group[2], 2);
+  const auto again = select_uus(uus, 5, 42);
+  for (std::size_t i = 0; i < picked.size(); ++i) EXPECT_EQ(picked[i].id, again[i].id);
+  const auto other_seed = select_uus(uus, 5, 43);
+  bool differs = false;
+  for (std::size_t i = 0; i < picked.size(); ++i) differs = differs || picked[i].id != other_seed[i].id;
+  EXPECT_TRUE(differs);
+  EXPECT_EQ(select_uus(uus, 0, 1).size(), uus.size());
+  EXPECT_EQ(select_uus(uus, 100, 1).size(), uus.size());
+}
+
+TEST(SelectUus, UngroupedUusAreGroupedByKindAndLabels) {
+  std::vector<Uu> uus = {make_uu("n1", "neg", "pos"), make_uu("n2", "neg", "pos"), make_uu("n3", "neg", "pos"),
+                         make_uu("p1", "pos", "neg")};
+  const auto picked = select_uus(uus, 2, 7);
+  ASSERT_EQ(picked.size(), 2u);
+  EXPECT_NE(picked[0].true_label, picked[1].true_label);
+}
+
+TEST(TeachOutput, StoredAndWrittenHypothesesAndSamplesRoundTrip) {
+  test::TempDir dir;
+  TeachResult result;
+  Hypothesis h;
+  h.id = "A:dev:1:natural";
+  h.task = kAbstraction;
+  h.uu_id = "dev:1:natural";
+  h.text = "The classifier reads \"not bad\" as negative.";
+  h.reasoning = "negation";
+  h.teacher = "auto (baseline)";
+  h.prompt_version = "auto-v1";
+  h.details_json = R"({"tokens":["bad"]})";
+  result.hypotheses.push_back(h);
+  Sample s;
+  s.id = h.id + "#1";
+  s.hypothesis_id = h.id;
+  s.text = "not bad, really, a fine film";
+  s.label = "positive";
+  s.teacher = h.teacher;
+  s.accepted = false;
+  s.rejection = "too_short";
+  s.rejection_detail = "2 words";
+  result.samples.push_back(s);
+
+  write_hypotheses_jsonl(dir / "h.jsonl", result.hypotheses, true);
+  const auto line = nlohmann::json::parse(test::read_text(dir / "h.jsonl"));
+  EXPECT_EQ(line["id"], h.id);
+  EXPECT_EQ(line["baseline"], true);
+  EXPECT_EQ(line["details"]["tokens"][0], "bad");
+  write_samples_csv(dir / "s.csv", result.samples, true);
+  EXPECT_EQ(test::read_text(dir / "s.csv"),
+            "id,hypothesis_id,teacher,baseline,prompt_version,text,label,reasoning,accepted,rejection,"
+            "rejection_detail,provenance\n"
+            "A:dev:1:natural#1,A:dev:1:natural,auto (baseline),true,,\"not bad, really, a fine film\",positive,,false,"
+            "too_short,2 words,{}\n");
+
+  auto db = store::Database::open(dir / "s.db");
+  const auto run = store::begin_run(db, "teach", "{}", "{}");
+  record_teaching(db, run, result);
+  record_teaching(db, run, result);  // replaces, does not duplicate
+  const auto hypotheses = stored_hypotheses(db, run);
+  ASSERT_EQ(hypotheses.size(), 1u);
+  EXPECT_EQ(hypotheses[0].text, h.text);
+  EXPECT_EQ(hypotheses[0].details_json, h.details_json);
+  const auto samples = stored_samples(db, run);
+  ASSERT_EQ(samples.size(), 1u);
+  EXPECT_FALSE(samples[0].accepted);
+  EXPECT_EQ(samples[0].rejection, "too_short");
+  EXPECT_EQ(samples[0].text, s.text);
+}
+
+}  // namespace
+}  // namespace blindspot::teach
