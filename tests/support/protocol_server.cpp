@@ -123,6 +123,26 @@ void drop_connection(const httplib::Request& request) {
   }
 }
 
+// httplib 0.11 listens with a backlog of 5: a burst of more connects than that loses SYNs,
+// which the kernel retransmits a whole second later. Real API servers queue far more, so widen
+// the queue of our listening socket (listen() again on a listening socket only resizes it).
+void widen_accept_queue(int port) {
+  for (int fd = 3; fd < 4096; ++fd) {
+    sockaddr_in local{};
+    socklen_t local_size = sizeof local;
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_size) != 0 || local.sin_family != AF_INET) {
+      continue;
+    }
+    sockaddr_in peer{};
+    socklen_t peer_size = sizeof peer;
+    const bool connected = getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &peer_size) == 0;
+    if (!connected && ntohs(local.sin_port) == port) {
+      listen(fd, SOMAXCONN);
+      return;
+    }
+  }
+}
+
 }  // namespace
 
 const char* to_string(Fault fault) noexcept {
@@ -318,6 +338,8 @@ ProtocolServer::ProtocolServer(ProtocolServerOptions options) : impl_(std::make_
   server.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
   server.set_tcp_nodelay(true);
   server.set_keep_alive_timeout(impl_->options.keep_alive_seconds);
+  // httplib closes a connection after 5 requests by default; API servers keep them open.
+  server.set_keep_alive_max_count(1000);
   Impl* impl = impl_.get();
   server.Post("/v1/chat/completions", [impl](const httplib::Request& request, httplib::Response& response) {
     impl->handle(request, response);
@@ -327,6 +349,7 @@ ProtocolServer::ProtocolServer(ProtocolServerOptions options) : impl_(std::make_
   });
   impl_->port = server.bind_to_any_port("127.0.0.1");
   if (impl_->port <= 0) throw std::runtime_error("protocol server: cannot bind to 127.0.0.1");
+  widen_accept_queue(impl_->port);
   impl_->thread = std::thread([impl] { impl->server->listen_after_bind(); });
   // httplib 0.11 has no wait_until_ready(); listening starts right after the thread does.
   while (!server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
