@@ -1,0 +1,127 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+namespace blindspot::eval {
+
+// Statistics for comparing experimental conditions (docs/statistics.md): summaries over seeds,
+// bootstrap intervals over test examples, and paired tests of a condition against `none`.
+
+// Arithmetic mean. Throws Error{usage} for no values.
+double mean(const std::vector<double>& values);
+
+// Sample standard deviation (denominator n - 1). Throws Error{usage} for fewer than 2 values:
+// one seed says nothing about the spread, and 0 would claim it does.
+double sample_standard_deviation(const std::vector<double>& values);
+
+// A point estimate with a two-sided interval.
+struct Interval {
+  double estimate = 0;  // the statistic of the data as given
+  double lower = 0;
+  double upper = 0;
+  double level = 0.95;  // coverage the interval aims at
+};
+
+// Options of the bootstrap functions.
+struct BootstrapOptions {
+  // Resamples B. 1000 (Efron and Tibshirani 1993 suggest >= 1000 for percentile intervals)
+  // keeps the Monte Carlo error of a 95% bound near 2% of the interval's width (normal data:
+  // sqrt(0.025 * 0.975 / B) / phi(1.96) = 0.085 sd against a width of 3.92 sd).
+  int resamples = 1000;
+  double level = 0.95;
+  // Resample b draws from discover::derive_seed(seed, b): the interval is the same for a seed
+  // on any machine and for any number of threads.
+  std::uint64_t seed = 0;
+  // Threads over resamples (0 = all cores).
+  int threads = 0;
+};
+
+// The statistic of the examples at `indices` (a resample: `count` indices drawn with
+// replacement, repeats included). Called from several threads at once: it must only read.
+using ResampleStatistic = std::function<double(const std::vector<std::size_t>& indices)>;
+
+// Percentile bootstrap interval (Efron 1979) of a statistic over `count` examples: B resamples
+// of `count` examples drawn with replacement; the bounds are the (1 - level) / 2 and
+// (1 + level) / 2 quantiles of the B statistics, interpolated linearly between order statistics
+// (Hyndman and Fan's type 7, numpy's default). `estimate` is statistic(0, 1, ..., count - 1).
+// Throws Error{usage} if count is 0, resamples < 2 or level is not in (0, 1).
+Interval bootstrap_interval(std::size_t count, const ResampleStatistic& statistic,
+                            const BootstrapOptions& options = {});
+
+// ... of the mean of `values`: with per-example 0/1 values the accuracy or a UU rate; with one
+// value per seed the mean over seeds (but see t_interval()).
+Interval bootstrap_mean(const std::vector<double>& values, const BootstrapOptions& options = {});
+
+// ... of the sum of `values`: with per-example 0/1 values a count, such as the UUs of a test set.
+Interval bootstrap_sum(const std::vector<double>& values, const BootstrapOptions& options = {});
+
+// ... of mean(condition - baseline) with both resampled together (the same examples), so that
+// what the two conditions share cancels. Throws Error{internal} on a length mismatch.
+Interval bootstrap_mean_difference(const std::vector<double>& baseline, const std::vector<double>& condition,
+                                   const BootstrapOptions& options = {});
+
+// Student-t interval of the mean: mean +- t_{n-1, (1 + level) / 2} * s / sqrt(n). For a mean over
+// a few seeds this is the interval to report: a bootstrap of 3 values can only draw 10 distinct
+// means and is too narrow. Throws Error{usage} for fewer than 2 values or level not in (0, 1).
+Interval t_interval(const std::vector<double>& values, double level = 0.95);
+
+// Two-sided exact sign test: the probability, under Binomial(n, 1/2) with n = positives +
+// negatives, of a split at least as uneven as the one observed: min(1, 2 P(X <= min(positives,
+// negatives))). 1 when n = 0. Throws Error{usage} for a negative count.
+double sign_test_p_value(std::int64_t positives, std::int64_t negatives);
+
+// Exact McNemar test of paired 0/1 outcomes (1 = the event counted: correct, or a UU) of the same
+// examples under a baseline and a condition. Only discordant examples carry information; the
+// exact test is the sign test on them, valid for any number (the chi-squared form needs
+// b + c >= 25 or so).
+struct McNemarTest {
+  std::int64_t both = 0;            // 1 under both
+  std::int64_t baseline_only = 0;   // b: 1 under the baseline, 0 under the condition
+  std::int64_t condition_only = 0;  // c: 0 under the baseline, 1 under the condition
+  std::int64_t neither = 0;
+  double p_value = 1;  // two-sided: sign_test_p_value(b, c)
+};
+// Throws Error{internal} (a caller's bug) on a length mismatch or a value other than 0 and 1.
+McNemarTest mcnemar_exact(const std::vector<int>& baseline, const std::vector<int>& condition);
+
+// Paired t-test over seeds (or any pairs): d_i = condition_i - baseline_i,
+// t = mean(d) / (sd(d) / sqrt(n)) with n - 1 degrees of freedom, two-sided p-value. When every
+// difference is equal, sd(d) = 0: t = 0 and p = 1 if they are 0, else t = +-inf and p = 0.
+struct PairedTTest {
+  std::int64_t n = 0;
+  double mean_difference = 0;  // mean of condition - baseline
+  double standard_error = 0;   // sd(d) / sqrt(n)
+  double t = 0;
+  std::int64_t degrees_of_freedom = 0;
+  double p_value = 1;
+};
+// Throws Error{usage} for fewer than 2 pairs, Error{internal} on a length mismatch.
+PairedTTest paired_t_test(const std::vector<double>& baseline, const std::vector<double>& condition);
+
+// Exact paired permutation (sign-flip) test: under "no effect" each difference is as likely to
+// have either sign, so the p-value is the share of the 2^n sign assignments whose |sum| is at
+// least the observed |sum|. Free of the t-test's normality assumption, but coarse: its smallest
+// p-value is 2 / 2^n (0.25 with 3 seeds, 0.0625 with 5).
+struct PermutationTest {
+  std::int64_t n = 0;
+  double mean_difference = 0;
+  std::int64_t assignments = 0;  // 2^n sign assignments enumerated
+  double p_value = 1;
+};
+// Throws Error{usage} for no pairs or more than 20 (2^20 assignments; use paired_t_test()), and
+// Error{internal} on a length mismatch.
+PermutationTest paired_permutation_test(const std::vector<double>& baseline, const std::vector<double>& condition);
+
+// Cumulative distribution function of Student's t with `degrees_of_freedom` (> 0, may be
+// fractional), through the regularised incomplete beta function. Throws Error{usage} for
+// degrees_of_freedom <= 0.
+double student_t_cdf(double t, double degrees_of_freedom);
+
+// Its inverse: the t with student_t_cdf(t) = probability, found by bisection to ~1e-12. Throws
+// Error{usage} if probability is not in (0, 1) or degrees_of_freedom <= 0.
+double student_t_quantile(double probability, double degrees_of_freedom);
+
+}  // namespace blindspot::eval
