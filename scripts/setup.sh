@@ -16,6 +16,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   hyperfine
   wordnet-base                        # WordNet 3.0 database files for the synonym attack
+  chromium                            # headless render test of the HTML report (~440 MB, ~20 s to install)
+  libpng-dev                          # decodes that test's screenshot
 )
 
 missing=()

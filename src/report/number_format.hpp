@@ -1,0 +1,30 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace blindspot::report {
+
+// What every renderer shows for a number that is NaN, infinite or absent.
+inline constexpr std::string_view kMissing = "–";
+
+// `value` with `decimals` decimals ("0.873"), or kMissing. Locale-independent (fmt), so a
+// report reads the same whatever LC_NUMERIC the process runs under.
+std::string format_number(double value, int decimals);
+// A metric's value: UU counts (is_uu_count_metric) with 1 decimal, as they are means of
+// integer counts over seeds; rates and scores with 3.
+std::string format_metric(std::string_view metric_name, double value);
+// "0.031", "< 0.001", or kMissing.
+std::string format_p_value(const std::optional<double>& p_value);
+// "$0", "$0.0042", "$1.25", "$1,234"; kMissing when not finite.
+std::string format_usd(double usd);
+// "$0.0042" or kMissing (a cost per thing that has no defined value).
+std::string format_usd(const std::optional<double>& usd);
+// "12,345".
+std::string format_count(std::int64_t count);
+// "42 s", "12 min", "3 h 05 min"; kMissing when not finite.
+std::string format_duration(double seconds);
+
+}  // namespace blindspot::report
