@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Fails if a module includes a module to its right in the dependency order
-# (docs/architecture.md): core -> store -> llm -> data -> model -> discover -> teach -> eval.
+# (docs/architecture.md): core -> store -> llm -> data -> model -> discover -> teach -> augment -> eval -> report.
 set -euo pipefail
 root=${1:-$(dirname "$0")/..}
-order=(core store llm data model discover teach eval)
+order=(core store llm data model discover teach augment eval report loop)
 status=0
 for ((i = 0; i < ${#order[@]}; i++)); do
   module=${order[$i]}

@@ -11,6 +11,7 @@ void add_train_command(CLI::App& app, Context& context);
 void add_scan_command(CLI::App& app, Context& context);
 void add_attack_command(CLI::App& app, Context& context);
 void add_teach_command(CLI::App& app, Context& context);
+void add_run_command(CLI::App& app, Context& context);
 void add_eval_command(CLI::App& app, Context& context);
 void add_runs_command(CLI::App& app, Context& context);
 void add_show_command(CLI::App& app, Context& context);

@@ -1,4 +1,5 @@
 #include "commands.hpp"
+#include "llm_options.hpp"
 #include "shared_options.hpp"
 
 #include "../ui/table.hpp"
@@ -30,12 +31,7 @@ struct TeachSettings {
   std::filesystem::path model_file;
   DataSource source;
   std::string teacher;  // "llm", "auto", "import"; empty: llm when an endpoint is configured, else auto
-  llm::Endpoint endpoint;
-  std::string api_key_env = "OPENAI_API_KEY";
-  std::filesystem::path prices_file = llm::default_price_file();
-  double max_usd = 0;
-  teach::LlmTeacherOptions llm;
-  bool verify_labels = false;
+  LlmSettings llm;
   std::filesystem::path import_hypotheses;
   std::filesystem::path import_samples;
   teach::TeachOptions teach;
@@ -64,25 +60,6 @@ std::vector<teach::Uu> load_uus(Context& context, const std::string& where, cons
                                                       context.store().file().string() + " (see `blindspot runs`)");
   }
   return teach::read_uus_from_run(context.store(), run, labels);
-}
-
-// OPENAI_BASE_URL and the key's variable come last: a flag, BLINDSPOT_BASE_URL or the config
-// file wins over them.
-void resolve_endpoint(TeachSettings& settings) {
-  if (settings.endpoint.base_url.empty()) {
-    if (const char* url = std::getenv("OPENAI_BASE_URL"); url != nullptr) settings.endpoint.base_url = url;
-  }
-  if (!settings.api_key_env.empty()) {
-    if (const char* key = std::getenv(settings.api_key_env.c_str()); key != nullptr) settings.endpoint.api_key = key;
-  }
-  if (settings.teacher.empty()) settings.teacher = settings.endpoint.base_url.empty() ? "auto" : "llm";
-  if (settings.teacher == "llm" && settings.endpoint.base_url.empty()) {
-    throw core::Error(core::ErrorKind::usage,
-                      "--teacher llm needs an endpoint: --base-url URL (or BLINDSPOT_BASE_URL, OPENAI_BASE_URL)");
-  }
-  if (settings.teacher == "llm" && settings.endpoint.model.empty()) {
-    throw core::Error(core::ErrorKind::usage, "--teacher llm needs --llm-model NAME (or BLINDSPOT_LLM_MODEL)");
-  }
 }
 
 std::optional<data::Split> read_optional_split(Context& context, const DataSource& source, const std::string& name,
@@ -117,7 +94,7 @@ void print_result(const teach::TeachResult& result, const std::string& teacher, 
 }
 
 void run_teach(Context& context, TeachSettings& settings) {
-  resolve_endpoint(settings);
+  resolve_llm(settings.llm, settings.teacher);
   const auto model = load_model_for_run(context, settings.model_file);
   const data::LabelSet& labels = model->labels();
   const std::vector<teach::Uu> uus = load_uus(context, settings.uus, labels);
@@ -131,19 +108,14 @@ void run_teach(Context& context, TeachSettings& settings) {
   std::unique_ptr<llm::ChatClient> client;
   std::unique_ptr<teach::Teacher> teacher;
   teach::LlmTeacher* verifier = nullptr;
-  if (settings.teacher == "llm" || settings.verify_labels) {
-    if (settings.endpoint.base_url.empty()) {
-      throw core::Error(core::ErrorKind::usage, "--verify-labels needs an LLM endpoint (--base-url)");
-    }
-    client = std::make_unique<llm::ChatClient>(settings.endpoint, context.store(), context.run_id(),
-                                               llm::PriceTable::load(settings.prices_file),
-                                               llm::ClientOptions{settings.max_usd, settings.teach.seed});
-    settings.llm.labels = labels;
-    settings.llm.seed = static_cast<std::int64_t>(settings.teach.seed);
+  if (settings.teacher == "llm" || settings.llm.verify_labels) {
+    client = make_llm_client(context, settings.llm, settings.teach.seed);
+    settings.llm.teacher.labels = labels;
+    settings.llm.teacher.seed = static_cast<std::int64_t>(settings.teach.seed);
   }
   if (settings.teacher == "llm") {
-    auto llm_teacher = std::make_unique<teach::LlmTeacher>(*client, settings.llm);
-    if (settings.verify_labels) verifier = llm_teacher.get();
+    auto llm_teacher = std::make_unique<teach::LlmTeacher>(*client, settings.llm.teacher);
+    if (settings.llm.verify_labels) verifier = llm_teacher.get();
     teacher = std::move(llm_teacher);
   } else if (settings.teacher == "auto") {
     teach::AutoTeacherOptions options;
@@ -154,8 +126,8 @@ void run_teach(Context& context, TeachSettings& settings) {
     teacher = std::make_unique<teach::ImportTeacher>(settings.import_hypotheses, settings.import_samples);
   }
   std::unique_ptr<teach::LlmTeacher> separate_verifier;
-  if (settings.verify_labels && verifier == nullptr) {
-    separate_verifier = std::make_unique<teach::LlmTeacher>(*client, settings.llm);
+  if (settings.llm.verify_labels && verifier == nullptr) {
+    separate_verifier = std::make_unique<teach::LlmTeacher>(*client, settings.llm.teacher);
     verifier = separate_verifier.get();
   }
 
@@ -243,7 +215,7 @@ void run_teach(Context& context, TeachSettings& settings) {
     throw core::Error(core::ErrorKind::remote,
                       fmt::format("stopped at the --max-usd budget of ${:.4f}; everything done so far is written and "
                                   "cached: rerun with a larger --max-usd to continue without paying again",
-                                  settings.max_usd));
+                                  settings.llm.max_usd));
   }
   if (retryable > 0) {
     const auto first = std::find_if(result.failures.begin(), result.failures.end(),
@@ -291,47 +263,7 @@ void add_teach_command(CLI::App& app, Context& context) {
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
   // The LLM endpoint.
-  command->add_option("--base-url", settings->endpoint.base_url,
-                      "OpenAI-compatible API root, e.g. https://api.openai.com/v1 (else $OPENAI_BASE_URL)");
-  command->add_option("--llm-model", settings->endpoint.model, "Model name sent to the endpoint");
-  command->add_option("--api-key-env", settings->api_key_env,
-                      "Environment variable holding the API key (the key itself is never a flag or stored)")
-      ->capture_default_str();
-  command->add_option("--ca-file", settings->endpoint.ca_file, "Extra CA certificates (PEM) for HTTPS");
-  command->add_option("--timeout", settings->endpoint.timeout_seconds, "Seconds per HTTP attempt")
-      ->check(CLI::Range(0.1, 3600.0))
-      ->capture_default_str();
-  command->add_option("--max-retries", settings->endpoint.max_retries, "Retries on 429, 5xx and network errors")
-      ->check(CLI::Range(0, 100))
-      ->capture_default_str();
-  command->add_option("--max-in-flight", settings->endpoint.max_in_flight, "Concurrent requests")
-      ->check(CLI::Range(1, 256))
-      ->capture_default_str();
-  command->add_option("--rpm", settings->endpoint.requests_per_minute, "Requests per minute (0 = no limit)")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
-  command->add_option("--tpm", settings->endpoint.tokens_per_minute, "Tokens per minute (0 = no limit)")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
-  command->add_option("--max-usd", settings->max_usd, "Stop before spending more than this (0 = no limit)")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
-  command->add_option("--prices", settings->prices_file, "Price table (TOML)")->capture_default_str();
-  command->add_option("--temperature", settings->llm.temperature, "Sampling temperature")
-      ->check(CLI::Range(0.0, 2.0))
-      ->capture_default_str();
-  command->add_option("--max-tokens", settings->llm.max_tokens, "Reply tokens per hypothesis or sample")
-      ->check(CLI::Range(16, 100000))
-      ->capture_default_str();
-  command->add_option("--prompts", settings->llm.prompt_directory, "Folder of the prompt templates")
-      ->capture_default_str();
-  command->add_option("--task-description", settings->llm.task_description,
-                      "One sentence on what the classifier does, for the prompts")
-      ->capture_default_str();
-  command->add_option("--length-hint", settings->llm.length_hint,
-                      "Sentence on sample length for the generation prompt");
-  command->add_flag("--verify-labels", settings->verify_labels,
-                    "Ask the LLM for each accepted sample's label separately; reject disagreements");
+  add_llm_options(*command, settings->llm);
   // The imported teacher.
   command->add_option("--import-hypotheses", settings->import_hypotheses,
                       "Hypotheses file (CSV/TSV/JSONL with a hypothesis column) for --teacher import");

@@ -165,7 +165,23 @@ CREATE TABLE samples (
 );
 )sql";
 
-constexpr std::array<std::string_view, 5> kMigrations = {kVersion1, kVersion2, kVersion3, kVersion4, kVersion5};
+// Version 6: the steps of `blindspot run` (the mitigation loop). A loop is identified by the
+// hash of everything that determines its results; a step is done once its row exists and its
+// output files still have the recorded hashes, so a rerun skips it.
+constexpr std::string_view kVersion6 = R"sql(
+CREATE TABLE loop_steps (
+  loop_key TEXT NOT NULL,
+  step TEXT NOT NULL,
+  run_id INTEGER NOT NULL,
+  outputs TEXT NOT NULL CHECK (json_valid(outputs)),
+  seconds REAL NOT NULL,
+  finished_at TEXT NOT NULL,
+  PRIMARY KEY (loop_key, step)
+);
+)sql";
+
+constexpr std::array<std::string_view, 6> kMigrations = {kVersion1, kVersion2, kVersion3,
+                                                         kVersion4, kVersion5, kVersion6};
 
 }  // namespace
 

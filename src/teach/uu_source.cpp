@@ -184,4 +184,40 @@ std::vector<Uu> read_uus_from_run(store::Database& db, std::int64_t run_id, cons
   return uus;
 }
 
+void write_uus_jsonl(const std::filesystem::path& file, const std::vector<Uu>& uus) {
+  core::AtomicFile out(file);
+  for (const Uu& uu : uus) {
+    const std::size_t first = uu.id.find(':');
+    const std::size_t second = first == std::string::npos ? first : uu.id.find(':', first + 1);
+    if (second == std::string::npos) {
+      throw Error(ErrorKind::internal, "UU id \"" + uu.id + "\" is not <split>:<row>:<kind>");
+    }
+    nlohmann::ordered_json line = {{"split", uu.id.substr(0, first)},
+                                   {"row", std::stoll(uu.id.substr(first + 1, second - first - 1))}};
+    if (uu.kind == UuKind::adversarial) {
+      nlohmann::ordered_json edits = nlohmann::ordered_json::array();
+      for (const UuEdit& edit : uu.edits) {
+        edits.push_back({{"original", edit.original}, {"replacement", edit.replacement}, {"operation", edit.operation}});
+      }
+      line["recipe"] = uu.id.substr(second + 1);
+      line["outcome"] = "succeeded";
+      line["true_label"] = uu.true_label;
+      line["final_label"] = uu.predicted_label;
+      line["final_confidence"] = uu.confidence;
+      line["original_text"] = uu.original_text;
+      line["perturbed_text"] = uu.text;
+      line["marked_text"] = uu.marked_text;
+      line["edits"] = edits;
+    } else {
+      line["text"] = uu.text;
+      line["true_label"] = uu.true_label;
+      line["predicted_label"] = uu.predicted_label;
+      line["confidence"] = uu.confidence;
+    }
+    line["blind_spot"] = uu.blind_spot;
+    out.stream() << line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n';
+  }
+  out.commit();
+}
+
 }  // namespace blindspot::teach

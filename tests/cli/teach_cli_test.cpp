@@ -130,7 +130,7 @@ TEST_F(TeachCli, BadInputAndUsageExitWithTwo) {
   result = test::run_command("env -u OPENAI_BASE_URL -u BLINDSPOT_BASE_URL '" + test::blindspot_binary().string() +
                              "' --workspace " + path("ws") + " " + teach_args() + " --teacher llm");
   EXPECT_EQ(result.exit_code, 2);
-  EXPECT_THAT(result.errors, HasSubstr("--teacher llm needs an endpoint"));
+  EXPECT_THAT(result.errors, HasSubstr("--teacher llm and --verify-labels need an endpoint"));
   test::write_text(dir_->path() / "bad.jsonl", "{\"split\":\"dev\",\"row\":1,\"text\":\"x\",\"true_label\":\"meh\"}\n");
   result = blindspot(teach_args(path("bad.jsonl")) + " --teacher auto");
   EXPECT_EQ(result.exit_code, 2);

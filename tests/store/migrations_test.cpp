@@ -40,7 +40,7 @@ TEST(Migrations, VersionOneFileMigratesKeepingItsRows) {
 
   auto db = Database::open(file);
   EXPECT_EQ(db.schema_version(), Database::current_schema_version());
-  EXPECT_EQ(db.schema_version(), 5);
+  EXPECT_EQ(db.schema_version(), 6);
 
   const auto train = store::find_run(db, 1);
   ASSERT_TRUE(train.has_value());
@@ -99,7 +99,7 @@ TEST(Migrations, NewerFileIsRefusedWithBothVersions) {
   EXPECT_EQ(error.kind(), core::ErrorKind::io);
   EXPECT_EQ(std::string(error.what()), file.string() +
                                            ": the store was written by a newer blindspot (schema version 7, this "
-                                           "build knows up to 5); upgrade blindspot or use another workspace");
+                                           "build knows up to 6); upgrade blindspot or use another workspace");
 }
 
 TEST(Migrations, GarbageFileIsRefusedNamingIt) {
@@ -127,5 +127,5 @@ TEST(Migrations, EmptyFileBecomesAStore) {
   const auto file = dir / "blindspot.db";
   test::write_text(file, "");
   auto db = Database::open(file);
-  EXPECT_EQ(db.schema_version(), 5);
+  EXPECT_EQ(db.schema_version(), 6);
 }

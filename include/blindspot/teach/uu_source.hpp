@@ -22,4 +22,9 @@ std::vector<Uu> read_uus_file(const std::filesystem::path& file, const data::Lab
 // or a label is outside `labels`.
 std::vector<Uu> read_uus_from_run(store::Database& db, std::int64_t run_id, const data::LabelSet& labels);
 
+// Writes UUs so that read_uus_file() reads them back unchanged, blind spots included: natural UUs
+// as scan writes them, adversarial ones as attack lines with outcome "succeeded". Ids must have
+// the form read_uus_file() gives them ("<split>:<row>:<natural|recipe>"). Atomic.
+void write_uus_jsonl(const std::filesystem::path& file, const std::vector<Uu>& uus);
+
 }  // namespace blindspot::teach

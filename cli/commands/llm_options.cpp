@@ -1,0 +1,81 @@
+#include "llm_options.hpp"
+
+#include <cstdlib>
+
+#include "blindspot/core/error.hpp"
+
+namespace blindspot::cli {
+
+void add_llm_options(CLI::App& command, LlmSettings& settings) {
+  command.add_option("--base-url", settings.endpoint.base_url,
+                     "OpenAI-compatible API root, e.g. https://api.openai.com/v1 (else $OPENAI_BASE_URL)");
+  command.add_option("--llm-model", settings.endpoint.model, "Model name sent to the endpoint");
+  command
+      .add_option("--api-key-env", settings.api_key_env,
+                  "Environment variable holding the API key (the key itself is never a flag or stored)")
+      ->capture_default_str();
+  command.add_option("--ca-file", settings.endpoint.ca_file, "Extra CA certificates (PEM) for HTTPS");
+  command.add_option("--timeout", settings.endpoint.timeout_seconds, "Seconds per HTTP attempt")
+      ->check(CLI::Range(0.1, 3600.0))
+      ->capture_default_str();
+  command.add_option("--max-retries", settings.endpoint.max_retries, "Retries on 429, 5xx and network errors")
+      ->check(CLI::Range(0, 100))
+      ->capture_default_str();
+  command.add_option("--max-in-flight", settings.endpoint.max_in_flight, "Concurrent requests")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  command.add_option("--rpm", settings.endpoint.requests_per_minute, "Requests per minute (0 = no limit)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  command.add_option("--tpm", settings.endpoint.tokens_per_minute, "Tokens per minute (0 = no limit)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  command.add_option("--max-usd", settings.max_usd, "Stop before spending more than this (0 = no limit)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  command.add_option("--prices", settings.prices_file, "Price table (TOML)")->capture_default_str();
+  command.add_option("--temperature", settings.teacher.temperature, "Sampling temperature")
+      ->check(CLI::Range(0.0, 2.0))
+      ->capture_default_str();
+  command.add_option("--max-tokens", settings.teacher.max_tokens, "Reply tokens per hypothesis or sample")
+      ->check(CLI::Range(16, 100000))
+      ->capture_default_str();
+  command.add_option("--prompts", settings.teacher.prompt_directory, "Folder of the prompt templates")
+      ->capture_default_str();
+  command
+      .add_option("--task-description", settings.teacher.task_description,
+                  "One sentence on what the classifier does, for the prompts")
+      ->capture_default_str();
+  command.add_option("--length-hint", settings.teacher.length_hint,
+                     "Sentence on sample length for the generation prompt");
+  command.add_flag("--verify-labels", settings.verify_labels,
+                   "Ask the LLM for each accepted sample's label separately; reject disagreements");
+}
+
+void resolve_llm(LlmSettings& settings, std::string& teacher) {
+  // OPENAI_BASE_URL and the key's variable come last: a flag, BLINDSPOT_BASE_URL or the config
+  // file wins over them.
+  if (settings.endpoint.base_url.empty()) {
+    if (const char* url = std::getenv("OPENAI_BASE_URL"); url != nullptr) settings.endpoint.base_url = url;
+  }
+  if (!settings.api_key_env.empty()) {
+    if (const char* key = std::getenv(settings.api_key_env.c_str()); key != nullptr) settings.endpoint.api_key = key;
+  }
+  if (teacher.empty()) teacher = settings.endpoint.base_url.empty() ? "auto" : "llm";
+  if ((teacher == "llm" || settings.verify_labels) && settings.endpoint.base_url.empty()) {
+    throw core::Error(core::ErrorKind::usage,
+                      "--teacher llm and --verify-labels need an endpoint: --base-url URL (or BLINDSPOT_BASE_URL, "
+                      "OPENAI_BASE_URL)");
+  }
+  if ((teacher == "llm" || settings.verify_labels) && settings.endpoint.model.empty()) {
+    throw core::Error(core::ErrorKind::usage, "--teacher llm needs --llm-model NAME (or BLINDSPOT_LLM_MODEL)");
+  }
+}
+
+std::unique_ptr<llm::ChatClient> make_llm_client(Context& context, const LlmSettings& settings, std::uint64_t seed) {
+  return std::make_unique<llm::ChatClient>(settings.endpoint, context.store(), context.run_id(),
+                                           llm::PriceTable::load(settings.prices_file),
+                                           llm::ClientOptions{settings.max_usd, seed});
+}
+
+}  // namespace blindspot::cli

@@ -1,0 +1,40 @@
+#pragma once
+
+#include "../context.hpp"
+
+#include "blindspot/llm/client.hpp"
+#include "blindspot/teach/llm_teacher.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+namespace blindspot::cli {
+
+// The LLM endpoint, budget and prompt options shared by `teach` and `run`.
+struct LlmSettings {
+  llm::Endpoint endpoint;
+  std::string api_key_env = "OPENAI_API_KEY";
+  std::filesystem::path prices_file = llm::default_price_file();
+  double max_usd = 0;
+  teach::LlmTeacherOptions teacher;
+  bool verify_labels = false;
+};
+
+// --base-url, --llm-model, --api-key-env, --ca-file, --timeout, --max-retries, --max-in-flight,
+// --rpm, --tpm, --max-usd, --prices, --temperature, --max-tokens, --prompts, --task-description,
+// --length-hint, --verify-labels.
+void add_llm_options(CLI::App& command, LlmSettings& settings);
+
+// Fills the base URL from OPENAI_BASE_URL and the key from the --api-key-env variable when the
+// flags, BLINDSPOT_* variables and config file left them unset; `teacher` empty becomes "llm"
+// when an endpoint is configured, else "auto". Throws Error{usage} when the llm teacher has no
+// endpoint or model.
+void resolve_llm(LlmSettings& settings, std::string& teacher);
+
+// A client recording under the current run (cache and ledger in the workspace's store).
+std::unique_ptr<llm::ChatClient> make_llm_client(Context& context, const LlmSettings& settings, std::uint64_t seed);
+
+}  // namespace blindspot::cli

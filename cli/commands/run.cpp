@@ -1,0 +1,201 @@
+#include "commands.hpp"
+#include "llm_options.hpp"
+#include "shared_options.hpp"
+
+#include "../ui/table.hpp"
+
+#include "blindspot/core/error.hpp"
+#include "blindspot/loop/mitigation_loop.hpp"
+#include "blindspot/store/runs.hpp"
+#include "blindspot/teach/auto_teacher.hpp"
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include <iostream>
+
+namespace blindspot::cli {
+namespace {
+
+struct RunSettings {
+  loop::LoopOptions loop;
+  std::string teacher;  // empty: llm when an endpoint is configured, else auto
+  LlmSettings llm;
+  std::string stop_after;
+};
+
+nlohmann::ordered_json metrics_json(const loop::TestMetrics& m) {
+  nlohmann::ordered_json counts = nlohmann::ordered_json::object();
+  for (const auto& [threshold, count] : m.uu_counts) counts[fmt::format("{:.2f}", threshold)] = count;
+  return {{"accuracy", m.accuracy},
+          {"macro_f1", m.macro_f1},
+          {"ece", m.ece},
+          {"brier", m.brier},
+          {"uu_counts", counts},
+          {"adversarial_attacked", m.adversarial_attacked},
+          {"adversarial_uus", m.adversarial_uus}};
+}
+
+void print_comparison(const loop::LoopResult& result) {
+  ui::Table table({"test metric", "before", "after", "change"});
+  const auto row = [&](const std::string& name, double before, double after, const char* format) {
+    table.add_row({name, fmt::format(fmt::runtime(format), before), fmt::format(fmt::runtime(format), after),
+                   fmt::format(fmt::runtime(std::string("{:+") + (format + 2)), after - before)});
+  };
+  row("accuracy", result.before.accuracy, result.after.accuracy, "{:.4f}");
+  row("macro-F1", result.before.macro_f1, result.after.macro_f1, "{:.4f}");
+  row("ECE (15 bins)", result.before.ece, result.after.ece, "{:.4f}");
+  row("Brier", result.before.brier, result.after.brier, "{:.4f}");
+  for (std::size_t i = 0; i < result.before.uu_counts.size() && i < result.after.uu_counts.size(); ++i) {
+    row(fmt::format("UUs, confidence >= {:.2f}", result.before.uu_counts[i].first),
+        static_cast<double>(result.before.uu_counts[i].second), static_cast<double>(result.after.uu_counts[i].second),
+        "{:.0f}");
+  }
+  row(fmt::format("adversarial UUs (attacked {} / {})", result.before.adversarial_attacked,
+                  result.after.adversarial_attacked),
+      static_cast<double>(result.before.adversarial_uus), static_cast<double>(result.after.adversarial_uus), "{:.0f}");
+  std::cout << table.render();
+  const std::int64_t change = result.after.adversarial_uus - result.before.adversarial_uus;
+  std::cout << fmt::format(
+      "adversarial UUs on test {} ({} -> {}); accuracy {:+.2f} points; {} of {} dev UUs fixed\n",
+      change < 0 ? "fell" : (change == 0 ? "did not change" : "ROSE"), result.before.adversarial_uus,
+      result.after.adversarial_uus, 100 * (result.after.accuracy - result.before.accuracy), result.dev_uus_fixed,
+      result.dev_uus);
+}
+
+void run_loop_command(Context& context, RunSettings& settings) {
+  resolve_llm(settings.llm, settings.teacher);
+  settings.loop.teacher = settings.teacher;
+  std::unique_ptr<llm::ChatClient> client;
+  if (settings.teacher == "llm") {
+    client = make_llm_client(context, settings.llm, settings.loop.seed);
+    // What changes an LLM teacher's output is part of the loop's identity (never the key).
+    settings.loop.teacher_settings_json =
+        nlohmann::json{{"base_url", settings.llm.endpoint.base_url},
+                       {"model", settings.llm.endpoint.model},
+                       {"temperature", settings.llm.teacher.temperature},
+                       {"max_tokens", settings.llm.teacher.max_tokens},
+                       {"prompts", std::filesystem::weakly_canonical(settings.llm.teacher.prompt_directory).string()},
+                       {"task_description", settings.llm.teacher.task_description},
+                       {"length_hint", settings.llm.teacher.length_hint}}
+            .dump();
+  }
+  const loop::TeacherFactory make_teacher =
+      [&](const loop::TeacherInputs& inputs) -> std::unique_ptr<teach::Teacher> {
+    if (settings.teacher == "llm") {
+      teach::LlmTeacherOptions options = settings.llm.teacher;
+      options.labels = inputs.baseline.labels();
+      options.seed = static_cast<std::int64_t>(settings.loop.seed);
+      return std::make_unique<teach::LlmTeacher>(*client, options);
+    }
+    teach::AutoTeacherOptions options;
+    options.seed = settings.loop.seed;
+    options.threshold = settings.loop.threshold;
+    options.threads = settings.loop.threads;
+    return std::make_unique<teach::AutoTeacher>(inputs.train, inputs.baseline, inputs.uus, options);
+  };
+  const std::string key = loop::loop_key(settings.loop);
+  const auto folder = context.workspace / "loops" / key.substr(0, 16);
+  const bool show_steps = !context.json && !context.quiet;
+  const loop::LoopResult result = loop::run_loop(
+      settings.loop, folder, context.store(), context.run_id(), make_teacher, settings.stop_after,
+      [&](const loop::StepReport& step) {
+        if (show_steps) {
+          std::cerr << fmt::format("step {:<15} {}\n", step.step,
+                                   step.reused ? "already done (skipped)" : fmt::format("done in {:.1f} s", step.seconds));
+        }
+      });
+  if (result.complete) record_output(context, "loop_metrics", folder / "metrics.json");
+
+  auto& db = context.store();
+  if (result.complete) {
+    db.transaction([&] {
+      for (const auto& [split, m] : {std::pair{"test_before", &result.before}, std::pair{"test_after", &result.after}}) {
+        store::record_metric(db, context.run_id(), split, "accuracy", m->accuracy);
+        store::record_metric(db, context.run_id(), split, "macro_f1", m->macro_f1);
+        store::record_metric(db, context.run_id(), split, "ece", m->ece);
+        store::record_metric(db, context.run_id(), split, "brier", m->brier);
+        store::record_metric(db, context.run_id(), split, "adversarial_uus", static_cast<double>(m->adversarial_uus));
+        for (const auto& [threshold, count] : m->uu_counts) {
+          store::record_metric(db, context.run_id(), split, fmt::format("uus@{:.2f}", threshold),
+                               static_cast<double>(count));
+        }
+      }
+      store::record_metric(db, context.run_id(), "dev", "uus", static_cast<double>(result.dev_uus));
+      store::record_metric(db, context.run_id(), "dev", "uus_fixed", static_cast<double>(result.dev_uus_fixed));
+    });
+  }
+  if (context.json) {
+    nlohmann::ordered_json steps = nlohmann::ordered_json::array();
+    for (const auto& step : result.steps) {
+      steps.push_back({{"step", step.step}, {"reused", step.reused}, {"seconds", step.seconds}});
+    }
+    nlohmann::ordered_json out = {{"run", context.run_id()},
+                                  {"loop", result.key},
+                                  {"folder", folder.string()},
+                                  {"teacher", settings.teacher},
+                                  {"complete", result.complete},
+                                  {"steps", steps},
+                                  {"dev_uus", result.dev_uus},
+                                  {"blind_spots", result.blind_spots},
+                                  {"hypotheses", result.hypotheses},
+                                  {"samples_accepted", result.samples_accepted},
+                                  {"samples_added", result.samples_added}};
+    if (result.complete) {
+      out["dev_uus_fixed"] = result.dev_uus_fixed;
+      out["before"] = metrics_json(result.before);
+      out["after"] = metrics_json(result.after);
+    }
+    std::cout << out.dump(2) << '\n';
+    return;
+  }
+  std::cout << fmt::format("loop {} ({} teacher{}): {} dev UUs in {} blind spots, {} hypotheses, {} samples accepted, "
+                           "{} added to train\n",
+                           result.key.substr(0, 16), settings.teacher,
+                           settings.teacher == "auto" ? ", a no-LLM baseline" : "", result.dev_uus,
+                           result.blind_spots, result.hypotheses, result.samples_accepted, result.samples_added);
+  if (result.complete) print_comparison(result);
+  std::cout << fmt::format("files: {}\nrun: {}\n", folder.string(), context.run_id());
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app, Context& context) {
+  auto settings = std::make_shared<RunSettings>();
+  CLI::App* command = app.add_subcommand(
+      "run", "The whole loop: train, find dev UUs, group, teach, augment, retrain, compare on test (resumable)");
+  command->add_option("--data", settings->loop.data, "Dataset folder with train, dev and test")->required();
+  command
+      ->add_option("--teacher", settings->teacher,
+                   "auto (no-LLM baseline) or llm (default: llm when an endpoint is configured, else auto)")
+      ->check(CLI::IsMember({"llm", "auto"}));
+  add_threshold_option(*command, settings->loop.threshold);
+  command->add_option("--dev-attack-rows", settings->loop.dev_attack_rows,
+                      "Dev rows attacked (DeepWordBug) for adversarial UUs (0 = natural UUs only)")
+      ->capture_default_str();
+  command->add_option("--attack-budget", settings->loop.attack_budget, "Levenshtein budget of every attack")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100000}))
+      ->capture_default_str();
+  command->add_option("--max-uus", settings->loop.max_uus, "UUs taught, spread over blind spots (0 = all)")
+      ->capture_default_str();
+  command->add_option("--samples-per-hypothesis,-k", settings->loop.samples_per_hypothesis, "Samples per hypothesis")
+      ->check(CLI::Range(1, 50))
+      ->capture_default_str();
+  command->add_option("--sample-budget", settings->loop.sample_budget, "Accepted samples added to train (0 = all)")
+      ->capture_default_str();
+  command->add_option("--test-attack-rows", settings->loop.test_attack_rows,
+                      "Test rows in the seeded sample of the adversarial UU metric")
+      ->capture_default_str();
+  command->add_option("--seed", settings->loop.seed, "Seed of the model, attacks, grouping and teacher")
+      ->capture_default_str();
+  add_threads_option(*command, settings->loop.threads);
+  command->add_option("--stop-after", settings->stop_after, "End after this step (as a kill would)")
+      ->check(CLI::IsMember(loop::step_names()));
+  add_llm_options(*command, settings->llm);
+  context.define(command, [&context, settings] {
+    settings->loop.model.seed = static_cast<int>(settings->loop.seed);
+    run_loop_command(context, *settings);
+  });
+}
+
+}  // namespace blindspot::cli

@@ -1,0 +1,94 @@
+#pragma once
+
+#include "blindspot/core/progress.hpp"
+#include "blindspot/data/example.hpp"
+#include "blindspot/model/classifier.hpp"
+#include "blindspot/model/fasttext_classifier.hpp"
+#include "blindspot/store/database.hpp"
+#include "blindspot/teach/teaching.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace blindspot::loop {
+
+// The steps of one round, in order (docs/run.md).
+const std::vector<std::string>& step_names();
+
+// Everything that determines a loop's results (and so its key; docs/run.md).
+struct LoopOptions {
+  std::filesystem::path data;            // dataset folder with train, dev and test
+  model::FastTextOptions model;          // baseline and retrained model (threads 1: byte-identical)
+  double threshold = 0.65;               // tau of every UU
+  std::size_t dev_attack_rows = 300;     // dev rows attacked for adversarial UUs (0: natural UUs only)
+  std::size_t attack_budget = 30;
+  std::size_t max_uus = 20;              // UUs taught, spread over blind spots
+  bool extrapolate = true;
+  int samples_per_hypothesis = 2;
+  std::size_t sample_budget = 0;         // accepted samples added to train (0: all)
+  std::size_t test_attack_rows = 200;    // seeded sample for the adversarial UU metric on test
+  std::uint64_t seed = 0;
+  int threads = 0;                       // prediction and attack threads (results do not depend on it)
+  std::string teacher = "auto";          // part of the key; the factory below must match it
+  std::string teacher_settings_json = "{}";  // e.g. the LLM endpoint and model (part of the key)
+};
+
+// SHA-256 of the canonical JSON of `options` and the content hashes of the dataset's splits.
+std::string loop_key(const LoopOptions& options);
+
+// Makes the teacher for the teach step, given what it may need.
+struct TeacherInputs {
+  const data::Split& train;
+  const model::Classifier& baseline;
+  const std::vector<teach::Uu>& uus;
+  store::Database& store;
+  std::int64_t run_id;
+};
+using TeacherFactory = std::function<std::unique_ptr<teach::Teacher>(const TeacherInputs&)>;
+
+// Metrics of one model on the test split.
+struct TestMetrics {
+  double accuracy = 0;
+  double macro_f1 = 0;
+  double ece = 0;
+  double brier = 0;
+  std::vector<std::pair<double, std::int64_t>> uu_counts;  // threshold -> natural UUs on test
+  std::int64_t adversarial_attacked = 0;
+  std::int64_t adversarial_uus = 0;
+};
+
+struct StepReport {
+  std::string step;
+  bool reused = false;  // done by an earlier invocation: skipped
+  double seconds = 0;   // of the invocation that did it
+};
+
+struct LoopResult {
+  std::string key;
+  std::filesystem::path folder;
+  std::vector<StepReport> steps;
+  TestMetrics before;  // baseline model
+  TestMetrics after;   // retrained on train + accepted samples
+  std::int64_t dev_uus = 0;
+  std::int64_t dev_uus_fixed = 0;  // of the taught model's dev UUs, no longer UUs after retraining
+  std::int64_t blind_spots = 0;
+  std::int64_t hypotheses = 0;
+  std::int64_t samples_accepted = 0;
+  std::int64_t samples_added = 0;
+  bool complete = false;  // false when stopped by stop_after
+};
+
+// Runs (or resumes) the loop: train baseline -> scan dev -> attack dev -> group -> teach ->
+// augment -> retrain -> evaluate. Files go to `folder`; each finished step is recorded in the
+// store (table loop_steps) with its outputs' hashes, and a later call with the same options
+// skips it. `stop_after` (a step name) ends the call after that step, as a kill would.
+LoopResult run_loop(const LoopOptions& options, const std::filesystem::path& folder, store::Database& store,
+                    std::int64_t run_id, const TeacherFactory& make_teacher, const std::string& stop_after = {},
+                    const std::function<void(const StepReport&)>& on_step = {});
+
+}  // namespace blindspot::loop

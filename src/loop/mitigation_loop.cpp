@@ -1,0 +1,307 @@
+#include "blindspot/loop/mitigation_loop.hpp"
+
+#include "step_log.hpp"
+
+#include "blindspot/augment/augmentation.hpp"
+#include "blindspot/core/atomic_file.hpp"
+#include "blindspot/core/error.hpp"
+#include "blindspot/core/sha256.hpp"
+#include "blindspot/data/dataset_reader.hpp"
+#include "blindspot/discover/attack/adversarial_uus.hpp"
+#include "blindspot/discover/attack/attack.hpp"
+#include "blindspot/discover/attack/attack_output.hpp"
+#include "blindspot/discover/attack/recipe.hpp"
+#include "blindspot/discover/uu_output.hpp"
+#include "blindspot/discover/uu_scan.hpp"
+#include "blindspot/eval/evaluation.hpp"
+#include "blindspot/teach/blind_spots.hpp"
+#include "blindspot/teach/filters.hpp"
+#include "blindspot/teach/teach_output.hpp"
+#include "blindspot/teach/teach_session.hpp"
+#include "blindspot/teach/uu_source.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+
+namespace blindspot::loop {
+
+using nlohmann::json;
+
+const std::vector<std::string>& step_names() {
+  static const std::vector<std::string> names = {"train_baseline", "scan_dev", "attack_dev", "group",
+                                                 "teach",          "augment",  "retrain",    "evaluate"};
+  return names;
+}
+
+namespace {
+
+data::Split read_named_split(const std::filesystem::path& data, const std::string& name, const data::LabelSet& labels) {
+  data::Split split = data::read_split(data::find_split_file(data, name), labels);
+  split.name = name;
+  return split;
+}
+
+json options_json(const LoopOptions& o) {
+  const model::FastTextOptions& m = o.model;
+  return {{"data", std::filesystem::weakly_canonical(o.data).string()},
+          {"model",
+           {{"dimension", m.dimension},
+            {"epochs", m.epochs},
+            {"learning_rate", m.learning_rate},
+            {"word_ngrams", m.word_ngrams},
+            {"min_char_ngram", m.min_char_ngram},
+            {"max_char_ngram", m.max_char_ngram},
+            {"min_count", m.min_count},
+            {"buckets", m.buckets},
+            {"threads", m.threads},
+            {"seed", m.seed},
+            {"quantize", m.quantize}}},
+          {"threshold", o.threshold},
+          {"dev_attack_rows", o.dev_attack_rows},
+          {"attack_budget", o.attack_budget},
+          {"max_uus", o.max_uus},
+          {"extrapolate", o.extrapolate},
+          {"samples_per_hypothesis", o.samples_per_hypothesis},
+          {"sample_budget", o.sample_budget},
+          {"test_attack_rows", o.test_attack_rows},
+          {"seed", o.seed},
+          {"teacher", o.teacher},
+          {"teacher_settings", json::parse(o.teacher_settings_json)}};
+}
+
+json metrics_json(const TestMetrics& m) {
+  json counts = json::array();
+  for (const auto& [threshold, count] : m.uu_counts) counts.push_back({threshold, count});
+  return {{"accuracy", m.accuracy},         {"macro_f1", m.macro_f1},
+          {"ece", m.ece},                   {"brier", m.brier},
+          {"uu_counts", counts},            {"adversarial_attacked", m.adversarial_attacked},
+          {"adversarial_uus", m.adversarial_uus}};
+}
+
+TestMetrics metrics_from_json(const json& j) {
+  TestMetrics m;
+  m.accuracy = j.at("accuracy");
+  m.macro_f1 = j.at("macro_f1");
+  m.ece = j.at("ece");
+  m.brier = j.at("brier");
+  for (const json& pair : j.at("uu_counts")) m.uu_counts.emplace_back(pair[0].get<double>(), pair[1].get<std::int64_t>());
+  m.adversarial_attacked = j.at("adversarial_attacked");
+  m.adversarial_uus = j.at("adversarial_uus");
+  return m;
+}
+
+TestMetrics test_metrics(const model::Classifier& model, const data::Split& test, const LoopOptions& options) {
+  discover::ScanOptions scan_options;
+  scan_options.threshold = options.threshold;
+  scan_options.threads = options.threads;
+  const discover::ScanResult scan = discover::scan(model, test, scan_options);
+  const eval::Evaluation evaluation = eval::evaluate(test.name, model.labels(), scan);
+  TestMetrics m;
+  m.accuracy = evaluation.metrics.accuracy;
+  m.macro_f1 = evaluation.metrics.macro_f1;
+  m.ece = evaluation.calibration.expected_calibration_error;
+  m.brier = evaluation.calibration.brier_score;
+  for (const auto& count : evaluation.uu_counts) m.uu_counts.emplace_back(count.threshold, count.count);
+  if (options.test_attack_rows > 0) {
+    // The same rows, seed and budget for both models: the two counts are comparable.
+    discover::AdversarialUuOptions attack;
+    attack.sample_size = options.test_attack_rows;
+    attack.attack.threshold = options.threshold;
+    attack.attack.budget = options.attack_budget;
+    attack.attack.seed = options.seed;
+    attack.attack.threads = options.threads;
+    const auto metric = discover::measure_adversarial_uus(model, test, attack);
+    m.adversarial_attacked = static_cast<std::int64_t>(metric.attacked);
+    m.adversarial_uus = static_cast<std::int64_t>(metric.uus);
+  }
+  return m;
+}
+
+std::vector<teach::Uu> read_uus_if_any(const std::filesystem::path& file, const data::LabelSet& labels) {
+  if (!std::filesystem::exists(file) || std::filesystem::file_size(file) == 0) return {};
+  try {
+    return teach::read_uus_file(file, labels);
+  } catch (const core::Error& error) {
+    // An attack file in which no attack succeeded holds no UU: that is a result, not an error.
+    if (error.kind() == core::ErrorKind::bad_input && error.message().starts_with("no UUs in")) return {};
+    throw;
+  }
+}
+
+}  // namespace
+
+std::string loop_key(const LoopOptions& options) {
+  json key = options_json(options);
+  for (const char* split : {"train", "dev", "test"}) {
+    key["data_sha256"][split] = core::sha256_file(data::find_split_file(options.data, split));
+  }
+  return core::sha256_hex(key.dump());
+}
+
+LoopResult run_loop(const LoopOptions& options, const std::filesystem::path& folder, store::Database& store,
+                    std::int64_t run_id, const TeacherFactory& make_teacher, const std::string& stop_after,
+                    const std::function<void(const StepReport&)>& on_step) {
+  if (!stop_after.empty() &&
+      std::find(step_names().begin(), step_names().end(), stop_after) == step_names().end()) {
+    throw core::Error(core::ErrorKind::usage, "no step \"" + stop_after + "\"");
+  }
+  LoopResult result;
+  result.key = loop_key(options);
+  result.folder = folder;
+  std::filesystem::create_directories(folder);
+  const data::Split train = data::read_training_split(data::find_split_file(options.data, "train"), std::nullopt);
+  const data::LabelSet& labels = train.labels;
+  const data::Split dev = read_named_split(options.data, "dev", labels);
+  const data::Split test = read_named_split(options.data, "test", labels);
+  const auto path = [&](const char* name) { return folder / name; };
+
+  // Runs `work` unless an earlier invocation finished the step; returns the step's outputs.
+  bool stopped = false;
+  const auto step = [&](const std::string& name, const std::function<json()>& work) -> detail::StepRecord {
+    if (auto done = detail::find_step(store, result.key, name)) {
+      result.steps.push_back({name, true, done->seconds});
+      if (on_step) on_step(result.steps.back());
+      stopped = stopped || name == stop_after;
+      return *done;
+    }
+    const auto started = std::chrono::steady_clock::now();
+    json outputs = work();
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    detail::record_step(store, result.key, name, run_id, outputs, seconds);
+    result.steps.push_back({name, false, seconds});
+    if (on_step) on_step(result.steps.back());
+    stopped = stopped || name == stop_after;
+    return {run_id, outputs, seconds};
+  };
+
+  step("train_baseline", [&] {
+    model::FastTextClassifier baseline(options.model);
+    baseline.train(train, {});
+    baseline.save(path("baseline.bin"));
+    return json{{"files", {{"model", detail::file_entry(path("baseline.bin"))}}}};
+  });
+  if (stopped) return result;
+  const auto baseline = model::load_classifier(path("baseline.bin"));
+
+  const auto scanned = step("scan_dev", [&] {
+    discover::ScanOptions scan_options;
+    scan_options.threshold = options.threshold;
+    scan_options.threads = options.threads;
+    const auto scan = discover::scan(*baseline, dev, scan_options);
+    discover::write_uus_jsonl(path("dev.uus.jsonl"), dev, scan);
+    return json{{"files", {{"uus", detail::file_entry(path("dev.uus.jsonl"))}}}, {"uus", scan.uus.size()}};
+  });
+  if (stopped) return result;
+
+  step("attack_dev", [&] {
+    discover::AttackOptions attack;
+    attack.threshold = options.threshold;
+    attack.budget = options.attack_budget;
+    attack.seed = options.seed;
+    attack.threads = options.threads;
+    attack.max_examples = options.dev_attack_rows;
+    discover::AttackRun run;
+    run.recipe = "deepwordbug";
+    if (options.dev_attack_rows > 0) {
+      run = discover::attack_split(*baseline, *discover::make_recipe("deepwordbug"), dev, attack);
+    }
+    discover::write_attacks_jsonl(path("dev.attacks.jsonl"), dev, run);
+    return json{{"files", {{"attacks", detail::file_entry(path("dev.attacks.jsonl"))}}},
+                {"uus", discover::summarise(run).succeeded}};
+  });
+  if (stopped) return result;
+
+  const auto grouped = step("group", [&] {
+    std::vector<teach::Uu> uus = read_uus_if_any(path("dev.uus.jsonl"), labels);
+    for (auto& uu : read_uus_if_any(path("dev.attacks.jsonl"), labels)) uus.push_back(std::move(uu));
+    teach::GroupOptions group_options;
+    group_options.clustering.kmeans.seed = options.seed;
+    group_options.clustering.kmeans.threads = options.threads;
+    const teach::Grouping grouping = teach::group_uus(*baseline, uus, group_options);
+    teach::write_uus_jsonl(path("uus.jsonl"), uus);
+    core::write_file_atomically(path("blind_spots.json"), teach::to_json(grouping));
+    return json{{"files",
+                 {{"uus", detail::file_entry(path("uus.jsonl"))},
+                  {"blind_spots", detail::file_entry(path("blind_spots.json"))}}},
+                {"uus", uus.size()},
+                {"blind_spots", grouping.k}};
+  });
+  result.dev_uus = grouped.outputs.at("uus");
+  result.blind_spots = grouped.outputs.at("blind_spots");
+  if (stopped) return result;
+  const std::vector<teach::Uu> uus = read_uus_if_any(path("uus.jsonl"), labels);
+
+  const auto taught = step("teach", [&] {
+    const auto teacher = make_teacher({train, *baseline, uus, store, run_id});
+    const teach::SampleFilter filter(labels, train, &test);
+    teach::TeachOptions teach_options;
+    teach_options.max_uus = options.max_uus;
+    teach_options.extrapolate = options.extrapolate;
+    teach_options.samples_per_hypothesis = options.samples_per_hypothesis;
+    teach_options.seed = options.seed;
+    const teach::TeachResult taught_result = teach::teach(*teacher, uus, filter, teach_options);
+    for (const auto& failure : taught_result.failures) {
+      // Not recorded as done: a rerun retries the failed calls (finished ones come from the cache).
+      if (failure.retryable) {
+        throw core::Error(core::ErrorKind::remote, "teach step: " + failure.task + " of " + failure.item_id + ": " +
+                                                       failure.reason + "; rerun to continue");
+      }
+    }
+    const bool baseline_teacher = teacher->is_baseline();
+    teach::write_hypotheses_jsonl(path("hypotheses.jsonl"), taught_result.hypotheses, baseline_teacher);
+    teach::write_samples_jsonl(path("samples.jsonl"), taught_result.samples, baseline_teacher);
+    teach::record_teaching(store, run_id, taught_result);
+    std::int64_t accepted = 0;
+    for (const auto& s : taught_result.samples) accepted += s.accepted ? 1 : 0;
+    return json{{"files",
+                 {{"hypotheses", detail::file_entry(path("hypotheses.jsonl"))},
+                  {"samples", detail::file_entry(path("samples.jsonl"))}}},
+                {"hypotheses", taught_result.hypotheses.size()},
+                {"samples_accepted", accepted}};
+  });
+  result.hypotheses = taught.outputs.at("hypotheses");
+  result.samples_accepted = taught.outputs.at("samples_accepted");
+  if (stopped) return result;
+
+  const auto augmented = step("augment", [&] {
+    const auto picked = augment::pick_samples(teach::stored_samples(store, taught.run_id), labels, options.sample_budget);
+    augment::write_split_csv(path("train.augmented.csv"), augment::augmented_split(train, picked));
+    return json{{"files", {{"train", detail::file_entry(path("train.augmented.csv"))}}}, {"added", picked.size()}};
+  });
+  result.samples_added = augmented.outputs.at("added");
+  if (stopped) return result;
+
+  step("retrain", [&] {
+    model::FastTextClassifier retrained(options.model);
+    retrained.train(data::read_training_split(path("train.augmented.csv"), labels), {});
+    retrained.save(path("retrained.bin"));
+    return json{{"files", {{"model", detail::file_entry(path("retrained.bin"))}}}};
+  });
+  if (stopped) return result;
+
+  const auto evaluated = step("evaluate", [&] {
+    const auto retrained = model::load_classifier(path("retrained.bin"));
+    std::int64_t fixed = 0;
+    for (const teach::Uu& uu : uus) {
+      const auto p = retrained->probabilities(uu.text);
+      const int predicted = model::argmax(p);
+      const bool still_uu = labels.name(static_cast<std::size_t>(predicted)) != uu.true_label &&
+                            p[static_cast<std::size_t>(predicted)] >= options.threshold;
+      fixed += still_uu ? 0 : 1;
+    }
+    const json metrics = {{"before", metrics_json(test_metrics(*baseline, test, options))},
+                          {"after", metrics_json(test_metrics(*retrained, test, options))},
+                          {"dev_uus_fixed", fixed}};
+    core::write_file_atomically(path("metrics.json"), metrics.dump(2));
+    return json{{"files", {{"metrics", detail::file_entry(path("metrics.json"))}}}, {"metrics", metrics}};
+  });
+  const json& metrics = evaluated.outputs.at("metrics");
+  result.before = metrics_from_json(metrics.at("before"));
+  result.after = metrics_from_json(metrics.at("after"));
+  result.dev_uus_fixed = metrics.at("dev_uus_fixed");
+  result.complete = true;
+  return result;
+}
+
+}  // namespace blindspot::loop
