@@ -22,7 +22,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <map>
+#include <set>
 
 namespace blindspot::loop {
 
@@ -42,7 +45,8 @@ data::Split read_named_split(const std::filesystem::path& data, const std::strin
   return split;
 }
 
-json options_json(const LoopOptions& o) {
+// What the steps before teaching depend on.
+json baseline_json(const LoopOptions& o) {
   const model::FastTextOptions& m = o.model;
   return {{"data", std::filesystem::weakly_canonical(o.data).string()},
           {"model",
@@ -60,23 +64,40 @@ json options_json(const LoopOptions& o) {
           {"threshold", o.threshold},
           {"dev_attack_rows", o.dev_attack_rows},
           {"attack_budget", o.attack_budget},
+          {"seed", o.seed}};
+}
+
+json options_json(const LoopOptions& o) {
+  json challenge = json::array();
+  for (const auto& file : o.challenge_sets) challenge.push_back(std::filesystem::weakly_canonical(file).string());
+  return {{"baseline", baseline_json(o)},
           {"max_uus", o.max_uus},
           {"extrapolate", o.extrapolate},
           {"samples_per_hypothesis", o.samples_per_hypothesis},
           {"sample_budget", o.sample_budget},
           {"test_attack_rows", o.test_attack_rows},
-          {"seed", o.seed},
           {"teacher", o.teacher},
-          {"teacher_settings", json::parse(o.teacher_settings_json)}};
+          {"teacher_settings", json::parse(o.teacher_settings_json)},
+          {"challenge_sets", challenge}};
 }
 
 json metrics_json(const TestMetrics& m) {
   json counts = json::array();
   for (const auto& [threshold, count] : m.uu_counts) counts.push_back({threshold, count});
-  return {{"accuracy", m.accuracy},         {"macro_f1", m.macro_f1},
-          {"ece", m.ece},                   {"brier", m.brier},
-          {"uu_counts", counts},            {"adversarial_attacked", m.adversarial_attacked},
-          {"adversarial_uus", m.adversarial_uus}};
+  json bins = json::array();
+  for (const auto& b : m.reliability) bins.push_back({b.lower, b.upper, b.count, b.mean_confidence, b.accuracy});
+  json challenge = json::array();
+  for (const auto& [name, value] : m.challenge) challenge.push_back({name, value});
+  return {{"accuracy", m.accuracy},
+          {"macro_f1", m.macro_f1},
+          {"ece", m.ece},
+          {"brier", m.brier},
+          {"uu_counts", counts},
+          {"adversarial_attacked", m.adversarial_attacked},
+          {"adversarial_uus", m.adversarial_uus},
+          {"reliability", bins},
+          {"confidence_histogram", m.confidence_histogram},
+          {"challenge", challenge}};
 }
 
 TestMetrics metrics_from_json(const json& j) {
@@ -88,7 +109,28 @@ TestMetrics metrics_from_json(const json& j) {
   for (const json& pair : j.at("uu_counts")) m.uu_counts.emplace_back(pair[0].get<double>(), pair[1].get<std::int64_t>());
   m.adversarial_attacked = j.at("adversarial_attacked");
   m.adversarial_uus = j.at("adversarial_uus");
+  for (const json& b : j.at("reliability")) {
+    m.reliability.push_back({b[0].get<double>(), b[1].get<double>(), b[2].get<std::int64_t>(), b[3].get<double>(),
+                             b[4].get<double>()});
+  }
+  m.confidence_histogram = j.at("confidence_histogram").get<std::vector<std::int64_t>>();
+  for (const json& pair : j.at("challenge")) m.challenge.emplace_back(pair[0].get<std::string>(), pair[1].get<double>());
   return m;
+}
+
+// Natural-UU counts and accuracy of `model` on a labelled file, prefixed with the set's name.
+void add_challenge(TestMetrics& m, const model::Classifier& model, const std::filesystem::path& file,
+                   const LoopOptions& options) {
+  data::Split split = data::read_split(file, model.labels());
+  const std::string name = file.parent_path().filename().string() + "/" + file.stem().string();
+  discover::ScanOptions scan_options;
+  scan_options.threshold = options.threshold;
+  scan_options.threads = options.threads;
+  const auto scan = discover::scan(model, split, scan_options);
+  const auto evaluation = eval::evaluate(name, model.labels(), scan);
+  m.challenge.emplace_back(name + ":accuracy", evaluation.metrics.accuracy);
+  m.challenge.emplace_back(name + ":uus@" + std::to_string(options.threshold).substr(0, 4),
+                           static_cast<double>(evaluation.uu_count));
 }
 
 TestMetrics test_metrics(const model::Classifier& model, const data::Split& test, const LoopOptions& options) {
@@ -103,6 +145,14 @@ TestMetrics test_metrics(const model::Classifier& model, const data::Split& test
   m.ece = evaluation.calibration.expected_calibration_error;
   m.brier = evaluation.calibration.brier_score;
   for (const auto& count : evaluation.uu_counts) m.uu_counts.emplace_back(count.threshold, count.count);
+  m.reliability = evaluation.calibration.bins;
+  // Confidence of the predicted class lies in [1/labels, 1].
+  const double lowest = 1.0 / static_cast<double>(model.labels().size());
+  m.confidence_histogram.assign(10, 0);
+  for (const auto& scored : scan.scored) {
+    const double position = (scored.confidence - lowest) / (1.0 - lowest) * 10.0;
+    ++m.confidence_histogram[static_cast<std::size_t>(std::clamp(position, 0.0, 9.0))];
+  }
   if (options.test_attack_rows > 0) {
     // The same rows, seed and budget for both models: the two counts are comparable.
     discover::AdversarialUuOptions attack;
@@ -115,6 +165,7 @@ TestMetrics test_metrics(const model::Classifier& model, const data::Split& test
     m.adversarial_attacked = static_cast<std::int64_t>(metric.attacked);
     m.adversarial_uus = static_cast<std::int64_t>(metric.uus);
   }
+  for (const auto& file : options.challenge_sets) add_challenge(m, model, file, options);
   return m;
 }
 
@@ -131,15 +182,29 @@ std::vector<teach::Uu> read_uus_if_any(const std::filesystem::path& file, const 
 
 }  // namespace
 
-std::string loop_key(const LoopOptions& options) {
-  json key = options_json(options);
+namespace {
+
+json with_data_hashes(json key, const LoopOptions& options) {
   for (const char* split : {"train", "dev", "test"}) {
     key["data_sha256"][split] = core::sha256_file(data::find_split_file(options.data, split));
   }
-  return core::sha256_hex(key.dump());
+  for (const auto& file : options.challenge_sets) key["challenge_sha256"].push_back(core::sha256_file(file));
+  return key;
 }
 
-LoopResult run_loop(const LoopOptions& options, const std::filesystem::path& folder, store::Database& store,
+}  // namespace
+
+std::string loop_key(const LoopOptions& options) {
+  return core::sha256_hex(with_data_hashes(options_json(options), options).dump());
+}
+
+std::string baseline_key(const LoopOptions& options) {
+  LoopOptions without_challenges = options;
+  without_challenges.challenge_sets.clear();
+  return core::sha256_hex(with_data_hashes(baseline_json(options), without_challenges).dump());
+}
+
+LoopResult run_loop(const LoopOptions& options, const std::filesystem::path& root, store::Database& store,
                     std::int64_t run_id, const TeacherFactory& make_teacher, const std::string& stop_after,
                     const std::function<void(const StepReport&)>& on_step) {
   if (!stop_after.empty() &&
@@ -148,6 +213,9 @@ LoopResult run_loop(const LoopOptions& options, const std::filesystem::path& fol
   }
   LoopResult result;
   result.key = loop_key(options);
+  const std::string base_key = baseline_key(options);
+  const std::filesystem::path base_folder = root / base_key.substr(0, 16);
+  const std::filesystem::path folder = base_folder / result.key.substr(0, 16);
   result.folder = folder;
   std::filesystem::create_directories(folder);
   const data::Split train = data::read_training_split(data::find_split_file(options.data, "train"), std::nullopt);
@@ -155,11 +223,14 @@ LoopResult run_loop(const LoopOptions& options, const std::filesystem::path& fol
   const data::Split dev = read_named_split(options.data, "dev", labels);
   const data::Split test = read_named_split(options.data, "test", labels);
   const auto path = [&](const char* name) { return folder / name; };
+  const auto base_path = [&](const char* name) { return base_folder / name; };
+  const std::set<std::string> baseline_steps = {"train_baseline", "scan_dev", "attack_dev", "group"};
 
   // Runs `work` unless an earlier invocation finished the step; returns the step's outputs.
   bool stopped = false;
   const auto step = [&](const std::string& name, const std::function<json()>& work) -> detail::StepRecord {
-    if (auto done = detail::find_step(store, result.key, name)) {
+    const std::string& key = baseline_steps.contains(name) ? base_key : result.key;
+    if (auto done = detail::find_step(store, key, name)) {
       result.steps.push_back({name, true, done->seconds});
       if (on_step) on_step(result.steps.back());
       stopped = stopped || name == stop_after;
@@ -168,7 +239,7 @@ LoopResult run_loop(const LoopOptions& options, const std::filesystem::path& fol
     const auto started = std::chrono::steady_clock::now();
     json outputs = work();
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    detail::record_step(store, result.key, name, run_id, outputs, seconds);
+    detail::record_step(store, key, name, run_id, outputs, seconds);
     result.steps.push_back({name, false, seconds});
     if (on_step) on_step(result.steps.back());
     stopped = stopped || name == stop_after;
@@ -178,19 +249,19 @@ LoopResult run_loop(const LoopOptions& options, const std::filesystem::path& fol
   step("train_baseline", [&] {
     model::FastTextClassifier baseline(options.model);
     baseline.train(train, {});
-    baseline.save(path("baseline.bin"));
-    return json{{"files", {{"model", detail::file_entry(path("baseline.bin"))}}}};
+    baseline.save(base_path("baseline.bin"));
+    return json{{"files", {{"model", detail::file_entry(base_path("baseline.bin"))}}}};
   });
   if (stopped) return result;
-  const auto baseline = model::load_classifier(path("baseline.bin"));
+  const auto baseline = model::load_classifier(base_path("baseline.bin"));
 
   const auto scanned = step("scan_dev", [&] {
     discover::ScanOptions scan_options;
     scan_options.threshold = options.threshold;
     scan_options.threads = options.threads;
     const auto scan = discover::scan(*baseline, dev, scan_options);
-    discover::write_uus_jsonl(path("dev.uus.jsonl"), dev, scan);
-    return json{{"files", {{"uus", detail::file_entry(path("dev.uus.jsonl"))}}}, {"uus", scan.uus.size()}};
+    discover::write_uus_jsonl(base_path("dev.uus.jsonl"), dev, scan);
+    return json{{"files", {{"uus", detail::file_entry(base_path("dev.uus.jsonl"))}}}, {"uus", scan.uus.size()}};
   });
   if (stopped) return result;
 
@@ -206,31 +277,31 @@ LoopResult run_loop(const LoopOptions& options, const std::filesystem::path& fol
     if (options.dev_attack_rows > 0) {
       run = discover::attack_split(*baseline, *discover::make_recipe("deepwordbug"), dev, attack);
     }
-    discover::write_attacks_jsonl(path("dev.attacks.jsonl"), dev, run);
-    return json{{"files", {{"attacks", detail::file_entry(path("dev.attacks.jsonl"))}}},
+    discover::write_attacks_jsonl(base_path("dev.attacks.jsonl"), dev, run);
+    return json{{"files", {{"attacks", detail::file_entry(base_path("dev.attacks.jsonl"))}}},
                 {"uus", discover::summarise(run).succeeded}};
   });
   if (stopped) return result;
 
   const auto grouped = step("group", [&] {
-    std::vector<teach::Uu> uus = read_uus_if_any(path("dev.uus.jsonl"), labels);
-    for (auto& uu : read_uus_if_any(path("dev.attacks.jsonl"), labels)) uus.push_back(std::move(uu));
+    std::vector<teach::Uu> uus = read_uus_if_any(base_path("dev.uus.jsonl"), labels);
+    for (auto& uu : read_uus_if_any(base_path("dev.attacks.jsonl"), labels)) uus.push_back(std::move(uu));
     teach::GroupOptions group_options;
     group_options.clustering.kmeans.seed = options.seed;
     group_options.clustering.kmeans.threads = options.threads;
     const teach::Grouping grouping = teach::group_uus(*baseline, uus, group_options);
-    teach::write_uus_jsonl(path("uus.jsonl"), uus);
-    core::write_file_atomically(path("blind_spots.json"), teach::to_json(grouping));
+    teach::write_uus_jsonl(base_path("uus.jsonl"), uus);
+    core::write_file_atomically(base_path("blind_spots.json"), teach::to_json(grouping));
     return json{{"files",
-                 {{"uus", detail::file_entry(path("uus.jsonl"))},
-                  {"blind_spots", detail::file_entry(path("blind_spots.json"))}}},
+                 {{"uus", detail::file_entry(base_path("uus.jsonl"))},
+                  {"blind_spots", detail::file_entry(base_path("blind_spots.json"))}}},
                 {"uus", uus.size()},
                 {"blind_spots", grouping.k}};
   });
   result.dev_uus = grouped.outputs.at("uus");
   result.blind_spots = grouped.outputs.at("blind_spots");
   if (stopped) return result;
-  const std::vector<teach::Uu> uus = read_uus_if_any(path("uus.jsonl"), labels);
+  const std::vector<teach::Uu> uus = read_uus_if_any(base_path("uus.jsonl"), labels);
 
   const auto taught = step("teach", [&] {
     const auto teacher = make_teacher({train, *baseline, uus, store, run_id});
@@ -283,16 +354,21 @@ LoopResult run_loop(const LoopOptions& options, const std::filesystem::path& fol
   const auto evaluated = step("evaluate", [&] {
     const auto retrained = model::load_classifier(path("retrained.bin"));
     std::int64_t fixed = 0;
+    std::map<int, std::int64_t> fixed_by_blind_spot;
     for (const teach::Uu& uu : uus) {
       const auto p = retrained->probabilities(uu.text);
       const int predicted = model::argmax(p);
       const bool still_uu = labels.name(static_cast<std::size_t>(predicted)) != uu.true_label &&
                             p[static_cast<std::size_t>(predicted)] >= options.threshold;
       fixed += still_uu ? 0 : 1;
+      fixed_by_blind_spot[uu.blind_spot] += still_uu ? 0 : 1;
     }
+    json by_blind_spot = json::array();
+    for (const auto& [id, count] : fixed_by_blind_spot) by_blind_spot.push_back({id, count});
     const json metrics = {{"before", metrics_json(test_metrics(*baseline, test, options))},
                           {"after", metrics_json(test_metrics(*retrained, test, options))},
-                          {"dev_uus_fixed", fixed}};
+                          {"dev_uus_fixed", fixed},
+                          {"fixed_by_blind_spot", by_blind_spot}};
     core::write_file_atomically(path("metrics.json"), metrics.dump(2));
     return json{{"files", {{"metrics", detail::file_entry(path("metrics.json"))}}}, {"metrics", metrics}};
   });
@@ -300,6 +376,9 @@ LoopResult run_loop(const LoopOptions& options, const std::filesystem::path& fol
   result.before = metrics_from_json(metrics.at("before"));
   result.after = metrics_from_json(metrics.at("after"));
   result.dev_uus_fixed = metrics.at("dev_uus_fixed");
+  for (const json& pair : metrics.at("fixed_by_blind_spot")) {
+    result.fixed_by_blind_spot.emplace_back(pair[0].get<int>(), pair[1].get<std::int64_t>());
+  }
   result.complete = true;
   return result;
 }

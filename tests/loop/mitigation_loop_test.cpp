@@ -61,17 +61,30 @@ TEST(MitigationLoop, AResumedLoopSkipsFinishedStepsAndEndsLikeAnUninterruptedOne
       run_loop(options, pieces / "loop", db, store::begin_run(db, "run", "{}", "{}"), auto_teacher);
   ASSERT_TRUE(resumed.complete);
   for (const auto& step : resumed.steps) EXPECT_TRUE(step.reused) << step.step;
-  for (const char* file : {"baseline.bin", "uus.jsonl", "samples.jsonl", "train.augmented.csv", "retrained.bin",
-                           "metrics.json"}) {
-    EXPECT_EQ(test::read_text(whole / "loop" / file), test::read_text(pieces / "loop" / file)) << file;
+  for (const char* file : {"baseline.bin", "uus.jsonl"}) {
+    EXPECT_EQ(test::read_text(reference.folder.parent_path() / file), test::read_text(resumed.folder.parent_path() / file))
+        << file;
+  }
+  for (const char* file : {"samples.jsonl", "train.augmented.csv", "retrained.bin", "metrics.json"}) {
+    EXPECT_EQ(test::read_text(reference.folder / file), test::read_text(resumed.folder / file)) << file;
   }
 
   // A damaged output makes its step run again.
-  test::write_text(pieces / "loop" / "metrics.json", "{}");
+  test::write_text(resumed.folder / "metrics.json", "{}");
   const LoopResult repaired =
       run_loop(options, pieces / "loop", db, store::begin_run(db, "run", "{}", "{}"), auto_teacher);
   EXPECT_FALSE(repaired.steps.back().reused);
-  EXPECT_EQ(test::read_text(whole / "loop" / "metrics.json"), test::read_text(pieces / "loop" / "metrics.json"));
+  EXPECT_EQ(test::read_text(reference.folder / "metrics.json"), test::read_text(resumed.folder / "metrics.json"));
+
+  // Another teacher on the same baseline reuses the steps before teaching.
+  LoopOptions other_teacher = options;
+  other_teacher.max_uus = 3;
+  const LoopResult sibling =
+      run_loop(other_teacher, pieces / "loop", db, store::begin_run(db, "run", "{}", "{}"), auto_teacher, "group");
+  ASSERT_EQ(sibling.steps.size(), 4u);
+  for (const auto& step : sibling.steps) EXPECT_TRUE(step.reused) << step.step;
+  EXPECT_EQ(sibling.folder.parent_path(), resumed.folder.parent_path());
+  EXPECT_NE(sibling.folder, resumed.folder);
 }
 
 TEST(MitigationLoop, TheKeyChangesWithEveryOptionThatChangesResults) {
@@ -87,6 +100,7 @@ TEST(MitigationLoop, TheKeyChangesWithEveryOptionThatChangesResults) {
   other = options;
   other.teacher = "llm";
   EXPECT_NE(loop_key(other), key);
+  EXPECT_EQ(baseline_key(other), baseline_key(options));  // the teacher does not change the baseline
   other = options;
   other.threads = 1;  // results do not depend on it, so neither does the key
   EXPECT_EQ(loop_key(other), key);

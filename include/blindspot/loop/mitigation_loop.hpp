@@ -2,6 +2,7 @@
 
 #include "blindspot/core/progress.hpp"
 #include "blindspot/data/example.hpp"
+#include "blindspot/eval/calibration.hpp"
 #include "blindspot/model/classifier.hpp"
 #include "blindspot/model/fasttext_classifier.hpp"
 #include "blindspot/store/database.hpp"
@@ -36,10 +37,16 @@ struct LoopOptions {
   int threads = 0;                       // prediction and attack threads (results do not depend on it)
   std::string teacher = "auto";          // part of the key; the factory below must match it
   std::string teacher_settings_json = "{}";  // e.g. the LLM endpoint and model (part of the key)
+  // Extra labelled test files (challenge sets) both models are evaluated on, e.g.
+  // ../shared/data/imdb-cad/test_counterfactual.csv; named by their folder and file stem.
+  std::vector<std::filesystem::path> challenge_sets;
 };
 
 // SHA-256 of the canonical JSON of `options` and the content hashes of the dataset's splits.
 std::string loop_key(const LoopOptions& options);
+// The same over the options of the steps before teaching (data, model, threshold, dev attack,
+// seed): loops that differ only in their teacher share those steps and their files.
+std::string baseline_key(const LoopOptions& options);
 
 // Makes the teacher for the teach step, given what it may need.
 struct TeacherInputs {
@@ -60,6 +67,9 @@ struct TestMetrics {
   std::vector<std::pair<double, std::int64_t>> uu_counts;  // threshold -> natural UUs on test
   std::int64_t adversarial_attacked = 0;
   std::int64_t adversarial_uus = 0;
+  std::vector<eval::ReliabilityBin> reliability;      // 15 bins, as `eval` reports them
+  std::vector<std::int64_t> confidence_histogram;     // predicted-class confidence, 10 bins over [1/labels, 1]
+  std::vector<std::pair<std::string, double>> challenge;  // "<set>:accuracy", "<set>:uus@0.65", ...
 };
 
 struct StepReport {
@@ -76,6 +86,7 @@ struct LoopResult {
   TestMetrics after;   // retrained on train + accepted samples
   std::int64_t dev_uus = 0;
   std::int64_t dev_uus_fixed = 0;  // of the taught model's dev UUs, no longer UUs after retraining
+  std::vector<std::pair<int, std::int64_t>> fixed_by_blind_spot;  // blind spot -> dev UUs fixed
   std::int64_t blind_spots = 0;
   std::int64_t hypotheses = 0;
   std::int64_t samples_accepted = 0;
@@ -84,10 +95,12 @@ struct LoopResult {
 };
 
 // Runs (or resumes) the loop: train baseline -> scan dev -> attack dev -> group -> teach ->
-// augment -> retrain -> evaluate. Files go to `folder`; each finished step is recorded in the
-// store (table loop_steps) with its outputs' hashes, and a later call with the same options
-// skips it. `stop_after` (a step name) ends the call after that step, as a kill would.
-LoopResult run_loop(const LoopOptions& options, const std::filesystem::path& folder, store::Database& store,
+// augment -> retrain -> evaluate. Files of the steps before teaching go to
+// root/<baseline key>/, the others to root/<baseline key>/<loop key>/ (both keys shortened to 16
+// hex digits); each finished step is recorded in the store (table loop_steps) with its outputs'
+// hashes, and a later call with the same options skips it. `stop_after` (a step name) ends the
+// call after that step, as a kill would.
+LoopResult run_loop(const LoopOptions& options, const std::filesystem::path& root, store::Database& store,
                     std::int64_t run_id, const TeacherFactory& make_teacher, const std::string& stop_after = {},
                     const std::function<void(const StepReport&)>& on_step = {});
 
