@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   cli::add_attack_command(app, context);
   cli::add_teach_command(app, context);
   cli::add_run_command(app, context);
+  cli::add_experiment_command(app, context);
   cli::add_eval_command(app, context);
   cli::add_runs_command(app, context);
   cli::add_show_command(app, context);

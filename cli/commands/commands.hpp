@@ -12,6 +12,7 @@ void add_scan_command(CLI::App& app, Context& context);
 void add_attack_command(CLI::App& app, Context& context);
 void add_teach_command(CLI::App& app, Context& context);
 void add_run_command(CLI::App& app, Context& context);
+void add_experiment_command(CLI::App& app, Context& context);
 void add_eval_command(CLI::App& app, Context& context);
 void add_runs_command(CLI::App& app, Context& context);
 void add_show_command(CLI::App& app, Context& context);

@@ -54,7 +54,7 @@ std::string render_uu_charts(const ExperimentReport& report) {
         reference != nullptr && std::isfinite(reference->mean) ? std::optional<double>(reference->mean) : std::nullopt;
     const std::string title = name + " on test per condition";
     body += figure(interval_chart(title, name, rows, reference_mean, "none", 1),
-                   escape_html(name) + ": bar = mean over seeds, whisker = bootstrap 95% interval, dots = seeds" +
+                   escape_html(name) + ": bar = mean over seeds, whisker = t 95% interval of the mean, dots = seeds" +
                        (reference_mean ? ", dashed line = none." : "."));
   }
   if (body.empty()) return section("uus", "UU counts on test", note("No UU counts were recorded."));

@@ -127,7 +127,7 @@ std::string render_metric_table(const ExperimentReport& report) {
     return section("metrics", "Metrics on test", note("No metrics were recorded."));
   }
   std::string table =
-      "<div class=\"table-wrap\"><table><caption>Test metrics per condition: mean ± sample sd over seeds, bootstrap "
+      "<div class=\"table-wrap\"><table><caption>Test metrics per condition: mean ± sample sd over seeds, t "
       "95% interval of the mean, and the paired p-value against none (bold below 0.05).</caption><thead><tr>"
       "<th scope=\"col\">Metric</th>";
   for (const auto& condition : report.conditions) {

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <string>
 #include <vector>
 
 namespace blindspot::augment {
@@ -27,6 +28,30 @@ data::Split augmented_split(const data::Split& train, const std::vector<teach::S
 // Same seed, same samples. Sample ids "untargeted#<n>", teacher "untargeted".
 std::vector<teach::Sample> untargeted_samples(const data::Split& train, std::size_t count, std::uint64_t seed,
                                               std::size_t edits = 3);
+
+// The untargeted control as a teacher, so that it goes through the same loop, filters and
+// budget as the others: no hypotheses; generate() returns untargeted_samples(train, count, seed).
+class UntargetedTeacher final : public teach::Teacher {
+ public:
+  // `train` must outlive the teacher.
+  UntargetedTeacher(const data::Split& train, std::size_t count, std::uint64_t seed)
+      : train_(train), count_(count), seed_(seed) {}
+  std::string name() const override { return "untargeted"; }
+  bool is_baseline() const override { return true; }
+  std::vector<teach::Hypothesis> abstract(const std::vector<teach::Uu>&) override { return {}; }
+  std::vector<teach::Hypothesis> extrapolate(const std::vector<teach::Uu>&,
+                                             const std::vector<teach::Hypothesis>&) override {
+    return {};
+  }
+  std::vector<teach::Sample> generate(const std::vector<teach::Hypothesis>&, int) override {
+    return untargeted_samples(train_, count_, seed_);
+  }
+
+ private:
+  const data::Split& train_;
+  std::size_t count_;
+  std::uint64_t seed_;
+};
 
 // Writes a split as a text,label CSV (a dataset file blindspot reads back), atomically.
 void write_split_csv(const std::filesystem::path& file, const data::Split& split);

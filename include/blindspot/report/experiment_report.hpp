@@ -25,7 +25,7 @@ struct MetricSummary {
   std::vector<double> per_seed;  // in the order of ExperimentReport::seeds
   double mean = 0;
   double sd = 0;      // sample standard deviation over seeds (0 for one seed)
-  double ci_low = 0;  // bootstrap 95% interval of the mean over seeds (docs/report.md)
+  double ci_low = 0;  // 95% interval of the mean over seeds (Student t; docs/statistics.md)
   double ci_high = 0;
   std::optional<double> p_value_vs_none;  // paired test against `none`; nullopt for `none` itself
 };

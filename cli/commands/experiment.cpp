@@ -1,0 +1,147 @@
+#include "commands.hpp"
+#include "llm_options.hpp"
+#include "shared_options.hpp"
+
+#include "../ui/table.hpp"
+
+#include "blindspot/augment/augmentation.hpp"
+#include "blindspot/core/error.hpp"
+#include "blindspot/loop/experiment.hpp"
+#include "blindspot/store/runs.hpp"
+#include "blindspot/teach/auto_teacher.hpp"
+#include "blindspot/teach/import_teacher.hpp"
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include <iostream>
+
+namespace blindspot::cli {
+namespace {
+
+struct ExperimentSettings {
+  std::filesystem::path config_file;
+  std::filesystem::path out;
+  LlmSettings llm;
+  int threads = -1;  // -1: as the config says
+};
+
+const report::MetricSummary& metric(const report::ConditionResult& condition, const std::string& name) {
+  return *std::find_if(condition.metrics.begin(), condition.metrics.end(),
+                       [&](const report::MetricSummary& m) { return m.name == name; });
+}
+
+void run_experiment_command(Context& context, ExperimentSettings& settings) {
+  loop::ExperimentConfig config = loop::read_experiment_config(settings.config_file);
+  if (settings.threads >= 0) config.loop.threads = settings.threads;
+  const bool uses_llm = std::find(config.conditions.begin(), config.conditions.end(), "llm") != config.conditions.end();
+  std::string teacher = uses_llm ? "llm" : "auto";
+  resolve_llm(settings.llm, teacher);
+  std::unique_ptr<llm::ChatClient> client;
+  if (uses_llm) {
+    client = make_llm_client(context, settings.llm, config.seeds.front());
+    config.loop.teacher_settings_json = nlohmann::json{{"base_url", settings.llm.endpoint.base_url},
+                                                       {"model", settings.llm.endpoint.model},
+                                                       {"temperature", settings.llm.teacher.temperature},
+                                                       {"max_tokens", settings.llm.teacher.max_tokens}}
+                                            .dump();
+  }
+  const loop::ConditionTeachers teachers = [&](const std::string& condition, std::uint64_t seed) -> loop::TeacherFactory {
+    return [&, condition, seed](const loop::TeacherInputs& inputs) -> std::unique_ptr<teach::Teacher> {
+      if (condition == "untargeted") {
+        // Twice the budget: the filters may reject some (a short text with a few edits can stay a
+        // near duplicate of its source), and the pick then takes exactly the budget.
+        return std::make_unique<augment::UntargetedTeacher>(inputs.train, 2 * config.loop.sample_budget, seed);
+      }
+      if (condition == "import") {
+        return std::make_unique<teach::ImportTeacher>(config.import_hypotheses, config.import_samples);
+      }
+      if (condition == "llm") {
+        teach::LlmTeacherOptions options = settings.llm.teacher;
+        options.labels = inputs.baseline.labels();
+        options.seed = static_cast<std::int64_t>(seed);
+        return std::make_unique<teach::LlmTeacher>(*client, options);
+      }
+      teach::AutoTeacherOptions options;
+      options.seed = seed;
+      options.threshold = config.loop.threshold;
+      options.threads = config.loop.threads;
+      return std::make_unique<teach::AutoTeacher>(inputs.train, inputs.baseline, inputs.uus, options);
+    };
+  };
+  const loop::ConditionCosts costs = [&](const std::string& condition) {
+    report::ConditionCost cost;
+    if (condition == "llm" && client) {
+      const llm::Ledger ledger = client->ledger();
+      cost.llm_prompt_tokens = ledger.usage.prompt_tokens;
+      cost.llm_completion_tokens = ledger.usage.completion_tokens;
+      cost.llm_usd = ledger.cost_usd;
+      cost.llm_unpriced = ledger.unpriced;
+    }
+    return cost;
+  };
+  const bool show = !context.json && !context.quiet;
+  const loop::ExperimentOutcome outcome =
+      loop::run_experiment(config, context.workspace / "loops", context.store(), context.run_id(), teachers, costs,
+                           [&](const std::string& what) {
+                             if (show) std::cerr << what << '\n';
+                           });
+  const auto& report = outcome.report;
+  if (settings.out.empty()) settings.out = context.workspace / "experiments" / config.name;
+  std::filesystem::create_directories(settings.out);
+  report::write_html(settings.out / "report.html", report);
+  report::write_markdown(settings.out / "report.md", report);
+  report::write_json(settings.out / "report.json", report);
+  for (const char* name : {"report.html", "report.md", "report.json"}) record_output(context, name, settings.out / name);
+
+  auto& db = context.store();
+  db.transaction([&] {
+    for (const auto& condition : report.conditions) {
+      for (const auto& m : condition.metrics) store::record_metric(db, context.run_id(), condition.name, m.name, m.mean);
+    }
+  });
+  if (context.json) {
+    std::cout << nlohmann::json{{"run", context.run_id()},
+                                {"report", {{"html", (settings.out / "report.html").string()},
+                                            {"markdown", (settings.out / "report.md").string()},
+                                            {"json", (settings.out / "report.json").string()}}},
+                                {"findings", report.findings}}
+                     .dump(2)
+              << '\n';
+    return;
+  }
+  ui::Table table({"condition", "accuracy", "adversarial UUs", "p vs none", "UUs @0.65", "samples/seed", "USD"});
+  for (const auto& condition : report.conditions) {
+    const auto& adversarial = metric(condition, "adversarial_uus");
+    table.add_row({condition.name, fmt::format("{:.4f}", metric(condition, "accuracy").mean),
+                   fmt::format("{:.1f} +- {:.1f}", adversarial.mean, adversarial.sd),
+                   adversarial.p_value_vs_none ? fmt::format("{:.3f}", *adversarial.p_value_vs_none) : "-",
+                   fmt::format("{:.1f}", metric(condition, "uus@0.65").mean),
+                   fmt::format("{:.0f}", static_cast<double>(condition.cost.accepted_samples) /
+                                             static_cast<double>(report.seeds.size())),
+                   fmt::format("{:.4f}", condition.cost.llm_usd + condition.cost.human_usd)});
+  }
+  std::cout << fmt::format("experiment {} on {} ({} seeds, budget {} samples per condition and seed)\n", config.name,
+                           report.dataset, report.seeds.size(), report.sample_budget);
+  std::cout << table.render();
+  for (const auto& finding : report.findings) std::cout << "- " << finding << '\n';
+  std::cout << fmt::format("report: {}\nrun: {}\n", (settings.out / "report.html").string(), context.run_id());
+}
+
+}  // namespace
+
+void add_experiment_command(CLI::App& app, Context& context) {
+  auto settings = std::make_shared<ExperimentSettings>();
+  CLI::App* command = app.add_subcommand(
+      "experiment", "Compare conditions (none, untargeted, auto, llm, import) over seeds; writes an HTML report");
+  command->add_option("config", settings->config_file, "Experiment file (TOML, docs/experiment.md)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  command->add_option("--out", settings->out, "Report folder (default: WORKSPACE/experiments/NAME)");
+  command->add_option("--threads", settings->threads, "Worker threads (0 = all cores; default: the config's)")
+      ->check(CLI::Range(0, 256));
+  add_llm_options(*command, settings->llm);
+  context.define(command, [&context, settings] { run_experiment_command(context, *settings); });
+}
+
+}  // namespace blindspot::cli

@@ -1,0 +1,60 @@
+#include "blindspot/loop/experiment.hpp"
+
+#include "support/test_support.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace blindspot::loop {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+TEST(ExperimentConfig, ReadsEveryKeyWithPathsRelativeToTheFile) {
+  test::TempDir dir;
+  test::write_text(dir / "e.toml",
+                   "name = \"imdb-auto\"\ndata = \"data/imdb\"\nseeds = [0, 1, 2]\n"
+                   "conditions = [\"untargeted\", \"auto\"]\nsample_budget = 80\nmax_uus = 40\n"
+                   "threshold = 0.7\nchallenge_sets = [\"cad/test.csv\"]\nhourly_wage_usd = 12.5\n");
+  const auto config = read_experiment_config(dir / "e.toml");
+  EXPECT_EQ(config.name, "imdb-auto");
+  EXPECT_EQ(config.loop.data, dir / "data/imdb");
+  EXPECT_THAT(config.seeds, ElementsAre(0u, 1u, 2u));
+  EXPECT_THAT(config.conditions, ElementsAre("none", "untargeted", "auto"));  // none is always compared with
+  EXPECT_EQ(config.loop.sample_budget, 80u);
+  EXPECT_EQ(config.loop.max_uus, 40u);
+  EXPECT_DOUBLE_EQ(config.loop.threshold, 0.7);
+  EXPECT_THAT(config.loop.challenge_sets, ElementsAre(dir / "cad/test.csv"));
+  EXPECT_DOUBLE_EQ(config.hourly_wage_usd, 12.5);
+}
+
+TEST(ExperimentConfig, ErrorsNameFileLineAndKey) {
+  test::TempDir dir;
+  const auto check = [&](const std::string& content, const std::string& message) {
+    test::write_text(dir / "e.toml", content);
+    const auto error = test::expect_error([&] { read_experiment_config(dir / "e.toml"); });
+    EXPECT_EQ(error.kind(), core::ErrorKind::usage);
+    EXPECT_THAT(error.what(), HasSubstr(message)) << content;
+  };
+  const std::string base = "data = \"d\"\nseeds = [0, 1, 2]\nconditions = [\"auto\"]\nsample_budget = 10\n";
+  check("data = \"d\"\nseeds = [0, 1]\nconditions = [\"auto\"]\nsample_budget = 10\n",
+        "e.toml:2: column \"seeds\": at least 3 seeds are needed");
+  check("data = \"d\"\nseeds = [0, 1, 2]\nconditions = [\"auto\", \"humans\"]\nsample_budget = 10\n",
+        "e.toml:3: column \"conditions\": unknown condition \"humans\"");
+  check("data = \"d\"\nseeds = [0, 1, 2]\nconditions = [\"auto\", \"auto\"]\nsample_budget = 10\n",
+        "condition \"auto\" is repeated");
+  check("data = \"d\"\nseeds = [0, 1, 2]\nconditions = [\"auto\"]\n", "column \"sample_budget\": missing");
+  check(base + "max_uus = -3\n", "e.toml:5: column \"max_uus\": must be a non-negative integer");
+  check(base + "thresold = 0.5\n", "e.toml:5: column \"thresold\": unknown key");
+  check(base + "threshold = 1.5\n", "column \"threshold\": must be in [0, 1]");
+  check("data = \"d\"\nseeds = [0, 1, 2]\nconditions = [\"import\"]\nsample_budget = 10\n",
+        "the import condition needs import_samples");
+  check("data = \"d\"\nseeds = [0, 1, 2]\nconditions = [\"none\"]\nsample_budget = 10\n",
+        "compare `none` with at least one other condition");
+  check("seeds = [0, 1, 2\n", "e.toml:");
+  check("seeds = [0, 1, 2]\nconditions = [\"auto\"]\nsample_budget = 10\n", "column \"data\": missing");
+}
+
+}  // namespace
+}  // namespace blindspot::loop
