@@ -65,7 +65,8 @@ void print_comparison(const loop::LoopResult& result) {
 
 void run_loop_command(Context& context, RunSettings& settings) {
   resolve_llm(settings.llm, settings.teacher);
-  settings.loop.teacher = settings.teacher;
+  // The automatic teacher's version is part of the loop key: a changed teacher never reuses old samples.
+  settings.loop.teacher = settings.teacher == "auto" ? teach::kAutoTeacherVersion : settings.teacher;
   std::unique_ptr<llm::ChatClient> client;
   if (settings.teacher == "llm") {
     client = make_llm_client(context, settings.llm, settings.loop.seed);

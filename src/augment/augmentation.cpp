@@ -80,10 +80,22 @@ std::string edited(const std::string& text, const discover::AttackRecipe& recipe
 
 }  // namespace
 
+// The words of `text` before (first half) or from (second half) its middle word, as a byte range.
+std::string_view half(const std::string& text, bool first) {
+  const auto words = discover::find_words(text);
+  if (words.size() < 2) return text;
+  const std::size_t cut = words[words.size() / 2].offset;
+  return first ? std::string_view(text).substr(0, cut) : std::string_view(text).substr(cut);
+}
+
 std::vector<teach::Sample> untargeted_samples(const data::Split& train, std::size_t count, std::uint64_t seed,
                                               std::size_t edits) {
   if (train.examples.empty() || count == 0) return {};
   const auto recipe = discover::make_recipe("deepwordbug");
+  std::vector<std::vector<std::size_t>> rows_of_label(train.labels.size());
+  for (std::size_t row = 0; row < train.examples.size(); ++row) {
+    rows_of_label[static_cast<std::size_t>(train.examples[row].label)].push_back(row);
+  }
   discover::Rng pick(seed);
   std::vector<std::size_t> rows(train.examples.size());
   std::iota(rows.begin(), rows.end(), std::size_t{0});
@@ -94,15 +106,24 @@ std::vector<teach::Sample> untargeted_samples(const data::Split& train, std::siz
     if (position == 0) {
       for (std::size_t i = rows.size(); i > 1; --i) std::swap(rows[i - 1], rows[pick.below(i)]);
     }
-    const data::Example& example = train.examples[rows[position]];
+    const data::Example& first = train.examples[rows[position]];
     discover::Rng rng(discover::derive_seed(seed, n));
+    // The first half of one training text and the second half of another of the same label:
+    // a lightly edited copy of one text would be a near duplicate of it, which the filters
+    // rightly reject (the automatic teacher builds its samples the same way, but aimed at UUs).
+    const auto& same_label = rows_of_label[static_cast<std::size_t>(first.label)];
+    const data::Example& second = train.examples[same_label[rng.below(same_label.size())]];
+    std::string text(half(first.text, true));
+    text += half(second.text, false);
     teach::Sample sample;
     sample.id = "untargeted#" + std::to_string(n + 1);
-    sample.text = edited(example.text, *recipe, edits, rng);
-    sample.label = train.labels.name(static_cast<std::size_t>(example.label));
-    sample.reasoning = "train line " + std::to_string(example.line) + " with random character edits";
+    sample.text = edited(text, *recipe, edits, rng);
+    sample.label = train.labels.name(static_cast<std::size_t>(first.label));
+    sample.reasoning = "train lines " + std::to_string(first.line) + " and " + std::to_string(second.line) +
+                      " (halves), with random character edits";
     sample.teacher = "untargeted";
-    sample.provenance_json = "{\"train_line\":" + std::to_string(example.line) + "}";
+    sample.provenance_json =
+        "{\"train_lines\":[" + std::to_string(first.line) + "," + std::to_string(second.line) + "]}";
     samples.push_back(std::move(sample));
   }
   return samples;

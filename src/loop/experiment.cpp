@@ -1,11 +1,13 @@
 #include "blindspot/loop/experiment.hpp"
 
+#include "blindspot/augment/augmentation.hpp"
 #include "blindspot/core/atomic_file.hpp"
 #include "blindspot/core/error.hpp"
 #include "blindspot/data/dataset_reader.hpp"
 #include "blindspot/eval/statistics.hpp"
 #include "blindspot/report/reliability.hpp"
 #include "blindspot/store/runs.hpp"
+#include "blindspot/teach/auto_teacher.hpp"
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
@@ -92,7 +94,11 @@ ExperimentOutcome run_experiment(const ExperimentConfig& config, const std::file
       LoopOptions options = config.loop;
       options.seed = seed;
       options.model.seed = static_cast<int>(seed);
-      options.teacher = condition;
+      // The teacher's algorithm version is part of the loop key, so a changed teacher never
+      // reuses the samples of the old one.
+      options.teacher = condition == "auto" ? std::string(teach::kAutoTeacherVersion)
+                                            : (condition == "untargeted" ? std::string(augment::kUntargetedVersion)
+                                                                         : condition);
       if (on_progress) on_progress(fmt::format("seed {}, condition {}", seed, condition));
       loops.push_back(run_loop(options, root, store, run_id, teachers(condition, seed)));
     }
@@ -220,9 +226,11 @@ ExperimentOutcome run_experiment(const ExperimentConfig& config, const std::file
     const auto& accuracy = metric(condition, "accuracy");
     const double before = metric(none, "adversarial_uus").mean;
     const std::string p = adversarial.p_value_vs_none ? fmt::format("p = {:.3f}", *adversarial.p_value_vs_none) : "p undefined";
-    std::string verdict = adversarial.mean < before ? "fewer" : (adversarial.mean > before ? "MORE" : "the same number of");
+    std::string verdict = adversarial.mean < before ? "fewer adversarial UUs on test than"
+                                                     : (adversarial.mean > before ? "MORE adversarial UUs on test than"
+                                                                                  : "as many adversarial UUs on test as");
     r.findings.push_back(fmt::format(
-        "{}: {} adversarial UUs on test than none ({:.1f} vs {:.1f}, mean of {} seeds, paired t-test {}); accuracy "
+        "{}: {} none ({:.1f} vs {:.1f}, mean of {} seeds, paired t-test {}); accuracy "
         "{:.4f} vs {:.4f} ({:+.2f} points); {:.1f} samples added per seed on average (budget {}).",
         condition.name, verdict, adversarial.mean, before, config.seeds.size(), p, accuracy.mean,
         metric(none, "accuracy").mean, 100 * (accuracy.mean - metric(none, "accuracy").mean),

@@ -7,6 +7,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <set>
 
 namespace blindspot::augment {
@@ -70,32 +71,32 @@ TEST(AugmentedSplit, AppendsSamplesWithResolvedLabelsAndWritesAReadableCsv) {
   EXPECT_THAT(error.what(), HasSubstr("label \"neutral\", which the training split does not have"));
 }
 
-TEST(UntargetedSamples, PerturbRandomTrainingExamplesKeepingTheirLabelsReproducibly) {
-  const auto train = train_split();
-  const auto samples = untargeted_samples(train, 5, 42, 2);
-  ASSERT_EQ(samples.size(), 5u);
-  std::set<std::string> originals_used;
+TEST(UntargetedSamples, JoinHalvesOfTwoTrainingTextsOfOneLabelReproducibly) {
+  data::Split train = train_split();
+  train.examples.push_back({"an awful script with no redeeming features", 0, 5});
+  const auto samples = untargeted_samples(train, 6, 42, 2);
+  ASSERT_EQ(samples.size(), 6u);
   for (std::size_t i = 0; i < samples.size(); ++i) {
     EXPECT_EQ(samples[i].id, "untargeted#" + std::to_string(i + 1));
     EXPECT_EQ(samples[i].teacher, "untargeted");
-    // The label is the source example's; the text differs from it in at most 2 words.
-    const data::Example* source = nullptr;
-    for (const auto& example : train.examples) {
-      if (discover::find_words(example.text).size() == discover::find_words(samples[i].text).size() &&
-          samples[i].reasoning == "train line " + std::to_string(example.line) + " with random character edits") {
-        source = &example;
+    // "train lines A and B (halves), ...": both sources carry the sample's label.
+    int first_line = 0;
+    int second_line = 0;
+    ASSERT_EQ(std::sscanf(samples[i].reasoning.c_str(), "train lines %d and %d", &first_line, &second_line), 2)
+        << samples[i].reasoning;
+    const auto label_of_line = [&](int line) {
+      for (const auto& example : train.examples) {
+        if (example.line == line) return kLabels.name(static_cast<std::size_t>(example.label));
       }
-    }
-    ASSERT_NE(source, nullptr) << samples[i].reasoning;
-    EXPECT_EQ(samples[i].label, kLabels.name(static_cast<std::size_t>(source->label)));
-    EXPECT_NE(samples[i].text, source->text);
-    if (i < 3) originals_used.insert(source->text);
+      return std::string("?");
+    };
+    EXPECT_EQ(label_of_line(first_line), samples[i].label);
+    EXPECT_EQ(label_of_line(second_line), samples[i].label);
+    for (const auto& example : train.examples) EXPECT_NE(samples[i].text, example.text);
   }
-  // The first 3 draws are a permutation of the 3 rows (no repeat before the rows run out).
-  EXPECT_EQ(originals_used.size(), 3u);
-  const auto again = untargeted_samples(train, 5, 42, 2);
+  const auto again = untargeted_samples(train, 6, 42, 2);
   for (std::size_t i = 0; i < samples.size(); ++i) EXPECT_EQ(again[i].text, samples[i].text);
-  const auto other = untargeted_samples(train, 5, 43, 2);
+  const auto other = untargeted_samples(train, 6, 43, 2);
   bool differs = false;
   for (std::size_t i = 0; i < samples.size(); ++i) differs = differs || other[i].text != samples[i].text;
   EXPECT_TRUE(differs);

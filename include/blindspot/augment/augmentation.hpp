@@ -22,10 +22,14 @@ std::vector<teach::Sample> pick_samples(const std::vector<teach::Sample>& sample
 // since they come from no file). Throws Error{bad_input} for a sample label train does not know.
 data::Split augmented_split(const data::Split& train, const std::vector<teach::Sample>& samples);
 
-// The untargeted control: `count` samples that are not aimed at any UU: random training
-// examples (seeded, without replacement while possible), each with up to `edits` random
-// character edits (DeepWordBug's operations) on random non-stopword words, keeping its label.
-// Same seed, same samples. Sample ids "untargeted#<n>", teacher "untargeted".
+// Version of the untargeted construction (part of a loop's key).
+inline constexpr const char* kUntargetedVersion = "untargeted-v2";
+
+// The untargeted control: `count` samples that are not aimed at any UU: the first half of a
+// random training example (seeded, without replacement while possible) joined to the second half
+// of a random example of the same label, with up to `edits` random character edits (DeepWordBug's
+// operations) on random non-stopword words, labelled with that label. Same seed, same samples.
+// Sample ids "untargeted#<n>", teacher "untargeted".
 std::vector<teach::Sample> untargeted_samples(const data::Split& train, std::size_t count, std::uint64_t seed,
                                               std::size_t edits = 3);
 
