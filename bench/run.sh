@@ -43,3 +43,22 @@ PY
 #    with a fixed 200 ms reply latency at 16 in flight; wall time against the ideal
 #    ceil(500/16) * 200 ms (target ratio <= 1.1), then a rerun on the same store (0 HTTP calls).
 ./build-bench/bench/blindspot_bench_llm 500 16 200
+
+# 5. The mitigation loop (docs/run.md): `blindspot run` on imdb with the automatic teacher in a
+#    fresh workspace, broken down by step, against training the classifier once (its own
+#    train_baseline step, measured in the same run). The loop trains twice (baseline and
+#    retrained), so its necessary work is about 2 trainings plus predictions and attacks.
+./build-bench/blindspot --workspace "$work/loop" --json --quiet run --data "$data" > "$work/loop.json"
+python3 - "$work/loop.json" <<'PY'
+import json, sys
+report = json.load(open(sys.argv[1]))
+steps = {s["step"]: s["seconds"] for s in report["steps"]}
+total = sum(steps.values())
+train = steps["train_baseline"]
+print("blindspot run on imdb (auto teacher), seconds per step:")
+for name, seconds in steps.items():
+    print(f"  {name:15s} {seconds:7.2f}  ({seconds / train:.2f} x one training)")
+overhead = total - steps["train_baseline"] - steps["retrain"]
+print(f"total {total:.2f} s = {total / train:.2f} x one training; beyond the two trainings: {overhead:.2f} s "
+      f"({overhead / total:.0%} of the loop)")
+PY

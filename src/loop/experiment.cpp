@@ -49,6 +49,7 @@ report::MetricSummary summarise(const std::string& name, const std::vector<doubl
   const eval::Interval interval = eval::t_interval(values);
   summary.ci_low = interval.lower;
   summary.ci_high = interval.upper;
+  summary.interval = "t over seeds";
   if (none != nullptr) {
     bool differs = false;
     for (std::size_t i = 0; i < values.size(); ++i) differs = differs || values[i] != (*none)[i];
@@ -61,6 +62,31 @@ report::MetricSummary summarise(const std::string& name, const std::vector<doubl
     }
   }
   return summary;
+}
+
+// Percentile bootstrap (95%) over test examples of the mean over seeds of a per-example
+// statistic: the mean (accuracy) or the sum (UU counts) of 0/1 values. The same resampled rows
+// are used for every seed. nullopt when the seeds' vectors differ in length or are empty.
+std::optional<eval::Interval> example_bootstrap(const std::vector<const std::vector<int>*>& per_seed, bool sum,
+                                                std::uint64_t seed) {
+  const std::size_t n = per_seed.front()->size();
+  for (const auto* values : per_seed) {
+    if (values->size() != n || n == 0) return std::nullopt;
+  }
+  eval::BootstrapOptions options;
+  options.seed = seed;
+  return eval::bootstrap_interval(
+      n,
+      [&](const std::vector<std::size_t>& rows) {
+        double total = 0;
+        for (const auto* values : per_seed) {
+          double statistic = 0;
+          for (const std::size_t row : rows) statistic += (*values)[row];
+          total += sum ? statistic : statistic / static_cast<double>(rows.size());
+        }
+        return total / static_cast<double>(per_seed.size());
+      },
+      options);
 }
 
 std::vector<json> read_jsonl(const std::filesystem::path& file) {
@@ -136,6 +162,34 @@ ExperimentOutcome run_experiment(const ExperimentConfig& config, const std::file
     }
     for (const auto& [name, unused] : names) {
       result.metrics.push_back(summarise(name, values[name], condition == "none" ? nullptr : &none_values[name]));
+    }
+    // Accuracy and UU counts have per-example outcomes: their interval is a bootstrap over test
+    // examples (the t interval over 3 seeds stays for ECE, Brier and macro-F1).
+    std::vector<const TestMetrics*> per_seed;
+    for (std::size_t s = 0; s < config.seeds.size(); ++s) {
+      const auto& loops = outcome.loops[s];
+      per_seed.push_back(condition == "none" ? &loops.front().before
+                                             : &loops[static_cast<std::size_t>(
+                                                          std::find(taught.begin(), taught.end(), condition) -
+                                                          taught.begin())]
+                                                    .after);
+    }
+    const auto vectors = [&](std::vector<int> TestMetrics::*member) {
+      std::vector<const std::vector<int>*> out;
+      for (const TestMetrics* m : per_seed) out.push_back(&(m->*member));
+      return out;
+    };
+    const std::string uu_name = fmt::format("uus@{:.2f}", config.loop.threshold);
+    for (report::MetricSummary& summary : result.metrics) {
+      std::optional<eval::Interval> interval;
+      if (summary.name == "accuracy") interval = example_bootstrap(vectors(&TestMetrics::correct), false, 1);
+      if (summary.name == uu_name) interval = example_bootstrap(vectors(&TestMetrics::uu), true, 2);
+      if (summary.name == "adversarial_uus") interval = example_bootstrap(vectors(&TestMetrics::adversarial), true, 3);
+      if (interval) {
+        summary.ci_low = interval->lower;
+        summary.ci_high = interval->upper;
+        summary.interval = "bootstrap over test examples";
+      }
     }
     std::vector<std::vector<eval::ReliabilityBin>> bins;
     result.confidence_histogram.assign(10, 0);

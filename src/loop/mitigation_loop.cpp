@@ -78,7 +78,9 @@ json options_json(const LoopOptions& o) {
           {"test_attack_rows", o.test_attack_rows},
           {"teacher", o.teacher},
           {"teacher_settings", json::parse(o.teacher_settings_json)},
-          {"challenge_sets", challenge}};
+          {"challenge_sets", challenge},
+          // Bumped when the evaluate step's output changes, so older loops are evaluated again.
+          {"evaluation_version", 2}};
 }
 
 json metrics_json(const TestMetrics& m) {
@@ -97,7 +99,10 @@ json metrics_json(const TestMetrics& m) {
           {"adversarial_uus", m.adversarial_uus},
           {"reliability", bins},
           {"confidence_histogram", m.confidence_histogram},
-          {"challenge", challenge}};
+          {"challenge", challenge},
+          {"correct", m.correct},
+          {"uu", m.uu},
+          {"adversarial", m.adversarial}};
 }
 
 TestMetrics metrics_from_json(const json& j) {
@@ -115,6 +120,9 @@ TestMetrics metrics_from_json(const json& j) {
   }
   m.confidence_histogram = j.at("confidence_histogram").get<std::vector<std::int64_t>>();
   for (const json& pair : j.at("challenge")) m.challenge.emplace_back(pair[0].get<std::string>(), pair[1].get<double>());
+  m.correct = j.at("correct").get<std::vector<int>>();
+  m.uu = j.at("uu").get<std::vector<int>>();
+  m.adversarial = j.at("adversarial").get<std::vector<int>>();
   return m;
 }
 
@@ -152,6 +160,8 @@ TestMetrics test_metrics(const model::Classifier& model, const data::Split& test
   for (const auto& scored : scan.scored) {
     const double position = (scored.confidence - lowest) / (1.0 - lowest) * 10.0;
     ++m.confidence_histogram[static_cast<std::size_t>(std::clamp(position, 0.0, 9.0))];
+    m.correct.push_back(scored.correct() ? 1 : 0);
+    m.uu.push_back(scored.is_uu(options.threshold) ? 1 : 0);
   }
   if (options.test_attack_rows > 0) {
     // The same rows, seed and budget for both models: the two counts are comparable.
@@ -164,6 +174,9 @@ TestMetrics test_metrics(const model::Classifier& model, const data::Split& test
     const auto metric = discover::measure_adversarial_uus(model, test, attack);
     m.adversarial_attacked = static_cast<std::int64_t>(metric.attacked);
     m.adversarial_uus = static_cast<std::int64_t>(metric.uus);
+    // Every sampled row counts, attacked or not (a misclassified row cannot become an adversarial
+    // UU), so both models' vectors have the same length and rows.
+    for (const auto& result : metric.run.results) m.adversarial.push_back(result.is_uu() ? 1 : 0);
   }
   for (const auto& file : options.challenge_sets) add_challenge(m, model, file, options);
   return m;

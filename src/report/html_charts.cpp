@@ -53,9 +53,10 @@ std::string render_uu_charts(const ExperimentReport& report) {
     const std::optional<double> reference_mean =
         reference != nullptr && std::isfinite(reference->mean) ? std::optional<double>(reference->mean) : std::nullopt;
     const std::string title = name + " on test per condition";
+    const std::string interval = reference != nullptr ? reference->interval : "t over seeds";
     body += figure(interval_chart(title, name, rows, reference_mean, "none", 1),
-                   escape_html(name) + ": bar = mean over seeds, whisker = t 95% interval of the mean, dots = seeds" +
-                       (reference_mean ? ", dashed line = none." : "."));
+                   escape_html(name) + ": bar = mean over seeds, whisker = 95% interval of the mean (" +
+                       escape_html(interval) + "), dots = seeds" + (reference_mean ? ", dashed line = none." : "."));
   }
   if (body.empty()) return section("uus", "UU counts on test", note("No UU counts were recorded."));
   return section("uus", "UU counts on test", "<div class=\"charts\">" + body + "</div>");

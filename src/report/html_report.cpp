@@ -127,8 +127,10 @@ std::string render_metric_table(const ExperimentReport& report) {
     return section("metrics", "Metrics on test", note("No metrics were recorded."));
   }
   std::string table =
-      "<div class=\"table-wrap\"><table><caption>Test metrics per condition: mean ± sample sd over seeds, t "
-      "95% interval of the mean, and the paired p-value against none (bold below 0.05).</caption><thead><tr>"
+      "<div class=\"table-wrap\"><table><caption>Test metrics per condition: mean ± sample sd over seeds, the 95% "
+      "interval of the mean (a bootstrap over test examples for accuracy and the UU counts that have per-example "
+      "outcomes, a t interval over seeds otherwise), and the paired t-test p-value against none (bold below "
+      "0.05).</caption><thead><tr>"
       "<th scope=\"col\">Metric</th>";
   for (const auto& condition : report.conditions) {
     table += "<th scope=\"col\">" + escape_html(condition.name);

@@ -35,7 +35,8 @@ ordered_json to_json(const MetricSummary& metric) {
           {"sd", number(metric.sd)},
           {"ci_low", number(metric.ci_low)},
           {"ci_high", number(metric.ci_high)},
-          {"p_value_vs_none", optional_number(metric.p_value_vs_none)}};
+          {"p_value_vs_none", optional_number(metric.p_value_vs_none)},
+          {"interval", metric.interval}};
 }
 
 ordered_json to_json(const ConditionCost& cost) {
@@ -185,6 +186,7 @@ MetricSummary read_metric(const Reader& in, const ordered_json& json, const std:
   metric.ci_low = in.real(json, path, "ci_low");
   metric.ci_high = in.real(json, path, "ci_high");
   metric.p_value_vs_none = in.optional_real(json, path, "p_value_vs_none");
+  if (json.contains("interval") && json["interval"].is_string()) metric.interval = json["interval"].get<std::string>();
   return metric;
 }
 

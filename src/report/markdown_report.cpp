@@ -76,7 +76,7 @@ std::string metrics_table(const ExperimentReport& report) {
     for (const auto& condition : report.conditions) out += " " + metric_cell(find_metric(condition, name)) + " |";
     out += "\n";
   }
-  return out + "\nCells: mean ± sd over seeds [t 95% interval of the mean over seeds], paired t-test p-value against none.\n";
+  return out + "\nCells: mean ± sd over seeds [95% interval of the mean: bootstrap over test examples for accuracy and UU counts with per-example outcomes, t over seeds otherwise], paired t-test p-value against none.\n";
 }
 
 std::string costs_table(const ExperimentReport& report) {

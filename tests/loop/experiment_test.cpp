@@ -63,6 +63,10 @@ TEST(Experiment, ConditionsGetEqualBudgetsAndTheReportSummarisesEverySeed) {
     EXPECT_LE(accuracy.ci_low, accuracy.mean);
     EXPECT_GE(accuracy.ci_high, accuracy.mean);
     EXPECT_EQ(condition.name == "none", !accuracy.p_value_vs_none.has_value());
+    // Accuracy has per-example outcomes: its interval is a bootstrap over test examples; ECE's is t.
+    EXPECT_EQ(accuracy.interval, "bootstrap over test examples");
+    EXPECT_EQ(condition.metrics[2].name, "ece");
+    EXPECT_EQ(condition.metrics[2].interval, "t over seeds");
     std::int64_t histogram = 0;
     for (const auto count : condition.confidence_histogram) histogram += count;
     EXPECT_EQ(histogram, 3 * 1821);  // sst2 test rows, over 3 seeds

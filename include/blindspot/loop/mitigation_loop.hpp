@@ -70,6 +70,11 @@ struct TestMetrics {
   std::vector<eval::ReliabilityBin> reliability;      // 15 bins, as `eval` reports them
   std::vector<std::int64_t> confidence_histogram;     // predicted-class confidence, 10 bins over [1/labels, 1]
   std::vector<std::pair<std::string, double>> challenge;  // "<set>:accuracy", "<set>:uus@0.65", ...
+  // Per example, for intervals over test examples: correct (per test row), a UU at the loop's
+  // threshold (per test row), an adversarial UU (per row of the seeded attack sample, in row order).
+  std::vector<int> correct;
+  std::vector<int> uu;
+  std::vector<int> adversarial;
 };
 
 struct StepReport {

@@ -25,9 +25,11 @@ struct MetricSummary {
   std::vector<double> per_seed;  // in the order of ExperimentReport::seeds
   double mean = 0;
   double sd = 0;      // sample standard deviation over seeds (0 for one seed)
-  double ci_low = 0;  // 95% interval of the mean over seeds (Student t; docs/statistics.md)
+  double ci_low = 0;  // 95% interval of the mean over seeds (docs/experiment.md says which kind)
   double ci_high = 0;
   std::optional<double> p_value_vs_none;  // paired test against `none`; nullopt for `none` itself
+  // How [ci_low, ci_high] was made: "bootstrap over test examples" or "t over seeds".
+  std::string interval = "t over seeds";
 };
 
 // One bin of a reliability diagram, the bin (lower, upper] (as eval::ReliabilityBin).
