@@ -189,6 +189,12 @@ void add_run_command(CLI::App& app, Context& context) {
   command->add_option("--seed", settings->loop.seed, "Seed of the model, attacks, grouping and teacher")
       ->capture_default_str();
   add_threads_option(*command, settings->loop.threads);
+  command
+      ->add_option("--minn", settings->loop.model.min_char_ngram,
+                   "Subword character n-grams from this length (0 = off)")
+      ->capture_default_str();
+  command->add_option("--maxn", settings->loop.model.max_char_ngram, "Subword character n-grams up to this length")
+      ->capture_default_str();
   command->add_option("--stop-after", settings->stop_after, "End after this step (as a kill would)")
       ->check(CLI::IsMember(loop::step_names()));
   add_llm_options(*command, settings->llm);

@@ -16,7 +16,7 @@ TEST(ExperimentConfig, ReadsEveryKeyWithPathsRelativeToTheFile) {
   test::write_text(dir / "e.toml",
                    "name = \"imdb-auto\"\ndata = \"data/imdb\"\nseeds = [0, 1, 2]\n"
                    "conditions = [\"untargeted\", \"auto\"]\nsample_budget = 80\nmax_uus = 40\n"
-                   "threshold = 0.7\nchallenge_sets = [\"cad/test.csv\"]\nhourly_wage_usd = 12.5\n");
+                   "threshold = 0.7\nchallenge_sets = [\"cad/test.csv\"]\nhourly_wage_usd = 12.5\nminn = 3\nmaxn = 6\n");
   const auto config = read_experiment_config(dir / "e.toml");
   EXPECT_EQ(config.name, "imdb-auto");
   EXPECT_EQ(config.loop.data, dir / "data/imdb");
@@ -27,6 +27,8 @@ TEST(ExperimentConfig, ReadsEveryKeyWithPathsRelativeToTheFile) {
   EXPECT_DOUBLE_EQ(config.loop.threshold, 0.7);
   EXPECT_THAT(config.loop.challenge_sets, ElementsAre(dir / "cad/test.csv"));
   EXPECT_DOUBLE_EQ(config.hourly_wage_usd, 12.5);
+  EXPECT_EQ(config.loop.model.min_char_ngram, 3);
+  EXPECT_EQ(config.loop.model.max_char_ngram, 6);
 }
 
 TEST(ExperimentConfig, ErrorsNameFileLineAndKey) {
