@@ -38,22 +38,22 @@ nlohmann::ordered_json metrics_json(const loop::TestMetrics& m) {
 
 void print_comparison(const loop::LoopResult& result) {
   ui::Table table({"test metric", "before", "after", "change"});
-  const auto row = [&](const std::string& name, double before, double after, const char* format) {
-    table.add_row({name, fmt::format(fmt::runtime(format), before), fmt::format(fmt::runtime(format), after),
-                   fmt::format(fmt::runtime(std::string("{:+") + (format + 2)), after - before)});
+  const auto row = [&](const std::string& name, double before, double after, int decimals) {
+    table.add_row({name, fmt::format("{:.{}f}", before, decimals), fmt::format("{:.{}f}", after, decimals),
+                   fmt::format("{:+.{}f}", after - before, decimals)});
   };
-  row("accuracy", result.before.accuracy, result.after.accuracy, "{:.4f}");
-  row("macro-F1", result.before.macro_f1, result.after.macro_f1, "{:.4f}");
-  row("ECE (15 bins)", result.before.ece, result.after.ece, "{:.4f}");
-  row("Brier", result.before.brier, result.after.brier, "{:.4f}");
+  row("accuracy", result.before.accuracy, result.after.accuracy, 4);
+  row("macro-F1", result.before.macro_f1, result.after.macro_f1, 4);
+  row("ECE (15 bins)", result.before.ece, result.after.ece, 4);
+  row("Brier", result.before.brier, result.after.brier, 4);
   for (std::size_t i = 0; i < result.before.uu_counts.size() && i < result.after.uu_counts.size(); ++i) {
     row(fmt::format("UUs, confidence >= {:.2f}", result.before.uu_counts[i].first),
         static_cast<double>(result.before.uu_counts[i].second), static_cast<double>(result.after.uu_counts[i].second),
-        "{:.0f}");
+        0);
   }
   row(fmt::format("adversarial UUs (attacked {} / {})", result.before.adversarial_attacked,
                   result.after.adversarial_attacked),
-      static_cast<double>(result.before.adversarial_uus), static_cast<double>(result.after.adversarial_uus), "{:.0f}");
+      static_cast<double>(result.before.adversarial_uus), static_cast<double>(result.after.adversarial_uus), 0);
   std::cout << table.render();
   const std::int64_t change = result.after.adversarial_uus - result.before.adversarial_uus;
   std::cout << fmt::format(
