@@ -242,14 +242,16 @@ ExperimentOutcome run_experiment(const ExperimentConfig& config, const std::file
     report::BlindSpotSummary summary;
     summary.id = spot.value("id", 0);
     summary.size = spot.value("size", 0);
+    // Keys as teach::to_json(Grouping) writes them (docs/blind-spots.md).
     std::string flows;
-    for (const json& flow : spot.value("label_flows", json::array())) {
+    for (const json& flow : spot.value("labels", json::array())) {
       flows += fmt::format("{}{} read as {} ({})", flows.empty() ? "" : "; ", flow.value("true_label", ""),
                            flow.value("predicted_label", ""), flow.value("count", 0));
     }
-    summary.description = flows;
+    summary.description = fmt::format("{}; {} natural, {} adversarial UUs", flows, spot.value("natural", 0),
+                                      spot.value("adversarial", 0));
     for (const json& token : spot.value("top_tokens", json::array())) summary.top_tokens.push_back(token.value("token", ""));
-    for (const json& id : spot.value("representative_ids", json::array())) summary.representatives.push_back(uu_text[id]);
+    for (const json& id : spot.value("representatives", json::array())) summary.representatives.push_back(uu_text[id]);
     std::set<std::string> hypothesis_ids;
     for (const json& h : hypotheses) {
       if (h.value("blind_spot", -1) != summary.id) continue;

@@ -76,7 +76,11 @@ TEST(Experiment, ConditionsGetEqualBudgetsAndTheReportSummarisesEverySeed) {
     EXPECT_EQ(report.conditions[0].metrics.front().per_seed[s], outcome.loops[s][0].before.accuracy);
   }
   EXPECT_EQ(report.conditions[2].cost.accepted_samples, 36);
-  EXPECT_FALSE(report.blind_spots.empty());
+  ASSERT_FALSE(report.blind_spots.empty());
+  EXPECT_THAT(report.blind_spots[0].description, HasSubstr(" read as "));
+  EXPECT_FALSE(report.blind_spots[0].representatives.empty());
+  EXPECT_FALSE(report.blind_spots[0].representatives[0].empty());
+  EXPECT_FALSE(report.blind_spots[0].top_tokens.empty());
   ASSERT_EQ(report.findings.size(), 2u);
   EXPECT_THAT(report.findings[1], HasSubstr("auto: "));
   EXPECT_THAT(report.findings[1], HasSubstr("adversarial UUs on test"));
