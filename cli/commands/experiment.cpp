@@ -40,11 +40,7 @@ void run_experiment_command(Context& context, ExperimentSettings& settings) {
   std::unique_ptr<llm::ChatClient> client;
   if (uses_llm) {
     client = make_llm_client(context, settings.llm, config.seeds.front());
-    config.loop.teacher_settings_json = nlohmann::json{{"base_url", settings.llm.endpoint.base_url},
-                                                       {"model", settings.llm.endpoint.model},
-                                                       {"temperature", settings.llm.teacher.temperature},
-                                                       {"max_tokens", settings.llm.teacher.max_tokens}}
-                                            .dump();
+    config.loop.teacher_settings_json = llm_teacher_settings_json(settings.llm);
   }
   const loop::ConditionTeachers teachers = [&](const std::string& condition, std::uint64_t seed) -> loop::TeacherFactory {
     return [&, condition, seed](const loop::TeacherInputs& inputs) -> std::unique_ptr<teach::Teacher> {
@@ -110,13 +106,15 @@ void run_experiment_command(Context& context, ExperimentSettings& settings) {
               << '\n';
     return;
   }
-  ui::Table table({"condition", "accuracy", "adversarial UUs", "p vs none", "UUs @0.65", "samples/seed", "USD"});
+  const std::string uu_metric = fmt::format("uus@{:.2f}", config.loop.threshold);
+  ui::Table table({"condition", "accuracy", "adversarial UUs", "p vs none", "UUs @" + uu_metric.substr(4), "samples/seed",
+                   "USD"});
   for (const auto& condition : report.conditions) {
     const auto& adversarial = metric(condition, "adversarial_uus");
     table.add_row({condition.name, fmt::format("{:.4f}", metric(condition, "accuracy").mean),
                    fmt::format("{:.1f} +- {:.1f}", adversarial.mean, adversarial.sd),
                    adversarial.p_value_vs_none ? fmt::format("{:.3f}", *adversarial.p_value_vs_none) : "-",
-                   fmt::format("{:.1f}", metric(condition, "uus@0.65").mean),
+                   fmt::format("{:.1f}", metric(condition, uu_metric).mean),
                    fmt::format("{:.0f}", static_cast<double>(condition.cost.accepted_samples) /
                                              static_cast<double>(report.seeds.size())),
                    fmt::format("{:.4f}", condition.cost.llm_usd + condition.cost.human_usd)});

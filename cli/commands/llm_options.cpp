@@ -1,5 +1,7 @@
 #include "llm_options.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <cstdlib>
 
 #include "blindspot/core/error.hpp"
@@ -70,6 +72,17 @@ void resolve_llm(LlmSettings& settings, std::string& teacher) {
   if ((teacher == "llm" || settings.verify_labels) && settings.endpoint.model.empty()) {
     throw core::Error(core::ErrorKind::usage, "--teacher llm needs --llm-model NAME (or BLINDSPOT_LLM_MODEL)");
   }
+}
+
+std::string llm_teacher_settings_json(const LlmSettings& settings) {
+  return nlohmann::json{{"base_url", settings.endpoint.base_url},
+                        {"model", settings.endpoint.model},
+                        {"temperature", settings.teacher.temperature},
+                        {"max_tokens", settings.teacher.max_tokens},
+                        {"prompts", std::filesystem::weakly_canonical(settings.teacher.prompt_directory).string()},
+                        {"task_description", settings.teacher.task_description},
+                        {"length_hint", settings.teacher.length_hint}}
+      .dump();
 }
 
 std::unique_ptr<llm::ChatClient> make_llm_client(Context& context, const LlmSettings& settings, std::uint64_t seed) {

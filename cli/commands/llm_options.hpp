@@ -34,6 +34,11 @@ void add_llm_options(CLI::App& command, LlmSettings& settings);
 // endpoint or model.
 void resolve_llm(LlmSettings& settings, std::string& teacher);
 
+// What changes an LLM teacher's output besides the messages (endpoint, model, sampling, prompt
+// folder, task description, length hint), as a JSON object: part of a loop's key, so a changed
+// setting never reuses another setting's samples. The API key is not part of it.
+std::string llm_teacher_settings_json(const LlmSettings& settings);
+
 // A client recording under the current run (cache and ledger in the workspace's store).
 std::unique_ptr<llm::ChatClient> make_llm_client(Context& context, const LlmSettings& settings, std::uint64_t seed);
 

@@ -71,15 +71,7 @@ void run_loop_command(Context& context, RunSettings& settings) {
   if (settings.teacher == "llm") {
     client = make_llm_client(context, settings.llm, settings.loop.seed);
     // What changes an LLM teacher's output is part of the loop's identity (never the key).
-    settings.loop.teacher_settings_json =
-        nlohmann::json{{"base_url", settings.llm.endpoint.base_url},
-                       {"model", settings.llm.endpoint.model},
-                       {"temperature", settings.llm.teacher.temperature},
-                       {"max_tokens", settings.llm.teacher.max_tokens},
-                       {"prompts", std::filesystem::weakly_canonical(settings.llm.teacher.prompt_directory).string()},
-                       {"task_description", settings.llm.teacher.task_description},
-                       {"length_hint", settings.llm.teacher.length_hint}}
-            .dump();
+    settings.loop.teacher_settings_json = llm_teacher_settings_json(settings.llm);
   }
   const loop::TeacherFactory make_teacher =
       [&](const loop::TeacherInputs& inputs) -> std::unique_ptr<teach::Teacher> {

@@ -19,7 +19,6 @@
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
-#include <cstdlib>
 #include <iostream>
 #include <optional>
 
@@ -101,9 +100,9 @@ void run_teach(Context& context, TeachSettings& settings) {
   const data::Split train = read_split_for_run(context, settings.source, labels);
   // The leakage guard needs the test split: samples that (nearly) copy a test text are rejected.
   const std::optional<data::Split> test = read_optional_split(context, settings.source, "test", labels);
-  const teach::SampleFilter filter(labels, train, test ? &*test : nullptr, settings.filter);
   settings.teach.extrapolate = !settings.no_extrapolation;
   settings.filter.threads = settings.threads;
+  const teach::SampleFilter filter(labels, train, test ? &*test : nullptr, settings.filter);
 
   std::unique_ptr<llm::ChatClient> client;
   std::unique_ptr<teach::Teacher> teacher;

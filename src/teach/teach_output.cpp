@@ -1,6 +1,7 @@
 #include "blindspot/teach/teach_output.hpp"
 
 #include "blindspot/core/atomic_file.hpp"
+#include "blindspot/core/error.hpp"
 #include "blindspot/data/csv_writer.hpp"
 
 #include <nlohmann/json.hpp>
@@ -55,16 +56,14 @@ void write_jsonl(const std::filesystem::path& file, const std::vector<Item>& ite
 template <typename Item, typename ToJson>
 void write_csv(const std::filesystem::path& file, const std::vector<Item>& items, ToJson to_json) {
   core::AtomicFile out(file);
-  bool header = true;
+  // The header comes from an empty item, so a file without rows still names its columns.
+  std::vector<std::string> names;
+  const ordered_json empty = to_json(Item{});
+  for (const auto& field : empty.items()) names.push_back(field.key());
+  data::write_csv_row(out.stream(), names);
   for (const Item& item : items) {
-    const ordered_json object = to_json(item);
-    if (header) {
-      std::vector<std::string> names;
-      for (const auto& field : object.items()) names.push_back(field.key());
-      data::write_csv_row(out.stream(), names);
-      header = false;
-    }
     std::vector<std::string> row;
+    const ordered_json object = to_json(item);
     for (const auto& field : object.items()) {
       row.push_back(field.value().is_string() ? field.value().get<std::string>() : dump(field.value()));
     }
@@ -87,6 +86,40 @@ void write_hypotheses_csv(const std::filesystem::path& file, const std::vector<H
 
 void write_samples_jsonl(const std::filesystem::path& file, const std::vector<Sample>& samples, bool baseline) {
   write_jsonl(file, samples, [&](const Sample& s) { return sample_json(s, baseline); });
+}
+
+std::vector<Sample> read_samples_jsonl(const std::filesystem::path& file) {
+  const std::string content = core::read_file(file);
+  std::vector<Sample> samples;
+  std::int64_t line = 0;
+  std::size_t pos = 0;
+  while (pos < content.size()) {
+    ++line;
+    const std::size_t end = std::min(content.find('\n', pos), content.size());
+    const std::string_view row = std::string_view(content).substr(pos, end - pos);
+    pos = end + 1;
+    if (row.empty()) continue;
+    try {
+      const auto j = nlohmann::json::parse(row);
+      Sample s;
+      s.id = j.at("id");
+      s.hypothesis_id = j.at("hypothesis_id");
+      s.teacher = j.at("teacher");
+      s.prompt_version = j.at("prompt_version");
+      s.text = j.at("text");
+      s.label = j.at("label");
+      s.reasoning = j.at("reasoning");
+      s.accepted = j.at("accepted");
+      s.rejection = j.at("rejection");
+      s.rejection_detail = j.at("rejection_detail");
+      s.provenance_json = j.at("provenance").dump();
+      samples.push_back(std::move(s));
+    } catch (const nlohmann::json::exception& error) {
+      throw core::Error(core::ErrorKind::bad_input, std::string("not a sample line: ") + error.what(),
+                        core::InputLocation{file, line, ""});
+    }
+  }
+  return samples;
 }
 
 void write_samples_csv(const std::filesystem::path& file, const std::vector<Sample>& samples, bool baseline) {

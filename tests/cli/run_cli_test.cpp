@@ -1,6 +1,7 @@
 // `blindspot run` end to end on sst2 with the automatic teacher: the before/after report, and a
 // process killed at a random point that, rerun, finishes with the results of an uninterrupted run.
 
+#include "blindspot/store/database.hpp"
 #include "support/test_support.hpp"
 
 #include <gmock/gmock.h>
@@ -43,12 +44,29 @@ TEST_F(RunCli, ReportsBeforeAndAfterAndResumesAfterAKill) {
   // The same loop in another workspace, killed part-way, then run again to the end.
   const auto pid_file = dir_->path() / "pid";
   std::system(("(" + command("killed", "--quiet") + " >/dev/null 2>&1 & echo $! > '" + pid_file.string() + "')").c_str());
-  std::this_thread::sleep_for(std::chrono::milliseconds(900));
+  // Killed as soon as its first step is recorded, so the kill lands part-way through the loop.
+  const auto store_file = dir_->path() / "killed" / "blindspot.db";
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  std::int64_t steps_done = 0;
+  while (steps_done == 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    if (!std::filesystem::exists(store_file)) continue;
+    auto db = store::Database::open(store_file);
+    auto count = db.prepare("SELECT count(*) FROM loop_steps");
+    count.step();
+    steps_done = count.column_int64(0);
+  }
+  ASSERT_GT(steps_done, 0);
   kill(std::stoi(test::read_text(pid_file)), SIGKILL);
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   const auto resumed = test::run_command(command("killed", "--json"));
   ASSERT_EQ(resumed.exit_code, 0) << resumed.errors;
   const auto report = nlohmann::json::parse(resumed.output);
+  // The resumed run skipped what the killed one finished and did the rest.
+  int reused = 0;
+  for (const auto& step : report["steps"]) reused += step["reused"].get<bool>() ? 1 : 0;
+  EXPECT_GE(reused, 1);
+  EXPECT_LT(reused, 8);
   EXPECT_EQ(report["loop"], reference["loop"]);
   EXPECT_EQ(report["before"], reference["before"]);
   EXPECT_EQ(report["after"], reference["after"]);

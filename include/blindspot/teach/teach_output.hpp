@@ -20,6 +20,10 @@ void write_hypotheses_csv(const std::filesystem::path& file, const std::vector<H
 
 // Every sample with its verdict: accepted, rejection (reason code) and rejection_detail.
 void write_samples_jsonl(const std::filesystem::path& file, const std::vector<Sample>& samples, bool baseline);
+// Reads a file written by write_samples_jsonl back. Throws Error{bad_input} naming the file and
+// line for a line that is not such a sample.
+std::vector<Sample> read_samples_jsonl(const std::filesystem::path& file);
+
 // Header id,hypothesis_id,teacher,baseline,prompt_version,text,label,reasoning,accepted,rejection,
 // rejection_detail,provenance. Its text,label columns make it a dataset file blindspot can read.
 void write_samples_csv(const std::filesystem::path& file, const std::vector<Sample>& samples, bool baseline);
