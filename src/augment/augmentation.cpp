@@ -78,8 +78,6 @@ std::string edited(const std::string& text, const discover::AttackRecipe& recipe
   return out;
 }
 
-}  // namespace
-
 // The words of `text` before (first half) or from (second half) its middle word, as a byte range.
 std::string_view half(const std::string& text, bool first) {
   const auto words = discover::find_words(text);
@@ -87,6 +85,8 @@ std::string_view half(const std::string& text, bool first) {
   const std::size_t cut = words[words.size() / 2].offset;
   return first ? std::string_view(text).substr(0, cut) : std::string_view(text).substr(cut);
 }
+
+}  // namespace
 
 std::vector<teach::Sample> untargeted_samples(const data::Split& train, std::size_t count, std::uint64_t seed,
                                               std::size_t edits) {
@@ -122,6 +122,7 @@ std::vector<teach::Sample> untargeted_samples(const data::Split& train, std::siz
     sample.reasoning = "train lines " + std::to_string(first.line) + " and " + std::to_string(second.line) +
                       " (halves), with random character edits";
     sample.teacher = "untargeted";
+    sample.prompt_version = kUntargetedVersion;
     sample.provenance_json =
         "{\"train_lines\":[" + std::to_string(first.line) + "," + std::to_string(second.line) + "]}";
     samples.push_back(std::move(sample));

@@ -81,11 +81,6 @@ void CallStore::save(const CallRecord& record) {
   });
 }
 
-void CallStore::record_use(const std::string& key, bool cached) {
-  const std::lock_guard lock(mutex_);
-  insert_use(database_, run_id_, key, cached);
-}
-
 }  // namespace blindspot::llm::detail
 
 namespace blindspot::llm {

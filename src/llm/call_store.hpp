@@ -33,8 +33,6 @@ class CallStore {
   // Stores a fresh reply and its use by this run in one transaction, committed before return,
   // so a killed process keeps it. A key stored meanwhile by another process is kept as it is.
   void save(const CallRecord& record);
-  // Records one more use of an already stored key by this run (a duplicate within a batch).
-  void record_use(const std::string& key, bool cached);
 
  private:
   store::Database& database_;

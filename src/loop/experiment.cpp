@@ -3,7 +3,6 @@
 #include "blindspot/augment/augmentation.hpp"
 #include "blindspot/core/atomic_file.hpp"
 #include "blindspot/core/error.hpp"
-#include "blindspot/data/dataset_reader.hpp"
 #include "blindspot/eval/statistics.hpp"
 #include "blindspot/report/reliability.hpp"
 #include "blindspot/store/runs.hpp"
@@ -12,7 +11,6 @@
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
-#include <cmath>
 #include <fstream>
 #include <map>
 #include <set>
@@ -131,9 +129,17 @@ ExperimentOutcome run_experiment(const ExperimentConfig& config, const std::file
     outcome.loops.push_back(std::move(loops));
   }
 
-  // The predicted class's confidence lies in [1/labels, 1]; the histograms use that range.
-  const std::size_t label_count =
-      data::read_training_split(data::find_split_file(config.loop.data, "train"), std::nullopt).labels.size();
+  // The loop of `condition` for seed s; nullptr for none, whose model is every loop's baseline.
+  const auto loop_of = [&](const std::string& condition, std::size_t s) -> const LoopResult* {
+    if (condition == "none") return nullptr;
+    const auto at = std::find(taught.begin(), taught.end(), condition) - taught.begin();
+    return &outcome.loops[s][static_cast<std::size_t>(at)];
+  };
+  // The test metrics of `condition`'s model for seed s.
+  const auto model_metrics = [&](const std::string& condition, std::size_t s) -> const TestMetrics& {
+    const LoopResult* loop = loop_of(condition, s);
+    return loop != nullptr ? loop->after : outcome.loops[s].front().before;
+  };
   report::ExperimentReport& r = outcome.report;
   r.title = "blindspot experiment: " + config.name;
   r.dataset = std::filesystem::weakly_canonical(config.loop.data).string();
@@ -141,12 +147,8 @@ ExperimentOutcome run_experiment(const ExperimentConfig& config, const std::file
   r.seeds = config.seeds;
   r.sample_budget = static_cast<std::int64_t>(config.loop.sample_budget);
 
-  // metric values per condition (in config order), per seed.
-  const auto metrics_of = [&](const std::string& condition, std::size_t seed_index) {
-    const auto& loops = outcome.loops[seed_index];
-    if (condition == "none") return named_metrics(loops.front().before);
-    const auto at = std::find(taught.begin(), taught.end(), condition) - taught.begin();
-    return named_metrics(loops[static_cast<std::size_t>(at)].after);
+  const auto metrics_of = [&](const std::string& condition, std::size_t s) {
+    return named_metrics(model_metrics(condition, s));
   };
   const auto names = named_metrics(outcome.loops.front().front().before);
   std::map<std::string, std::vector<double>> none_values;
@@ -166,14 +168,7 @@ ExperimentOutcome run_experiment(const ExperimentConfig& config, const std::file
     // Accuracy and UU counts have per-example outcomes: their interval is a bootstrap over test
     // examples (the t interval over 3 seeds stays for ECE, Brier and macro-F1).
     std::vector<const TestMetrics*> per_seed;
-    for (std::size_t s = 0; s < config.seeds.size(); ++s) {
-      const auto& loops = outcome.loops[s];
-      per_seed.push_back(condition == "none" ? &loops.front().before
-                                             : &loops[static_cast<std::size_t>(
-                                                          std::find(taught.begin(), taught.end(), condition) -
-                                                          taught.begin())]
-                                                    .after);
-    }
+    for (std::size_t s = 0; s < config.seeds.size(); ++s) per_seed.push_back(&model_metrics(condition, s));
     const auto vectors = [&](std::vector<int> TestMetrics::*member) {
       std::vector<const std::vector<int>*> out;
       for (const TestMetrics* m : per_seed) out.push_back(&(m->*member));
@@ -197,12 +192,8 @@ ExperimentOutcome run_experiment(const ExperimentConfig& config, const std::file
     double uus_removed = 0;
     for (std::size_t s = 0; s < config.seeds.size(); ++s) {
       const LoopResult& first = outcome.loops[s].front();
-      const LoopResult* loop = nullptr;
-      if (condition != "none") {
-        loop = &outcome.loops[s][static_cast<std::size_t>(std::find(taught.begin(), taught.end(), condition) -
-                                                         taught.begin())];
-      }
-      const TestMetrics& m = loop != nullptr ? loop->after : first.before;
+      const LoopResult* loop = loop_of(condition, s);
+      const TestMetrics& m = model_metrics(condition, s);
       bins.push_back(m.reliability);
       for (std::size_t b = 0; b < m.confidence_histogram.size() && b < 10; ++b) {
         result.confidence_histogram[b] += m.confidence_histogram[b];
@@ -217,7 +208,8 @@ ExperimentOutcome run_experiment(const ExperimentConfig& config, const std::file
       }
     }
     result.reliability = report::pool_reliability_bins(bins);
-    result.confidence_histogram_lower = 1.0 / static_cast<double>(label_count);
+    // The predicted class's confidence lies in [1/labels, 1]; the histograms use that range.
+    result.confidence_histogram_lower = 1.0 / static_cast<double>(outcome.loops.front().front().labels);
     cost.uus_removed = uus_removed / static_cast<double>(config.seeds.size());
     const double usd = cost.llm_usd + cost.human_usd;
     cost.usd_per_hypothesis = per(usd, static_cast<double>(cost.hypotheses));

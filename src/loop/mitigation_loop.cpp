@@ -20,6 +20,7 @@
 #include "blindspot/teach/teach_session.hpp"
 #include "blindspot/teach/uu_source.hpp"
 
+#include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -126,26 +127,31 @@ TestMetrics metrics_from_json(const json& j) {
   return m;
 }
 
-// Natural-UU counts and accuracy of `model` on a labelled file, prefixed with the set's name.
-void add_challenge(TestMetrics& m, const model::Classifier& model, const std::filesystem::path& file,
+discover::ScanOptions scan_options(const LoopOptions& options) {
+  discover::ScanOptions scan;
+  scan.threshold = options.threshold;
+  scan.threads = options.threads;
+  return scan;
+}
+
+// A challenge set, read once per evaluation and named by its folder and file stem.
+struct ChallengeSet {
+  std::string name;
+  data::Split split;
+};
+
+// Natural-UU counts and accuracy of `model` on a challenge set, prefixed with the set's name.
+void add_challenge(TestMetrics& m, const model::Classifier& model, const ChallengeSet& set,
                    const LoopOptions& options) {
-  data::Split split = data::read_split(file, model.labels());
-  const std::string name = file.parent_path().filename().string() + "/" + file.stem().string();
-  discover::ScanOptions scan_options;
-  scan_options.threshold = options.threshold;
-  scan_options.threads = options.threads;
-  const auto scan = discover::scan(model, split, scan_options);
-  const auto evaluation = eval::evaluate(name, model.labels(), scan);
-  m.challenge.emplace_back(name + ":accuracy", evaluation.metrics.accuracy);
-  m.challenge.emplace_back(name + ":uus@" + std::to_string(options.threshold).substr(0, 4),
+  const auto evaluation = eval::evaluate(set.name, model.labels(), discover::scan(model, set.split, scan_options(options)));
+  m.challenge.emplace_back(set.name + ":accuracy", evaluation.metrics.accuracy);
+  m.challenge.emplace_back(fmt::format("{}:uus@{:.2f}", set.name, options.threshold),
                            static_cast<double>(evaluation.uu_count));
 }
 
-TestMetrics test_metrics(const model::Classifier& model, const data::Split& test, const LoopOptions& options) {
-  discover::ScanOptions scan_options;
-  scan_options.threshold = options.threshold;
-  scan_options.threads = options.threads;
-  const discover::ScanResult scan = discover::scan(model, test, scan_options);
+TestMetrics test_metrics(const model::Classifier& model, const data::Split& test,
+                         const std::vector<ChallengeSet>& challenges, const LoopOptions& options) {
+  const discover::ScanResult scan = discover::scan(model, test, scan_options(options));
   const eval::Evaluation evaluation = eval::evaluate(test.name, model.labels(), scan);
   TestMetrics m;
   m.accuracy = evaluation.metrics.accuracy;
@@ -178,7 +184,7 @@ TestMetrics test_metrics(const model::Classifier& model, const data::Split& test
     // UU), so both models' vectors have the same length and rows.
     for (const auto& result : metric.run.results) m.adversarial.push_back(result.is_uu() ? 1 : 0);
   }
-  for (const auto& file : options.challenge_sets) add_challenge(m, model, file, options);
+  for (const auto& set : challenges) add_challenge(m, model, set, options);
   return m;
 }
 
@@ -269,10 +275,7 @@ LoopResult run_loop(const LoopOptions& options, const std::filesystem::path& roo
   const auto baseline = model::load_classifier(base_path("baseline.bin"));
 
   const auto scanned = step("scan_dev", [&] {
-    discover::ScanOptions scan_options;
-    scan_options.threshold = options.threshold;
-    scan_options.threads = options.threads;
-    const auto scan = discover::scan(*baseline, dev, scan_options);
+    const auto scan = discover::scan(*baseline, dev, scan_options(options));
     discover::write_uus_jsonl(base_path("dev.uus.jsonl"), dev, scan);
     return json{{"files", {{"uus", detail::file_entry(base_path("dev.uus.jsonl"))}}}, {"uus", scan.uus.size()}};
   });
@@ -349,7 +352,10 @@ LoopResult run_loop(const LoopOptions& options, const std::filesystem::path& roo
   if (stopped) return result;
 
   const auto augmented = step("augment", [&] {
-    const auto picked = augment::pick_samples(teach::stored_samples(store, taught.run_id), labels, options.sample_budget);
+    // This loop's own teach output: the store's samples table is per run, and one run (an
+    // experiment) teaches many loops.
+    const auto picked = augment::pick_samples(teach::read_samples_jsonl(path("samples.jsonl")), labels,
+                                              options.sample_budget);
     augment::write_split_csv(path("train.augmented.csv"), augment::augmented_split(train, picked));
     return json{{"files", {{"train", detail::file_entry(path("train.augmented.csv"))}}}, {"added", picked.size()}};
   });
@@ -378,8 +384,13 @@ LoopResult run_loop(const LoopOptions& options, const std::filesystem::path& roo
     }
     json by_blind_spot = json::array();
     for (const auto& [id, count] : fixed_by_blind_spot) by_blind_spot.push_back({id, count});
-    const json metrics = {{"before", metrics_json(test_metrics(*baseline, test, options))},
-                          {"after", metrics_json(test_metrics(*retrained, test, options))},
+    std::vector<ChallengeSet> challenges;
+    for (const auto& file : options.challenge_sets) {
+      challenges.push_back({file.parent_path().filename().string() + "/" + file.stem().string(),
+                            data::read_split(file, labels)});
+    }
+    const json metrics = {{"before", metrics_json(test_metrics(*baseline, test, challenges, options))},
+                          {"after", metrics_json(test_metrics(*retrained, test, challenges, options))},
                           {"dev_uus_fixed", fixed},
                           {"fixed_by_blind_spot", by_blind_spot}};
     core::write_file_atomically(path("metrics.json"), metrics.dump(2));
@@ -388,6 +399,7 @@ LoopResult run_loop(const LoopOptions& options, const std::filesystem::path& roo
   const json& metrics = evaluated.outputs.at("metrics");
   result.before = metrics_from_json(metrics.at("before"));
   result.after = metrics_from_json(metrics.at("after"));
+  result.labels = labels.size();
   result.dev_uus_fixed = metrics.at("dev_uus_fixed");
   for (const json& pair : metrics.at("fixed_by_blind_spot")) {
     result.fixed_by_blind_spot.emplace_back(pair[0].get<int>(), pair[1].get<std::int64_t>());

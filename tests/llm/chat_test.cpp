@@ -72,9 +72,6 @@ TEST(ChatCacheKey, IsStableAcrossRunsAndBuilds) {
   // A changed value here means every stored reply of every workspace is lost to the cache.
   EXPECT_EQ(llm::cache_key(kBase, "gpt-4o-mini", sample_request()),
             "df9832123d644436fb59fdec8edf5d72d293e107b9a15638614a8e58b276547c");
-  EXPECT_EQ(llm::cache_key(kBase, "gpt-4o-mini", sample_request()),
-            llm::cache_key(kBase, "gpt-4o-mini", sample_request()));
-  EXPECT_EQ(llm::cache_key(kBase, "gpt-4o-mini", sample_request()).size(), 64U);
 }
 
 TEST(ChatCacheKey, ChangesWithEveryField) {

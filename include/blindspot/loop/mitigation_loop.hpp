@@ -1,6 +1,5 @@
 #pragma once
 
-#include "blindspot/core/progress.hpp"
 #include "blindspot/data/example.hpp"
 #include "blindspot/eval/calibration.hpp"
 #include "blindspot/model/classifier.hpp"
@@ -96,6 +95,7 @@ struct LoopResult {
   std::int64_t hypotheses = 0;
   std::int64_t samples_accepted = 0;
   std::int64_t samples_added = 0;
+  std::size_t labels = 0;  // of the task (set once the loop is complete)
   bool complete = false;  // false when stopped by stop_after
 };
 
