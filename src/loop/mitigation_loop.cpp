@@ -353,9 +353,11 @@ LoopResult run_loop(const LoopOptions& options, const std::filesystem::path& roo
 
   const auto augmented = step("augment", [&] {
     // This loop's own teach output: the store's samples table is per run, and one run (an
-    // experiment) teaches many loops.
-    const auto picked = augment::pick_samples(teach::read_samples_jsonl(path("samples.jsonl")), labels,
-                                              options.sample_budget);
+    // experiment) teaches many loops. Ordered by id, as the augmented training file always was.
+    auto samples = teach::read_samples_jsonl(path("samples.jsonl"));
+    std::sort(samples.begin(), samples.end(),
+              [](const teach::Sample& a, const teach::Sample& b) { return a.id < b.id; });
+    const auto picked = augment::pick_samples(samples, labels, options.sample_budget);
     augment::write_split_csv(path("train.augmented.csv"), augment::augmented_split(train, picked));
     return json{{"files", {{"train", detail::file_entry(path("train.augmented.csv"))}}}, {"added", picked.size()}};
   });
