@@ -180,8 +180,80 @@ CREATE TABLE loop_steps (
 );
 )sql";
 
-constexpr std::array<std::string_view, 6> kMigrations = {kVersion1, kVersion2, kVersion3,
-                                                         kVersion4, kVersion5, kVersion6};
+// Version 7: annotation campaigns of human teachers (`blindspot serve`, docs/web.md). A campaign
+// is a run (the run whose UUs are annotated) with a snapshot of its UUs; annotators hold only the
+// SHA-256 of their invitation token; an assignment gives one UU to one annotator at most once
+// (UNIQUE), and its submission is one row per assignment, written step by step.
+constexpr std::string_view kVersion7 = R"sql(
+CREATE TABLE campaigns (
+  run_id INTEGER PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+  labels TEXT NOT NULL CHECK (json_valid(labels)),
+  source TEXT NOT NULL CHECK (json_valid(source)),
+  created_at TEXT NOT NULL
+);
+CREATE TABLE campaign_uus (
+  run_id INTEGER NOT NULL REFERENCES campaigns (run_id) ON DELETE CASCADE,
+  uu_id TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  uu TEXT NOT NULL CHECK (json_valid(uu)),
+  PRIMARY KEY (run_id, uu_id)
+);
+CREATE TABLE annotators (
+  id INTEGER PRIMARY KEY,
+  run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  token_sha256 TEXT NOT NULL UNIQUE,
+  created_at TEXT NOT NULL,
+  revoked_at TEXT,
+  familiarity TEXT CHECK (familiarity IS NULL OR json_valid(familiarity)),
+  completion_code TEXT,
+  finished_at TEXT
+);
+CREATE INDEX annotators_by_run ON annotators (run_id);
+CREATE TABLE web_sessions (
+  token_sha256 TEXT PRIMARY KEY,
+  annotator_id INTEGER NOT NULL REFERENCES annotators (id) ON DELETE CASCADE,
+  csrf_token TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_unix REAL NOT NULL
+);
+CREATE INDEX web_sessions_by_annotator ON web_sessions (annotator_id);
+CREATE TABLE assignments (
+  id INTEGER PRIMARY KEY,
+  run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  annotator_id INTEGER NOT NULL REFERENCES annotators (id) ON DELETE CASCADE,
+  uu_id TEXT NOT NULL,
+  step TEXT NOT NULL,
+  assigned_at TEXT NOT NULL,
+  last_seen_unix REAL NOT NULL,
+  pending_seconds REAL NOT NULL DEFAULT 0,
+  released_at TEXT,
+  submitted_at TEXT,
+  UNIQUE (annotator_id, uu_id)
+);
+CREATE INDEX assignments_by_uu ON assignments (run_id, uu_id);
+CREATE TABLE human_submissions (
+  assignment_id INTEGER PRIMARY KEY REFERENCES assignments (id) ON DELETE CASCADE,
+  run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  annotator_id INTEGER NOT NULL,
+  uu_id TEXT NOT NULL,
+  abstraction TEXT NOT NULL DEFAULT '',
+  abstraction_reasoning TEXT NOT NULL DEFAULT '',
+  extrapolation TEXT NOT NULL DEFAULT '',
+  extrapolation_reasoning TEXT NOT NULL DEFAULT '',
+  samples TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(samples)),
+  abstraction_seconds REAL NOT NULL DEFAULT 0,
+  extrapolation_seconds REAL NOT NULL DEFAULT 0,
+  generation_seconds REAL NOT NULL DEFAULT 0,
+  active_seconds REAL NOT NULL DEFAULT 0,
+  updated_at TEXT NOT NULL,
+  submitted_at TEXT
+);
+CREATE INDEX human_submissions_by_run ON human_submissions (run_id, uu_id, annotator_id);
+)sql";
+
+constexpr std::array<std::string_view, 7> kMigrations = {kVersion1, kVersion2, kVersion3, kVersion4,
+                                                         kVersion5, kVersion6, kVersion7};
 
 }  // namespace
 
