@@ -1,0 +1,329 @@
+#include "handlers.hpp"
+
+#include "assets.hpp"
+#include "form.hpp"
+#include "pages.hpp"
+#include "session.hpp"
+
+#include "blindspot/core/error.hpp"
+#include "blindspot/store/runs.hpp"
+#include "blindspot/web/active_time.hpp"
+#include "blindspot/web/tokens.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace blindspot::web {
+namespace {
+
+using httplib::Request;
+using httplib::Response;
+
+constexpr const char* kHtml = "text/html; charset=utf-8";
+constexpr std::size_t kBytesPerChar = 3;
+
+void html(Response& res, int status, const std::string& body) {
+  res.status = status;
+  res.set_content(body, kHtml);
+}
+
+void see_other(Response& res, const std::string& location) {
+  res.status = 303;
+  res.set_header("Location", location);
+}
+
+void refuse(Response& res, int status, const std::string& title, const std::string& text) {
+  html(res, status, pages::message(title, text));
+}
+
+// The session of a page or form request, or a 403 page.
+std::optional<Session> require_session(App& app, const Request& req, Response& res) {
+  auto session = current_session(app, req);
+  if (!session) {
+    refuse(res, 403, "Not signed in",
+           "This page needs a session. Open the invitation link you were sent (it may have been revoked, or "
+           "your session may have expired).");
+  }
+  return session;
+}
+
+// Session, same origin and CSRF token of a state-changing request, or a 403 page.
+std::optional<Session> require_form_session(App& app, const Request& req, Response& res) {
+  auto session = require_session(app, req, res);
+  if (!session) return session;
+  if (!same_origin(req) || !csrf_ok(*session, req)) {
+    refuse(res, 403, "Request refused",
+           "The form did not come from this site's own page (missing or wrong security token). Reload the page "
+           "and submit again.");
+    return std::nullopt;
+  }
+  return session;
+}
+
+pages::Progress progress_of(const App& app, std::int64_t submitted) {
+  const auto quota = app.options.assignment.per_annotator;
+  const auto uus = static_cast<std::int64_t>(app.campaign.uus.size());
+  return {submitted, quota > 0 ? std::min<std::int64_t>(quota, uus) : 0};
+}
+
+// Counts the time since the assignment's last server-seen event into its current step.
+void see(App& app, store::AssignmentRecord& assignment) {
+  const double now = app.now();
+  assignment.pending_seconds += active_gap_seconds(assignment.last_seen_unix, now, app.options.idle_cutoff_seconds);
+  assignment.last_seen_unix = std::max(assignment.last_seen_unix, now);
+}
+
+void handle_invite(App& app, const Request& req, Response& res) {
+  const std::string token = req.matches[1];
+  std::string cookie;
+  bool refused = false;
+  app.write([&](store::Database& db) {
+    const auto annotator = store::find_annotator_by_token(db, token_hash(token));
+    if (!annotator || annotator->revoked_at || annotator->run_id != app.campaign.run_id) {
+      refused = true;
+      return;
+    }
+    cookie = start_session(app, db, annotator->id);
+  });
+  if (refused) {
+    refuse(res, 403, "Invitation not valid",
+           "This invitation link is unknown or has been revoked. Ask the person who invited you for a new one.");
+    return;
+  }
+  res.set_header("Set-Cookie", cookie);
+  // The redirect takes the token out of the address bar and history. /instructions needs no
+  // session: a SameSite=Strict cookie is not sent on the redirect of a navigation that started on
+  // another site (a link in a mail), only from the next click on our own page.
+  see_other(res, "/instructions");
+}
+
+void handle_instructions(App& app, const Request& req, Response& res) {
+  const auto session = current_session(app, req);
+  html(res, 200,
+       pages::instructions(app.options.task_description, app.campaign.labels, app.options.samples_per_uu,
+                           session.has_value(), session && session->annotator.familiarity_json.has_value()));
+}
+
+void handle_questionnaire_page(App& app, const Request& req, Response& res) {
+  const auto session = require_session(app, req, res);
+  if (!session) return;
+  if (session->annotator.familiarity_json) return see_other(res, "/task");
+  html(res, 200, pages::questionnaire(session->record.csrf_token, app.options.task_description));
+}
+
+void handle_questionnaire_post(App& app, const Request& req, Response& res) {
+  const auto session = require_form_session(app, req, res);
+  if (!session) return;
+  const nlohmann::ordered_json answers = {{"version", "familiarity-v1"},
+                                          {"labelling", form_int(req, "labelling", 1, 5)},
+                                          {"task", form_int(req, "task", 1, 5)},
+                                          {"ml", form_int(req, "ml", 1, 5)}};
+  app.write([&](store::Database& db) { store::set_familiarity(db, session->annotator.id, answers.dump()); });
+  see_other(res, "/task");
+}
+
+void handle_task_page(App& app, const Request& req, Response& res) {
+  const auto session = require_session(app, req, res);
+  if (!session) return;
+  if (!session->annotator.familiarity_json) return see_other(res, "/questionnaire");
+  NextAssignment next;
+  std::optional<store::SubmissionRecord> submission;
+  app.write([&](store::Database& db) {
+    next = next_assignment(db, app.campaign.run_id, session->annotator.id, app.options.assignment, app.now());
+    if (!next.assignment) return;
+    see(app, *next.assignment);
+    store::update_assignment(db, *next.assignment);
+    submission = store::find_submission(db, next.assignment->id);
+  });
+  if (!next.assignment) return see_other(res, "/done");
+  const teach::Uu* uu = app.find_uu(next.assignment->uu_id);
+  if (uu == nullptr) {
+    throw core::Error(core::ErrorKind::internal, "assignment of a UU outside the campaign: " + next.assignment->uu_id);
+  }
+  pages::TaskView view;
+  view.assignment = &*next.assignment;
+  view.uu = uu;
+  view.submission = submission ? &*submission : nullptr;
+  view.labels = &app.campaign.labels;
+  view.samples_per_uu = app.options.samples_per_uu;
+  view.csrf = session->record.csrf_token;
+  view.progress = progress_of(app, next.submitted);
+  html(res, 200, pages::task(view));
+}
+
+// What one step's form holds, validated before anything is written.
+struct StepInput {
+  std::string hypothesis;
+  std::string reasoning;
+  std::string samples_json;
+};
+
+StepInput read_step(const App& app, const Request& req, const std::string& step) {
+  StepInput input;
+  if (step == "abstraction" || step == "extrapolation") {
+    input.hypothesis = form_text(req, "hypothesis", pages::kMaxHypothesisChars * kBytesPerChar, true);
+    input.reasoning = form_text(req, "reasoning", pages::kMaxHypothesisChars * kBytesPerChar, false);
+  } else if (step == "generation") {
+    nlohmann::ordered_json samples = nlohmann::ordered_json::array();
+    for (int n = 1; n <= app.options.samples_per_uu; ++n) {
+      const std::string suffix = "_" + std::to_string(n);
+      const std::string text = form_text(req, "text" + suffix, pages::kMaxSampleChars * kBytesPerChar, true);
+      const std::string label = form_text(req, "label" + suffix, 1000, true);
+      if (!app.campaign.labels.index_of(label)) {
+        throw core::Error(core::ErrorKind::bad_input, "field \"label" + suffix + "\": \"" + label +
+                                                          "\" is not one of the labels (" +
+                                                          app.campaign.labels.joined() + ")");
+      }
+      const std::string reasoning =
+          form_text(req, "reasoning" + suffix, pages::kMaxHypothesisChars * kBytesPerChar, false);
+      samples.push_back({{"text", text}, {"label", label}, {"reasoning", reasoning}});
+    }
+    input.samples_json = samples.dump();
+  }
+  return input;
+}
+
+void handle_task_post(App& app, const Request& req, Response& res) {
+  const auto session = require_form_session(app, req, res);
+  if (!session) return;
+  const std::int64_t assignment_id = std::stoll(req.matches[1]);
+  const std::string step = req.matches[2];
+  const StepInput input = read_step(app, req, step);
+  enum class Outcome { stored, repeated, heartbeat, not_found, released } outcome = Outcome::stored;
+  app.write([&](store::Database& db) {
+    auto assignment = store::find_assignment(db, assignment_id);
+    // Another annotator's assignment is as unknown as one that does not exist.
+    if (!assignment || assignment->annotator_id != session->annotator.id) {
+      outcome = Outcome::not_found;
+      return;
+    }
+    if (assignment->released_at) {
+      outcome = Outcome::released;
+      return;
+    }
+    if (step == "heartbeat") {
+      if (!assignment->submitted_at) {
+        see(app, *assignment);
+        store::update_assignment(db, *assignment);
+      }
+      outcome = Outcome::heartbeat;
+      return;
+    }
+    // A form posted again (double click, reload, back button) finds its step done: stored once.
+    if (assignment->step != step) {
+      outcome = Outcome::repeated;
+      return;
+    }
+    see(app, *assignment);
+    const double seconds = assignment->pending_seconds;
+    auto submission = store::find_submission(db, assignment->id).value_or(store::SubmissionRecord{});
+    submission.assignment_id = assignment->id;
+    submission.run_id = assignment->run_id;
+    submission.annotator_id = assignment->annotator_id;
+    submission.uu_id = assignment->uu_id;
+    submission.updated_at = store::utc_timestamp();
+    if (step == "abstraction") {
+      submission.abstraction = input.hypothesis;
+      submission.abstraction_reasoning = input.reasoning;
+      submission.abstraction_seconds = seconds;
+      assignment->step = "extrapolation";
+    } else if (step == "extrapolation") {
+      submission.extrapolation = input.hypothesis;
+      submission.extrapolation_reasoning = input.reasoning;
+      submission.extrapolation_seconds = seconds;
+      assignment->step = "generation";
+    } else {
+      submission.samples_json = input.samples_json;
+      submission.generation_seconds = seconds;
+      submission.submitted_at = submission.updated_at;
+      assignment->step = "done";
+      assignment->submitted_at = submission.updated_at;
+    }
+    submission.active_seconds =
+        submission.abstraction_seconds + submission.extrapolation_seconds + submission.generation_seconds;
+    assignment->pending_seconds = 0;
+    store::save_submission(db, submission);
+    store::update_assignment(db, *assignment);
+  });
+  switch (outcome) {
+    case Outcome::not_found:
+      return refuse(res, 404, "Not found", "There is no such task for you.");
+    case Outcome::released:
+      return refuse(res, 409, "Task released",
+                    "This task was given back to the pool after a long time without activity, so your answer was "
+                    "not stored. Continue with the next task at /task.");
+    case Outcome::heartbeat:
+      res.status = 204;
+      return;
+    case Outcome::stored:
+    case Outcome::repeated:
+      return see_other(res, "/task");
+  }
+}
+
+void handle_done(App& app, const Request& req, Response& res) {
+  const auto session = require_session(app, req, res);
+  if (!session) return;
+  NextAssignment next;
+  std::string code;
+  app.write([&](store::Database& db) {
+    next = next_assignment(db, app.campaign.run_id, session->annotator.id, app.options.assignment, app.now(),
+                           /*create=*/false);
+    if (next.work_left && !next.quota_reached) return;
+    code = store::finish_annotator(db, session->annotator.id, completion_code());
+  });
+  if (code.empty()) return see_other(res, "/task");
+  html(res, 200, pages::done(code, next.submitted));
+}
+
+}  // namespace
+
+void register_routes(httplib::Server& server, App& app) {
+  const auto guarded = [&app](void (*handler)(App&, const Request&, Response&)) {
+    return [&app, handler](const Request& req, Response& res) {
+      try {
+        handler(app, req, res);
+      } catch (const core::Error& error) {
+        if (error.kind() == core::ErrorKind::bad_input) {
+          refuse(res, 400, "Please check your answer", error.what());
+        } else {
+          refuse(res, 500, "Server error", "The server could not complete this request. Please try again.");
+        }
+      } catch (const std::exception&) {
+        refuse(res, 500, "Server error", "The server could not complete this request. Please try again.");
+      }
+    };
+  };
+  // The one route table of the app (docs/web.md).
+  server.Get("/", [&app](const Request& req, Response& res) {
+    see_other(res, current_session(app, req) ? "/task" : "/instructions");
+  });
+  server.Get(R"(/invite/([A-Za-z0-9]{1,128}))", guarded(handle_invite));
+  server.Get("/instructions", guarded(handle_instructions));
+  server.Get("/questionnaire", guarded(handle_questionnaire_page));
+  server.Post("/questionnaire", guarded(handle_questionnaire_post));
+  server.Get("/task", guarded(handle_task_page));
+  server.Post(R"(/task/(\d{1,18})/(abstraction|extrapolation|generation|heartbeat))", guarded(handle_task_post));
+  server.Get("/done", guarded(handle_done));
+  server.Get("/static/style.css", [](const Request&, Response& res) {
+    res.set_content(std::string(assets::kStyleCss), "text/css; charset=utf-8");
+  });
+  server.Get("/static/heartbeat.js", [](const Request&, Response& res) {
+    res.set_content(std::string(assets::kHeartbeatJs), "text/javascript; charset=utf-8");
+  });
+}
+
+void render_error_page(const httplib::Request&, httplib::Response& res) {
+  if (!res.body.empty()) return;
+  switch (res.status) {
+    case 404:
+      return refuse(res, 404, "Not found", "There is no such page.");
+    case 413:
+      return refuse(res, 413, "Too large", "The form is larger than this server accepts. Shorten your texts.");
+    case 400:
+      return refuse(res, 400, "Bad request", "The request could not be read.");
+    default:
+      return refuse(res, res.status, "Error " + std::to_string(res.status), "The request could not be completed.");
+  }
+}
+
+}  // namespace blindspot::web

@@ -1,0 +1,40 @@
+#include "blindspot/web/invitations.hpp"
+
+#include "blindspot/core/error.hpp"
+#include "blindspot/store/annotations.hpp"
+#include "blindspot/store/runs.hpp"
+#include "blindspot/web/tokens.hpp"
+
+namespace blindspot::web {
+
+std::vector<Invitation> create_invitations(store::Database& db, std::int64_t campaign_run, const std::string& name,
+                                           int count) {
+  if (count < 1) throw core::Error(core::ErrorKind::bad_input, "--count must be at least 1");
+  if (!store::find_run(db, campaign_run)) {
+    throw core::Error(core::ErrorKind::bad_input, "no run " + std::to_string(campaign_run) + " in " +
+                                                      db.file().string() + " (see `blindspot runs`)");
+  }
+  std::vector<Invitation> out;
+  db.transaction([&] {
+    for (int i = 1; i <= count; ++i) {
+      Invitation invitation;
+      invitation.token = random_token(32);
+      invitation.name = name.empty() ? std::string() : (count > 1 ? name + "-" + std::to_string(i) : name);
+      invitation.annotator_id =
+          store::add_annotator(db, campaign_run, invitation.name, token_hash(invitation.token));
+      if (invitation.name.empty()) {
+        invitation.name = "annotator-" + std::to_string(invitation.annotator_id);
+        db.prepare("UPDATE annotators SET name = ? WHERE id = ?")
+            .bind(1, invitation.name)
+            .bind(2, invitation.annotator_id)
+            .run();
+      }
+      out.push_back(std::move(invitation));
+    }
+  });
+  return out;
+}
+
+std::string invitation_path(const std::string& token) { return "/invite/" + token; }
+
+}  // namespace blindspot::web
