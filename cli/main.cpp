@@ -35,6 +35,9 @@ int main(int argc, char** argv) {
   cli::add_eval_command(app, context);
   cli::add_runs_command(app, context);
   cli::add_show_command(app, context);
+  cli::add_serve_command(app, context);
+  cli::add_annotators_command(app, context);
+  cli::add_export_command(app, context);
   cli::add_environment_names(app);
 
   try {

@@ -16,5 +16,8 @@ void add_experiment_command(CLI::App& app, Context& context);
 void add_eval_command(CLI::App& app, Context& context);
 void add_runs_command(CLI::App& app, Context& context);
 void add_show_command(CLI::App& app, Context& context);
+void add_serve_command(CLI::App& app, Context& context);
+void add_annotators_command(CLI::App& app, Context& context);
+void add_export_command(CLI::App& app, Context& context);
 
 }  // namespace blindspot::cli

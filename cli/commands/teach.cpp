@@ -10,6 +10,7 @@
 #include "blindspot/store/runs.hpp"
 #include "blindspot/teach/auto_teacher.hpp"
 #include "blindspot/teach/filters.hpp"
+#include "blindspot/teach/human_teacher.hpp"
 #include "blindspot/teach/import_teacher.hpp"
 #include "blindspot/teach/llm_teacher.hpp"
 #include "blindspot/teach/teach_output.hpp"
@@ -27,9 +28,11 @@ namespace {
 
 struct TeachSettings {
   std::string uus;  // a UU file, or the id of a run that stored UUs
+  std::int64_t campaign_run = 0;  // --teacher human: the annotation campaign (docs/web.md)
+  bool max_uus_given = false;
   std::filesystem::path model_file;
   DataSource source;
-  std::string teacher;  // "llm", "auto", "import"; empty: llm when an endpoint is configured, else auto
+  std::string teacher;  // "llm", "auto", "import", "human"; empty: llm when an endpoint is configured, else auto
   LlmSettings llm;
   std::filesystem::path import_hypotheses;
   std::filesystem::path import_samples;
@@ -96,7 +99,23 @@ void run_teach(Context& context, TeachSettings& settings) {
   resolve_llm(settings.llm, settings.teacher);
   const auto model = load_model_for_run(context, settings.model_file);
   const data::LabelSet& labels = model->labels();
-  const std::vector<teach::Uu> uus = load_uus(context, settings.uus, labels);
+  // The human teacher's UUs are those of its campaign that annotators completed; every other
+  // teacher's come from --uus.
+  std::unique_ptr<teach::HumanTeacher> human;
+  if (settings.teacher == "human") {
+    if (settings.campaign_run == 0) throw core::Error(core::ErrorKind::usage, "--teacher human needs --run CAMPAIGN_RUN");
+    human = std::make_unique<teach::HumanTeacher>(context.store(), settings.campaign_run);
+    if (human->annotated_uus().empty()) {
+      throw core::Error(core::ErrorKind::bad_input, fmt::format("campaign run {} has no complete submission yet (see "
+                                                                "`blindspot annotators list --run {}`)",
+                                                                settings.campaign_run, settings.campaign_run));
+    }
+    // Annotators chose how many UUs they did; teach all of them unless --max-uus says otherwise.
+    if (!settings.max_uus_given) settings.teach.max_uus = 0;
+  } else if (settings.uus.empty()) {
+    throw core::Error(core::ErrorKind::usage, "--uus is required (a UU file or a run id)");
+  }
+  const std::vector<teach::Uu> uus = human ? human->annotated_uus() : load_uus(context, settings.uus, labels);
   const data::Split train = read_split_for_run(context, settings.source, labels);
   // The leakage guard needs the test split: samples that (nearly) copy a test text are rejected.
   const std::optional<data::Split> test = read_optional_split(context, settings.source, "test", labels);
@@ -121,6 +140,8 @@ void run_teach(Context& context, TeachSettings& settings) {
     options.seed = settings.teach.seed;
     options.threads = settings.threads;
     teacher = std::make_unique<teach::AutoTeacher>(train, *model, uus, options);
+  } else if (human) {
+    teacher = std::move(human);
   } else {
     teacher = std::make_unique<teach::ImportTeacher>(settings.import_hypotheses, settings.import_samples);
   }
@@ -162,6 +183,13 @@ void run_teach(Context& context, TeachSettings& settings) {
     store::record_metric(db, context.run_id(), "llm", "completion_tokens",
                          static_cast<double>(ledger.usage.completion_tokens));
     store::record_metric(db, context.run_id(), "llm", "cost_usd", ledger.cost_usd);
+    if (settings.teacher == "human") {
+      // The cost inputs of the campaign; USD = hours x wage x (1 + fee), teach::human_cost_usd.
+      const teach::HumanCampaignCost cost = teach::human_campaign_cost(db, settings.campaign_run);
+      store::record_metric(db, context.run_id(), "human", "submissions", static_cast<double>(cost.submissions));
+      store::record_metric(db, context.run_id(), "human", "active_seconds", cost.active_seconds);
+      store::record_metric(db, context.run_id(), "human", "incomplete_active_seconds", cost.incomplete_active_seconds);
+    }
   });
 
   std::size_t retryable = 0;
@@ -232,16 +260,24 @@ void add_teach_command(CLI::App& app, Context& context) {
   auto settings = std::make_shared<TeachSettings>();
   CLI::App* command = app.add_subcommand(
       "teach", "Have a teacher describe UUs as hypotheses and write labelled samples for them, then filter those");
-  command->add_option("--uus", settings->uus, "UU file (scan's .uus.jsonl, attack's .attacks.jsonl) or a run id")
-      ->required();
+  command->add_option("--uus", settings->uus,
+                      "UU file (scan's .uus.jsonl, attack's .attacks.jsonl) or a run id (not with --teacher human)");
+  command->add_option("--run", settings->campaign_run, "--teacher human: the annotation campaign's run (docs/web.md)");
   add_model_option(*command, settings->model_file);
   add_shared_options(*command, settings->source, "train");
   command
       ->add_option("--teacher", settings->teacher,
-                   "llm, auto (no-LLM baseline) or import (default: llm when an endpoint is configured, else auto)")
-      ->check(CLI::IsMember({"llm", "auto", "import"}));
-  command->add_option("--max-uus", settings->teach.max_uus, "UUs to teach, spread over blind spots (0 = all)")
-      ->capture_default_str();
+                   "llm, auto (no-LLM baseline), import or human (an annotation campaign, --run) (default: llm when "
+                   "an endpoint is configured, else auto)")
+      ->check(CLI::IsMember({"llm", "auto", "import", "human"}));
+  command
+      ->add_option_function<std::size_t>(
+          "--max-uus",
+          [settings](std::size_t value) {
+            settings->teach.max_uus = value;
+            settings->max_uus_given = true;
+          },
+          "UUs to teach, spread over blind spots (0 = all; default 20, all for --teacher human)");
   command->add_option("--samples-per-hypothesis,-k", settings->teach.samples_per_hypothesis, "Samples per hypothesis")
       ->check(CLI::Range(1, 50))
       ->capture_default_str();

@@ -1,0 +1,132 @@
+#include "commands.hpp"
+#include "shared_options.hpp"
+
+#include "blindspot/core/atomic_file.hpp"
+#include "blindspot/core/error.hpp"
+#include "blindspot/data/csv_writer.hpp"
+#include "blindspot/store/annotations.hpp"
+#include "blindspot/store/runs.hpp"
+#include "blindspot/teach/human_teacher.hpp"
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include <iostream>
+#include <map>
+
+namespace blindspot::cli {
+namespace {
+
+struct ExportSettings {
+  std::int64_t run = 0;
+  std::string format = "jsonl";
+  std::filesystem::path out;
+  bool include_incomplete = false;
+};
+
+std::string number(double value) { return fmt::format("{:.3f}", value); }
+
+// JSONL: one object per submission. CSV: one row per sample with its submission's columns, so the
+// file is also a samples file for `teach --teacher import` (text, label, reasoning, hypothesis_id, id).
+std::size_t write_export(const std::filesystem::path& file, const std::string& format,
+                         const std::vector<store::SubmissionRecord>& submissions,
+                         const std::map<std::int64_t, store::AnnotatorRecord>& annotators) {
+  core::AtomicFile out(file);
+  std::size_t rows = 0;
+  if (format == "csv") {
+    data::write_csv_row(out.stream(), {"id", "hypothesis_id", "text", "label", "reasoning", "campaign_run", "assignment",
+                                       "annotator", "annotator_name", "uu_id", "abstraction", "abstraction_reasoning",
+                                       "extrapolation", "extrapolation_reasoning", "abstraction_seconds",
+                                       "extrapolation_seconds", "generation_seconds", "active_seconds", "submitted_at"});
+  }
+  for (const auto& s : submissions) {
+    const auto found = annotators.find(s.annotator_id);
+    const std::string name = found != annotators.end() ? found->second.name : "";
+    const auto samples = nlohmann::json::parse(s.samples_json, nullptr, false);
+    // The human teacher's ids (human_teacher.hpp), so exported rows and taught samples match.
+    const std::string hypothesis = "human:A:" + s.uu_id + ":" + std::to_string(s.annotator_id);
+    if (format == "jsonl") {
+      nlohmann::ordered_json line = {{"campaign_run", s.run_id},
+                                     {"assignment", s.assignment_id},
+                                     {"annotator", s.annotator_id},
+                                     {"annotator_name", name},
+                                     {"uu_id", s.uu_id},
+                                     {"abstraction", s.abstraction},
+                                     {"abstraction_reasoning", s.abstraction_reasoning},
+                                     {"extrapolation", s.extrapolation},
+                                     {"extrapolation_reasoning", s.extrapolation_reasoning},
+                                     {"samples", samples.is_array() ? samples : nlohmann::json::array()},
+                                     {"active_seconds",
+                                      {{"abstraction", s.abstraction_seconds},
+                                       {"extrapolation", s.extrapolation_seconds},
+                                       {"generation", s.generation_seconds},
+                                       {"total", s.active_seconds}}},
+                                     {"submitted_at", s.submitted_at ? nlohmann::json(*s.submitted_at) : nullptr}};
+      out.stream() << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+      ++rows;
+      continue;
+    }
+    if (!samples.is_array()) continue;
+    int n = 0;
+    for (const auto& sample : samples) {
+      const auto text = [&](const char* key) { return sample.value(key, std::string()); };
+      data::write_csv_row(out.stream(),
+                          {hypothesis + "#" + std::to_string(++n), hypothesis, text("text"), text("label"),
+                           text("reasoning"), std::to_string(s.run_id), std::to_string(s.assignment_id),
+                           std::to_string(s.annotator_id), name, s.uu_id, s.abstraction, s.abstraction_reasoning,
+                           s.extrapolation, s.extrapolation_reasoning, number(s.abstraction_seconds),
+                           number(s.extrapolation_seconds), number(s.generation_seconds), number(s.active_seconds),
+                           s.submitted_at.value_or("")});
+      ++rows;
+    }
+  }
+  out.commit();
+  return rows;
+}
+
+void run_export(Context& context, ExportSettings& settings) {
+  auto& db = context.store();
+  if (!store::find_campaign(db, settings.run)) {
+    throw core::Error(core::ErrorKind::bad_input,
+                      fmt::format("--run {}: no annotation campaign in {} (see `blindspot serve`)", settings.run,
+                                  db.file().string()));
+  }
+  if (settings.out.empty()) {
+    settings.out = context.workspace / "export" / fmt::format("run-{}-human.{}", settings.run, settings.format);
+  }
+  std::map<std::int64_t, store::AnnotatorRecord> annotators;
+  for (auto& a : store::list_annotators(db, settings.run)) annotators.emplace(a.id, std::move(a));
+  const auto submissions = store::list_submissions(db, settings.run, settings.include_incomplete);
+  const std::size_t rows = write_export(settings.out, settings.format, submissions, annotators);
+  record_output(context, "human_submissions", settings.out);
+  store::record_metric(db, context.run_id(), "export", "submissions", static_cast<double>(submissions.size()));
+  if (context.json) {
+    std::cout << nlohmann::json{{"run", context.run_id()},
+                                {"campaign_run", settings.run},
+                                {"submissions", submissions.size()},
+                                {"rows", rows},
+                                {"out", settings.out.string()}}
+                     .dump(2)
+              << '\n';
+  } else {
+    std::cout << fmt::format("{} submissions of campaign run {} ({} rows) written to {}\n", submissions.size(),
+                             settings.run, rows, settings.out.string());
+  }
+}
+
+}  // namespace
+
+void add_export_command(CLI::App& app, Context& context) {
+  auto settings = std::make_shared<ExportSettings>();
+  CLI::App* command = app.add_subcommand("export", "Write a campaign's human submissions as CSV or JSONL");
+  command->add_option("--run", settings->run, "Campaign run")->required();
+  command->add_option("--format", settings->format, "jsonl (one submission a line) or csv (one sample a row)")
+      ->check(CLI::IsMember({"csv", "jsonl"}))
+      ->capture_default_str();
+  command->add_option("--out", settings->out, "Output file (default: WORKSPACE/export/run-N-human.FORMAT)");
+  command->add_flag("--include-incomplete", settings->include_incomplete,
+                    "Also submissions whose three tasks are not all done (JSONL only shows them fully)");
+  context.define(command, [&context, settings] { run_export(context, *settings); });
+}
+
+}  // namespace blindspot::cli

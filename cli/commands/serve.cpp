@@ -1,0 +1,162 @@
+#include "commands.hpp"
+#include "shared_options.hpp"
+
+#include "blindspot/core/error.hpp"
+#include "blindspot/core/sha256.hpp"
+#include "blindspot/store/runs.hpp"
+#include "blindspot/teach/campaign.hpp"
+#include "blindspot/teach/uu_source.hpp"
+#include "blindspot/web/server.hpp"
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <csignal>
+#include <ctime>
+#include <iostream>
+#include <thread>
+
+#include <pthread.h>
+
+namespace blindspot::cli {
+namespace {
+
+struct ServeSettings {
+  std::int64_t run = 0;           // campaign run (or the run whose UUs become one)
+  std::filesystem::path uus;      // or a UU file: this serve run becomes the campaign
+  std::filesystem::path model_file;
+  web::ServerOptions server;
+};
+
+// The model of a run's UUs: --model, else the model the run recorded as an artefact.
+std::filesystem::path model_of(Context& context, std::int64_t run, const std::filesystem::path& model_file) {
+  if (!model_file.empty()) return model_file;
+  for (const auto& artifact : store::list_artifacts(context.store(), run)) {
+    if (artifact.kind == "model") return artifact.path;
+  }
+  throw core::Error(core::ErrorKind::usage, fmt::format("run {} recorded no model: name it with --model (its labels "
+                                                        "are the task's labels)",
+                                                        run));
+}
+
+// The campaign to serve: an existing one, or one made now from a run's stored UUs or a UU file.
+teach::Campaign prepare_campaign(Context& context, ServeSettings& settings) {
+  auto& db = context.store();
+  if (!settings.uus.empty()) {
+    if (settings.model_file.empty()) throw core::Error(core::ErrorKind::usage, "--uus needs --model (the task's labels)");
+    const auto model = load_model_for_run(context, settings.model_file);
+    const std::string hash = core::sha256_file(settings.uus);
+    teach::Campaign campaign;
+    campaign.run_id = context.run_id();
+    campaign.labels = model->labels();
+    campaign.uus = teach::read_uus_file(settings.uus, campaign.labels);
+    campaign.source_json = nlohmann::json{{"file", stored_path(settings.uus)}, {"sha256", hash}}.dump();
+    store::record_artifact(db, {context.run_id(), "uus", "input", stored_path(settings.uus), hash, "{}"});
+    teach::create_campaign(db, campaign);
+    return campaign;
+  }
+  if (!store::find_run(db, settings.run)) {
+    throw core::Error(core::ErrorKind::bad_input,
+                      fmt::format("--run {}: no run with this id in {} (see `blindspot runs`)", settings.run,
+                                  db.file().string()));
+  }
+  if (auto existing = teach::load_campaign(db, settings.run)) return std::move(*existing);
+  const auto model = load_model_for_run(context, model_of(context, settings.run, settings.model_file));
+  teach::Campaign campaign;
+  campaign.run_id = settings.run;
+  campaign.labels = model->labels();
+  campaign.uus = teach::read_uus_from_run(db, settings.run, campaign.labels);
+  campaign.source_json = nlohmann::json{{"run", settings.run}}.dump();
+  teach::create_campaign(db, campaign);
+  return campaign;
+}
+
+void run_serve(Context& context, ServeSettings& settings) {
+  if ((settings.run == 0) == settings.uus.empty()) {
+    throw core::Error(core::ErrorKind::usage, "serve needs exactly one of --run RUN and --uus FILE");
+  }
+  const teach::Campaign campaign = prepare_campaign(context, settings);
+  store::record_metric(context.store(), context.run_id(), "serve", "campaign_run", static_cast<double>(campaign.run_id));
+
+  // SIGINT and SIGTERM go to a watcher thread (blocked here before the server starts its
+  // threads, which inherit the mask), which stops the server: run() then returns normally and
+  // the serve run is recorded as finished.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  web::Server server(context.store().file(), campaign.run_id, settings.server);
+  server.bind();
+  const std::string url = server.url();
+  if (context.json) {
+    std::cout << nlohmann::json{{"campaign_run", campaign.run_id}, {"uus", campaign.uus.size()}, {"url", url}}.dump()
+              << std::endl;
+  } else {
+    std::cout << fmt::format("campaign run {}: {} UUs ({}), labels {}\nserving on {}\ninvite annotators with: "
+                             "blindspot annotators add --run {}\nstop with Ctrl-C\n",
+                             campaign.run_id, campaign.uus.size(), campaign.source_json, campaign.labels.joined(), url,
+                             campaign.run_id)
+              << std::flush;
+  }
+  std::atomic<bool> served{false};
+  std::thread watcher([&] {
+    bool stopping = false;
+    const timespec wait{0, 100'000'000};
+    while (!served.load()) {
+      if (sigtimedwait(&signals, nullptr, &wait) > 0) stopping = true;
+      // Repeated until run() returns: a signal before listening began would otherwise be lost.
+      if (stopping) server.stop();
+    }
+  });
+  server.run();
+  served = true;
+  watcher.join();
+  pthread_sigmask(SIG_UNBLOCK, &signals, nullptr);
+  if (!context.json) std::cout << "stopped\n";
+}
+
+}  // namespace
+
+void add_serve_command(CLI::App& app, Context& context) {
+  auto settings = std::make_shared<ServeSettings>();
+  CLI::App* command = app.add_subcommand(
+      "serve", "Serve the annotation web app: invited annotators describe UUs and write samples (docs/web.md)");
+  command->add_option("--run", settings->run,
+                      "Campaign run: a run holding a campaign, or a scan/attack/eval run whose UUs become one");
+  command->add_option("--uus", settings->uus, "A UU file (*.uus.jsonl, *.attacks.jsonl): this serve run becomes the campaign")
+      ->check(CLI::ExistingFile);
+  command->add_option("--model", settings->model_file,
+                      "Model whose labels are the task's (default: the model the --run run recorded)");
+  command->add_option("--host", settings->server.host, "Address to listen on")->capture_default_str();
+  command->add_option("--port", settings->server.port, "Port (0 = any free port)")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
+  command->add_option("--per-uu", settings->server.assignment.per_uu, "Annotators per UU")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  command->add_option("--per-annotator", settings->server.assignment.per_annotator, "Tasks per annotator (0 = no limit)")
+      ->check(CLI::Range(0, 1000000))
+      ->capture_default_str();
+  command->add_option("--samples,-k", settings->server.samples_per_uu, "Samples each annotator writes per UU")
+      ->check(CLI::Range(1, 20))
+      ->capture_default_str();
+  command->add_option("--assignment-timeout", settings->server.assignment.timeout_seconds,
+                      "Seconds without activity after which an assignment is released")
+      ->check(CLI::Range(1.0, 1e7))
+      ->capture_default_str();
+  command->add_option("--idle-cutoff", settings->server.idle_cutoff_seconds,
+                      "Seconds: a longer gap between two events of a task counts only this long")
+      ->check(CLI::Range(1.0, 1e6))
+      ->capture_default_str();
+  command->add_option("--threads", settings->server.threads, "Worker threads")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  command->add_option("--task-description", settings->server.task_description,
+                      "The task in one sentence, shown to annotators (default: label each text as one of the labels)");
+  context.define(command, [&context, settings] { run_serve(context, *settings); });
+}
+
+}  // namespace blindspot::cli
