@@ -20,6 +20,12 @@ PACKAGES=(
   libpng-dev                          # decodes that test's screenshot
 )
 
+# node and npm drive Chromium in the web app's browser test (tests/web/e2e, playwright-core pinned
+# to a version that supports Debian 12's nodejs 18). A node already on the machine (e.g. a
+# nodesource build, which bundles npm) is kept: the Debian packages would conflict with it.
+command -v node >/dev/null 2>&1 || PACKAGES+=(nodejs)
+command -v npm >/dev/null 2>&1 || PACKAGES+=(npm)
+
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
@@ -38,3 +44,10 @@ fi
 BUILD_TYPE=${BLINDSPOT_BUILD_TYPE:-Release}
 cmake -S . -B build -DCMAKE_BUILD_TYPE="$BUILD_TYPE" -DBLINDSPOT_WARNINGS_AS_ERRORS=ON >/dev/null
 cmake --build build -j"$(nproc)"
+
+# The browser test's node packages, from the committed lock file; again only when missing or
+# older than the lock file (npm ci writes node_modules/.package-lock.json).
+e2e=tests/web/e2e
+if [ ! -d "$e2e/node_modules/playwright-core" ] || [ "$e2e/package-lock.json" -nt "$e2e/node_modules/.package-lock.json" ]; then
+  (cd "$e2e" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi

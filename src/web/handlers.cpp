@@ -304,6 +304,8 @@ void register_routes(httplib::Server& server, App& app) {
   server.Get("/task", guarded(handle_task_page));
   server.Post(R"(/task/(\d{1,18})/(abstraction|extrapolation|generation|heartbeat))", guarded(handle_task_post));
   server.Get("/done", guarded(handle_done));
+  // Browsers ask for it on every site; an empty answer keeps a 404 out of their consoles.
+  server.Get("/favicon.ico", [](const Request&, Response& res) { res.status = 204; });
   server.Get("/static/style.css", [](const Request&, Response& res) {
     res.set_content(std::string(assets::kStyleCss), "text/css; charset=utf-8");
   });

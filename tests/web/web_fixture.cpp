@@ -49,8 +49,10 @@ std::int64_t CampaignStore::count(const std::string& sql) {
 
 WebFixture::WebFixture(const std::vector<teach::Uu>& uus, web::ServerOptions options) : CampaignStore(uus) {
   options.port = 0;
-  auto shared_clock = clock;
-  options.clock = [shared_clock] { return shared_clock->load(); };
+  if (!options.clock) {
+    auto shared_clock = clock;
+    options.clock = [shared_clock] { return shared_clock->load(); };
+  }
   server = std::make_unique<web::Server>(file, run, options);
   port = server->start();
 }

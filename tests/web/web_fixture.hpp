@@ -35,7 +35,8 @@ struct CampaignStore {
   std::int64_t count(const std::string& sql);
 };
 
-// A server on the campaign with an injectable clock (starts at 1,000,000 s).
+// A server on the campaign with an injectable clock (starts at 1,000,000 s) unless the options
+// bring their own.
 struct WebFixture : CampaignStore {
   explicit WebFixture(const std::vector<teach::Uu>& uus, web::ServerOptions options = {});
   ~WebFixture();
