@@ -70,7 +70,7 @@ const std::set<std::string> kKeys = {"name",           "data",          "seeds",
                                      "sample_budget",  "max_uus",       "samples_per_hypothesis",
                                      "extrapolate",    "threshold",     "dev_attack_rows", "attack_budget",
                                      "test_attack_rows", "threads",     "challenge_sets", "import_samples",
-                                     "import_hypotheses", "hourly_wage_usd", "platform_fee", "minn", "maxn"};
+                                     "import_hypotheses", "hourly_wage_usd", "platform_fee", "minn", "maxn", "attribution"};
 
 }  // namespace
 
@@ -163,6 +163,9 @@ ExperimentConfig read_experiment_config(const std::filesystem::path& file) {
   // Subword character n-grams of the classifier (docs/classifier.md); 0/0 = off, the default.
   reader.read("minn", config.loop.model.min_char_ngram);
   reader.read("maxn", config.loop.model.max_char_ngram);
+  // Hypotheses of the first seed attributed by leave-one-out retraining (0 = none).
+  config.loop.attribution = 10;
+  reader.read("attribution", config.loop.attribution);
   reader.read("hourly_wage_usd", config.hourly_wage_usd);
   reader.read("platform_fee", config.platform_fee);
   return config;

@@ -60,4 +60,8 @@ std::string format_duration(double seconds) {
   return fmt::format("{} h {:02} min", minutes / 60, minutes % 60);
 }
 
+std::string format_signed(std::int64_t change) {
+  return change > 0 ? "+" + format_count(change) : (change < 0 ? "-" + format_count(-change) : "0");
+}
+
 }  // namespace blindspot::report

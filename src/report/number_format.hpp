@@ -24,6 +24,8 @@ std::string format_usd(double usd);
 std::string format_usd(const std::optional<double>& usd);
 // "12,345".
 std::string format_count(std::int64_t count);
+// "+3", "0", "-12": a change.
+std::string format_signed(std::int64_t change);
 // "42 s", "12 min", "3 h 05 min"; kMissing when not finite.
 std::string format_duration(double seconds);
 

@@ -213,6 +213,12 @@ TEST(HtmlReport, BlindSpotsShowTokensTextsHypothesesSamplesAndFixes) {
   EXPECT_THAT(html, HasSubstr("xxxx…</blockquote>"));
   EXPECT_THAT(html, Not(HasSubstr(std::string(900, 'x'))));
   EXPECT_THAT(html, HasSubstr("<a href=\"#blind-spot-2\">2</a>"));
+  // Attribution: the net change with its two directions, the hypothesis escaped.
+  EXPECT_THAT(html, HasSubstr("<h4>Which hypotheses helped</h4>"));
+  EXPECT_THAT(html, HasSubstr("<tr><td>auto</td><td class=\"text\">typos in sentiment words &lt;script&gt;"));
+  EXPECT_THAT(html, HasSubstr("<td class=\"num\">4</td><td class=\"num\">+3 (+5 / -2)</td><td class=\"num\">+1</td>"
+                              "<td>yes / no</td>"));
+  EXPECT_THAT(html, HasSubstr("<td class=\"num\">-1 (+0 / -1)</td><td class=\"num\">0</td><td>no / no</td>"));
 }
 
 TEST(HtmlReport, EmptyReportStillRenders) {

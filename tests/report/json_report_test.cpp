@@ -5,6 +5,8 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <tuple>
 #include <nlohmann/json.hpp>
 
 #include <cmath>
@@ -87,6 +89,14 @@ TEST(JsonReport, RoundTripsEveryField) {
   EXPECT_EQ(spot.samples[0].label, "pos<itive>");
   EXPECT_EQ(spot.samples[1].text, original.blind_spots[0].samples[1].text);
   EXPECT_EQ(spot.fixed_by_condition, original.blind_spots[0].fixed_by_condition);
+  ASSERT_EQ(spot.attribution.size(), 2U);
+  const auto& effect = spot.attribution[0];
+  EXPECT_EQ(effect.hypothesis, original.blind_spots[0].attribution[0].hypothesis);
+  EXPECT_EQ(std::tuple(effect.samples, effect.marginal_fixed, effect.fixed_only_with, effect.fixed_only_without,
+                       effect.marginal_fixed_in_blind_spot, effect.source_uu_fixed, effect.source_uu_fixed_without),
+            std::tuple(4, 3, 5, 2, 1, true, false));
+  EXPECT_EQ(spot.attribution[1].marginal_fixed, -1);
+  EXPECT_TRUE(loaded.blind_spots[1].attribution.empty());
 }
 
 TEST(JsonReport, IsPlainJsonWithNullForUndefinedNumbers) {

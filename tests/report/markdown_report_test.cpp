@@ -55,7 +55,7 @@ TEST(MarkdownReport, TablesKeepTheirShapeWithHostileTexts) {
     }
     EXPECT_EQ(separators(line), expected) << line;
   }
-  EXPECT_EQ(tables, 3);
+  EXPECT_EQ(tables, 4);  // metrics, costs, blind spots, attribution
 }
 
 TEST(MarkdownReport, HasTheSummaryTables) {
@@ -72,6 +72,8 @@ TEST(MarkdownReport, HasTheSummaryTables) {
   EXPECT_THAT(markdown, HasSubstr("$0.042 (unpriced calls)"));
   EXPECT_THAT(markdown, HasSubstr("| 1 | 12 | negative read as positive &lt;/style&gt;"));
   EXPECT_THAT(markdown, HasSubstr("\\[llm\\] &lt;img src=x onerror=alert(1)&gt; | none 0.0, auto 3.7, llm"));
+  EXPECT_THAT(markdown, HasSubstr("## Which hypotheses helped"));
+  EXPECT_THAT(markdown, HasSubstr(" | 4 | +3 (+5 / -2) | +1 | yes / no |\n"));
 }
 
 TEST(MarkdownReport, EscapesPipesNewlinesAndMarkup) {

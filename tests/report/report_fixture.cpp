@@ -110,6 +110,8 @@ report::ExperimentReport hostile_report() {
   first.hypotheses = {"[llm] " + hostile[1], "[auto] typos in sentiment words " + hostile[5]};
   first.samples = {{hostile[0] + " a sample", "pos<itive>"}, {"naïve café — 映画 " + hostile[2], "negative"}};
   first.fixed_by_condition = {{"none", 0}, {"auto", 3.7}, {llm.name, 6}};
+  first.attribution = {{"auto", "typos in sentiment words " + hostile[0], 4, 3, 5, 2, 1, true, false},
+                       {llm.name, hostile[1], 2, -1, 0, 1, 0, false, false}};
   report::BlindSpotSummary second;
   second.id = 2;
   second.size = 0;

@@ -2,6 +2,7 @@
 
 #include "blindspot/core/atomic_file.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <random>
@@ -40,6 +41,12 @@ void write_text(const std::filesystem::path& file, const std::string& content) {
 }
 
 std::string read_text(const std::filesystem::path& file) { return core::read_file(file); }
+
+std::size_t count_lines(const std::filesystem::path& file) {
+  const std::string text = read_text(file);
+  const auto newlines = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+  return newlines + (!text.empty() && text.back() != '\n' ? 1 : 0);
+}
 
 std::filesystem::path shared_data(const std::string& name) {
   return std::filesystem::path(BLINDSPOT_SHARED_DATA_DIR) / name;

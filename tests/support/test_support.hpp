@@ -29,6 +29,8 @@ core::Error expect_error(const std::function<void()>& work);
 
 void write_text(const std::filesystem::path& file, const std::string& content);
 std::string read_text(const std::filesystem::path& file);
+// Lines of a text file (a last line without '\n' counts): the records of a JSONL file.
+std::size_t count_lines(const std::filesystem::path& file);
 
 // ../shared/data/<name> (the folder CMake was configured with).
 std::filesystem::path shared_data(const std::string& name);
