@@ -19,15 +19,14 @@ namespace {
 
 struct RunSettings {
   loop::LoopOptions loop;
-  std::string teacher; // empty: llm when an endpoint is configured, else auto
+  std::string teacher;  // empty: llm when an endpoint is configured, else auto
   LlmSettings llm;
   std::string stop_after;
 };
 
-nlohmann::ordered_json metrics_json(const loop::TestMetrics &m) {
+nlohmann::ordered_json metrics_json(const loop::TestMetrics& m) {
   nlohmann::ordered_json counts = nlohmann::ordered_json::object();
-  for (const auto &[threshold, count] : m.uu_counts)
-    counts[fmt::format("{:.2f}", threshold)] = count;
+  for (const auto& [threshold, count] : m.uu_counts) counts[fmt::format("{:.2f}", threshold)] = count;
   return {{"accuracy", m.accuracy},
           {"macro_f1", m.macro_f1},
           {"ece", m.ece},
@@ -37,101 +36,75 @@ nlohmann::ordered_json metrics_json(const loop::TestMetrics &m) {
           {"adversarial_uus", m.adversarial_uus}};
 }
 
-void print_comparison(const loop::LoopResult &result) {
+void print_comparison(const loop::LoopResult& result) {
   ui::Table table({"test metric", "before", "after", "change"});
-  const auto row = [&](const std::string &name, double before, double after,
-                       int decimals) {
-    table.add_row({name, fmt::format("{:.{}f}", before, decimals),
-                   fmt::format("{:.{}f}", after, decimals),
+  const auto row = [&](const std::string& name, double before, double after, int decimals) {
+    table.add_row({name, fmt::format("{:.{}f}", before, decimals), fmt::format("{:.{}f}", after, decimals),
                    fmt::format("{:+.{}f}", after - before, decimals)});
   };
   row("accuracy", result.before.accuracy, result.after.accuracy, 4);
   row("macro-F1", result.before.macro_f1, result.after.macro_f1, 4);
   row("ECE (15 bins)", result.before.ece, result.after.ece, 4);
   row("Brier", result.before.brier, result.after.brier, 4);
-  for (std::size_t i = 0;
-       i < result.before.uu_counts.size() && i < result.after.uu_counts.size();
-       ++i) {
-    row(fmt::format("UUs, confidence >= {:.2f}",
-                    result.before.uu_counts[i].first),
-        static_cast<double>(result.before.uu_counts[i].second),
-        static_cast<double>(result.after.uu_counts[i].second), 0);
+  for (std::size_t i = 0; i < result.before.uu_counts.size() && i < result.after.uu_counts.size(); ++i) {
+    row(fmt::format("UUs, confidence >= {:.2f}", result.before.uu_counts[i].first),
+        static_cast<double>(result.before.uu_counts[i].second), static_cast<double>(result.after.uu_counts[i].second),
+        0);
   }
-  row(fmt::format("adversarial UUs (attacked {} / {})",
-                  result.before.adversarial_attacked,
+  row(fmt::format("adversarial UUs (attacked {} / {})", result.before.adversarial_attacked,
                   result.after.adversarial_attacked),
-      static_cast<double>(result.before.adversarial_uus),
-      static_cast<double>(result.after.adversarial_uus), 0);
+      static_cast<double>(result.before.adversarial_uus), static_cast<double>(result.after.adversarial_uus), 0);
   std::cout << table.render();
-  const std::int64_t change =
-      result.after.adversarial_uus - result.before.adversarial_uus;
+  const std::int64_t change = result.after.adversarial_uus - result.before.adversarial_uus;
   std::cout << fmt::format(
-      "adversarial UUs on test {} ({} -> {}); accuracy {:+.2f} points; {} of "
-      "{} dev UUs fixed\n",
-      change < 0 ? "fell" : (change == 0 ? "did not change" : "ROSE"),
-      result.before.adversarial_uus, result.after.adversarial_uus,
-      100 * (result.after.accuracy - result.before.accuracy),
-      result.dev_uus_fixed, result.dev_uus);
+      "adversarial UUs on test {} ({} -> {}); accuracy {:+.2f} points; {} of {} dev UUs fixed\n",
+      change < 0 ? "fell" : (change == 0 ? "did not change" : "ROSE"), result.before.adversarial_uus,
+      result.after.adversarial_uus, 100 * (result.after.accuracy - result.before.accuracy), result.dev_uus_fixed,
+      result.dev_uus);
 }
 
-void print_rounds(const loop::LoopResult &result) {
-  ui::Table table({"round", "dev UUs", "blind spots", "hypotheses",
-                   "samples added", "dev UUs fixed", "test accuracy",
+void print_rounds(const loop::LoopResult& result) {
+  ui::Table table({"round", "dev UUs", "blind spots", "hypotheses", "samples added", "dev UUs fixed", "test accuracy",
                    "adversarial UUs (test)"});
-  for (const auto &round : result.rounds) {
-    table.add_row({std::to_string(round.round), std::to_string(round.dev_uus),
-                   std::to_string(round.blind_spots),
-                   std::to_string(round.hypotheses),
-                   std::to_string(round.samples_added),
-                   std::to_string(round.dev_uus_fixed),
-                   fmt::format("{:.4f}", round.after.accuracy),
+  for (const auto& round : result.rounds) {
+    table.add_row({std::to_string(round.round), std::to_string(round.dev_uus), std::to_string(round.blind_spots),
+                   std::to_string(round.hypotheses), std::to_string(round.samples_added),
+                   std::to_string(round.dev_uus_fixed), fmt::format("{:.4f}", round.after.accuracy),
                    std::to_string(round.after.adversarial_uus)});
   }
   std::cout << table.render();
 }
 
-void print_attribution(const loop::LoopResult &result) {
-  ui::Table table({"hypothesis", "blind spot", "samples",
-                   "dev UUs fixed thanks to it (only with / only without)",
+void print_attribution(const loop::LoopResult& result) {
+  ui::Table table({"hypothesis", "blind spot", "samples", "dev UUs fixed thanks to it (only with / only without)",
                    "its UU fixed (with/without)"});
-  for (const auto &a : result.attribution) {
+  for (const auto& a : result.attribution) {
     std::string text = a.text;
     if (text.size() > 70) {
-      std::size_t cut = 67; // on a UTF-8 character boundary
-      while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
-        --cut;
+      std::size_t cut = 67;  // on a UTF-8 character boundary
+      while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
       text = text.substr(0, cut) + "...";
     }
-    table.add_row({text, std::to_string(a.blind_spot),
-                   std::to_string(a.samples),
-                   fmt::format("{:+d} (+{} / -{})", a.marginal_fixed,
-                               a.fixed_only_with, a.fixed_only_without),
-                   fmt::format("{} / {}", a.source_uu_fixed ? "yes" : "no",
-                               a.source_uu_fixed_without ? "yes" : "no")});
+    table.add_row({text, std::to_string(a.blind_spot), std::to_string(a.samples),
+                   fmt::format("{:+d} (+{} / -{})", a.marginal_fixed, a.fixed_only_with, a.fixed_only_without),
+                   fmt::format("{} / {}", a.source_uu_fixed ? "yes" : "no", a.source_uu_fixed_without ? "yes" : "no")});
   }
   std::cout << "Which hypotheses helped (each one's samples left out, model "
                "retrained; dev UUs):\n"
             << table.render();
 }
 
-void run_loop_command(Context &context, RunSettings &settings) {
+void run_loop_command(Context& context, RunSettings& settings) {
   resolve_llm(settings.llm, settings.teacher);
-  // The automatic teacher's version is part of the loop key: a changed teacher
-  // never reuses old samples.
-  settings.loop.teacher = settings.teacher == "auto"
-                              ? teach::kAutoTeacherVersion
-                              : settings.teacher;
+  // The automatic teacher's version is part of the loop key: a changed teacher never reuses old samples.
+  settings.loop.teacher = settings.teacher == "auto" ? teach::kAutoTeacherVersion : settings.teacher;
   std::unique_ptr<llm::ChatClient> client;
   if (settings.teacher == "llm") {
     client = make_llm_client(context, settings.llm, settings.loop.seed);
-    // What changes an LLM teacher's output is part of the loop's identity
-    // (never the key).
-    settings.loop.teacher_settings_json =
-        llm_teacher_settings_json(settings.llm);
+    // What changes an LLM teacher's output is part of the loop's identity (never the key).
+    settings.loop.teacher_settings_json = llm_teacher_settings_json(settings.llm);
   }
-  const loop::TeacherFactory make_teacher =
-      [&](const loop::TeacherInputs &inputs)
-      -> std::unique_ptr<teach::Teacher> {
+  const loop::TeacherFactory make_teacher = [&](const loop::TeacherInputs& inputs) -> std::unique_ptr<teach::Teacher> {
     if (settings.teacher == "llm") {
       teach::LlmTeacherOptions options = settings.llm.teacher;
       options.labels = inputs.baseline.labels();
@@ -142,56 +115,43 @@ void run_loop_command(Context &context, RunSettings &settings) {
     options.seed = settings.loop.seed;
     options.threshold = settings.loop.threshold;
     options.threads = settings.loop.threads;
-    return std::make_unique<teach::AutoTeacher>(inputs.train, inputs.baseline,
-                                                inputs.uus, options);
+    return std::make_unique<teach::AutoTeacher>(inputs.train, inputs.baseline, inputs.uus, options);
   };
   const bool show_steps = !context.json && !context.quiet;
   const loop::LoopResult result = loop::run_loop(
-      settings.loop, context.workspace / "loops", context.store(),
-      context.run_id(), make_teacher, settings.stop_after,
-      [&](const loop::StepReport &step) {
+      settings.loop, context.workspace / "loops", context.store(), context.run_id(), make_teacher, settings.stop_after,
+      [&](const loop::StepReport& step) {
         if (show_steps) {
-          std::cerr << fmt::format(
-              "step {:<15} {}\n", step.step,
-              step.reused ? "already done (skipped)"
-                          : fmt::format("done in {:.1f} s", step.seconds));
+          std::cerr << fmt::format("step {:<15} {}\n", step.step,
+                                   step.reused ? "already done (skipped)" : fmt::format("done in {:.1f} s", step.seconds));
         }
       });
-  const std::filesystem::path &folder = result.folder;
-  if (result.complete)
-    record_output(context, "loop_metrics", folder / "metrics.json");
+  const std::filesystem::path& folder = result.folder;
+  if (result.complete) record_output(context, "loop_metrics", folder / "metrics.json");
 
-  auto &db = context.store();
+  auto& db = context.store();
   if (result.complete) {
     db.transaction([&] {
-      for (const auto &[split, m] : {std::pair{"test_before", &result.before},
-                                     std::pair{"test_after", &result.after}}) {
-        store::record_metric(db, context.run_id(), split, "accuracy",
-                             m->accuracy);
-        store::record_metric(db, context.run_id(), split, "macro_f1",
-                             m->macro_f1);
+      for (const auto& [split, m] :
+           {std::pair{"test_before", &result.before}, std::pair{"test_after", &result.after}}) {
+        store::record_metric(db, context.run_id(), split, "accuracy", m->accuracy);
+        store::record_metric(db, context.run_id(), split, "macro_f1", m->macro_f1);
         store::record_metric(db, context.run_id(), split, "ece", m->ece);
         store::record_metric(db, context.run_id(), split, "brier", m->brier);
-        store::record_metric(db, context.run_id(), split, "adversarial_uus",
-                             static_cast<double>(m->adversarial_uus));
-        for (const auto &[threshold, count] : m->uu_counts) {
-          store::record_metric(db, context.run_id(), split,
-                               fmt::format("uus@{:.2f}", threshold),
+        store::record_metric(db, context.run_id(), split, "adversarial_uus", static_cast<double>(m->adversarial_uus));
+        for (const auto& [threshold, count] : m->uu_counts) {
+          store::record_metric(db, context.run_id(), split, fmt::format("uus@{:.2f}", threshold),
                                static_cast<double>(count));
         }
       }
-      store::record_metric(db, context.run_id(), "dev", "uus",
-                           static_cast<double>(result.dev_uus));
-      store::record_metric(db, context.run_id(), "dev", "uus_fixed",
-                           static_cast<double>(result.dev_uus_fixed));
+      store::record_metric(db, context.run_id(), "dev", "uus", static_cast<double>(result.dev_uus));
+      store::record_metric(db, context.run_id(), "dev", "uus_fixed", static_cast<double>(result.dev_uus_fixed));
     });
   }
   if (context.json) {
     nlohmann::ordered_json steps = nlohmann::ordered_json::array();
-    for (const auto &step : result.steps) {
-      steps.push_back({{"step", step.step},
-                       {"reused", step.reused},
-                       {"seconds", step.seconds}});
+    for (const auto& step : result.steps) {
+      steps.push_back({{"step", step.step}, {"reused", step.reused}, {"seconds", step.seconds}});
     }
     nlohmann::ordered_json out = {{"run", context.run_id()},
                                   {"loop", result.key},
@@ -205,7 +165,7 @@ void run_loop_command(Context &context, RunSettings &settings) {
                                   {"samples_accepted", result.samples_accepted},
                                   {"samples_added", result.samples_added}};
     nlohmann::ordered_json rounds = nlohmann::ordered_json::array();
-    for (const auto &round : result.rounds) {
+    for (const auto& round : result.rounds) {
       rounds.push_back({{"round", round.round},
                         {"dev_uus", round.dev_uus},
                         {"blind_spots", round.blind_spots},
@@ -216,20 +176,19 @@ void run_loop_command(Context &context, RunSettings &settings) {
     }
     out["rounds"] = rounds;
     nlohmann::ordered_json attribution = nlohmann::ordered_json::array();
-    for (const auto &a : result.attribution) {
-      attribution.push_back(
-          {{"hypothesis_id", a.hypothesis_id},
-           {"task", a.task},
-           {"blind_spot", a.blind_spot},
-           {"text", a.text},
-           {"samples", a.samples},
-           {"fixed_without", a.fixed_without},
-           {"marginal_fixed", a.marginal_fixed},
-           {"fixed_only_with", a.fixed_only_with},
-           {"fixed_only_without", a.fixed_only_without},
-           {"marginal_fixed_in_blind_spot", a.marginal_fixed_in_blind_spot},
-           {"source_uu_fixed", a.source_uu_fixed},
-           {"source_uu_fixed_without", a.source_uu_fixed_without}});
+    for (const auto& a : result.attribution) {
+      attribution.push_back({{"hypothesis_id", a.hypothesis_id},
+                             {"task", a.task},
+                             {"blind_spot", a.blind_spot},
+                             {"text", a.text},
+                             {"samples", a.samples},
+                             {"fixed_without", a.fixed_without},
+                             {"marginal_fixed", a.marginal_fixed},
+                             {"fixed_only_with", a.fixed_only_with},
+                             {"fixed_only_without", a.fixed_only_without},
+                             {"marginal_fixed_in_blind_spot", a.marginal_fixed_in_blind_spot},
+                             {"source_uu_fixed", a.source_uu_fixed},
+                             {"source_uu_fixed_without", a.source_uu_fixed_without}});
     }
     out["attribution"] = attribution;
     if (result.complete) {
@@ -240,82 +199,55 @@ void run_loop_command(Context &context, RunSettings &settings) {
     std::cout << out.dump(2) << '\n';
     return;
   }
-  std::cout << fmt::format(
-      "loop {} ({} teacher{}): {} dev UUs in {} blind spots, {} hypotheses, {} "
-      "samples accepted, "
-      "{} added to train\n",
-      result.key.substr(0, 16), settings.teacher,
-      settings.teacher == "auto" ? ", a no-LLM baseline" : "", result.dev_uus,
-      result.blind_spots, result.hypotheses, result.samples_accepted,
-      result.samples_added);
-  if (result.rounds.size() > 1)
-    print_rounds(result);
-  if (result.complete)
-    print_comparison(result);
-  if (!result.attribution.empty())
-    print_attribution(result);
-  std::cout << fmt::format("files: {}\nrun: {}\n", folder.string(),
-                           context.run_id());
+  std::cout << fmt::format("loop {} ({} teacher{}): {} dev UUs in {} blind spots, {} hypotheses, {} samples accepted, "
+                           "{} added to train\n",
+                           result.key.substr(0, 16), settings.teacher,
+                           settings.teacher == "auto" ? ", a no-LLM baseline" : "", result.dev_uus,
+                           result.blind_spots, result.hypotheses, result.samples_accepted, result.samples_added);
+  if (result.rounds.size() > 1) print_rounds(result);
+  if (result.complete) print_comparison(result);
+  if (!result.attribution.empty()) print_attribution(result);
+  std::cout << fmt::format("files: {}\nrun: {}\n", folder.string(), context.run_id());
 }
 
-} // namespace
+}  // namespace
 
-void add_run_command(CLI::App &app, Context &context) {
+void add_run_command(CLI::App& app, Context& context) {
   auto settings = std::make_shared<RunSettings>();
-  CLI::App *command = app.add_subcommand(
-      "run", "The whole loop: train, find dev UUs, group, teach, augment, "
-             "retrain, compare on test (resumable)");
-  command
-      ->add_option("--data", settings->loop.data,
-                   "Dataset folder with train, dev and test")
-      ->required();
+  CLI::App* command = app.add_subcommand(
+      "run", "The whole loop: train, find dev UUs, group, teach, augment, retrain, compare on test (resumable)");
+  command->add_option("--data", settings->loop.data, "Dataset folder with train, dev and test")->required();
   command
       ->add_option("--teacher", settings->teacher,
-                   "auto (no-LLM baseline) or llm (default: llm when an "
-                   "endpoint is configured, else auto)")
+                   "auto (no-LLM baseline) or llm (default: llm when an endpoint is configured, else auto)")
       ->check(CLI::IsMember({"llm", "auto"}));
   add_threshold_option(*command, settings->loop.threshold);
   command
       ->add_option("--dev-attack-rows", settings->loop.dev_attack_rows,
-                   "Dev rows attacked (DeepWordBug) for adversarial UUs (0 = "
-                   "natural UUs only)")
+                   "Dev rows attacked (DeepWordBug) for adversarial UUs (0 = natural UUs only)")
       ->capture_default_str();
-  command
-      ->add_option("--attack-budget", settings->loop.attack_budget,
-                   "Levenshtein budget of every attack")
+  command->add_option("--attack-budget", settings->loop.attack_budget, "Levenshtein budget of every attack")
       ->check(CLI::Range(std::size_t{1}, std::size_t{100000}))
       ->capture_default_str();
-  command
-      ->add_option("--max-uus", settings->loop.max_uus,
-                   "UUs taught, spread over blind spots (0 = all)")
+  command->add_option("--max-uus", settings->loop.max_uus, "UUs taught, spread over blind spots (0 = all)")
       ->capture_default_str();
-  command
-      ->add_option("--samples-per-hypothesis,-k",
-                   settings->loop.samples_per_hypothesis,
-                   "Samples per hypothesis")
+  command->add_option("--samples-per-hypothesis,-k", settings->loop.samples_per_hypothesis, "Samples per hypothesis")
       ->check(CLI::Range(1, 50))
       ->capture_default_str();
-  command
-      ->add_option("--sample-budget", settings->loop.sample_budget,
-                   "Accepted samples added to train (0 = all)")
+  command->add_option("--sample-budget", settings->loop.sample_budget, "Accepted samples added to train (0 = all)")
       ->capture_default_str();
   command
-      ->add_option(
-          "--test-attack-rows", settings->loop.test_attack_rows,
-          "Test rows in the seeded sample of the adversarial UU metric")
+      ->add_option("--test-attack-rows", settings->loop.test_attack_rows,
+                   "Test rows in the seeded sample of the adversarial UU metric")
       ->capture_default_str();
-  command
-      ->add_option("--seed", settings->loop.seed,
-                   "Seed of the model, attacks, grouping and teacher")
+  command->add_option("--seed", settings->loop.seed, "Seed of the model, attacks, grouping and teacher")
       ->capture_default_str();
   add_threads_option(*command, settings->loop.threads);
   command
       ->add_option("--minn", settings->loop.model.min_char_ngram,
                    "Subword character n-grams from this length (0 = off)")
       ->capture_default_str();
-  command
-      ->add_option("--maxn", settings->loop.model.max_char_ngram,
-                   "Subword character n-grams up to this length")
+  command->add_option("--maxn", settings->loop.model.max_char_ngram, "Subword character n-grams up to this length")
       ->capture_default_str();
   command
       ->add_option("--rounds", settings->loop.rounds,
@@ -342,4 +274,4 @@ void add_run_command(CLI::App &app, Context &context) {
   });
 }
 
-} // namespace blindspot::cli
+}  // namespace blindspot::cli

@@ -12,94 +12,76 @@
 
 namespace blindspot::loop::detail {
 
-std::vector<bool> still_uus(const model::Classifier &model,
-                            const std::vector<teach::Uu> &uus,
-                            double threshold) {
+std::vector<bool> still_uus(const model::Classifier& model, const std::vector<teach::Uu>& uus, double threshold) {
   std::vector<bool> still;
   still.reserve(uus.size());
-  for (const teach::Uu &uu : uus) {
+  for (const teach::Uu& uu : uus) {
     const auto p = model.probabilities(uu.text);
     const auto predicted = static_cast<std::size_t>(model::argmax(p));
-    still.push_back(model.labels().name(predicted) != uu.true_label &&
-                    p[predicted] >= threshold);
+    still.push_back(model.labels().name(predicted) != uu.true_label && p[predicted] >= threshold);
   }
   return still;
 }
 
 std::vector<HypothesisAttribution> attribute_hypotheses(
-    const LoopOptions &options, const std::filesystem::path &hypotheses_file,
-    const model::Classifier &full_model, const data::Split &round_train,
-    const std::vector<teach::Sample> &picks,
-    const std::vector<teach::Uu> &uus) {
+    const LoopOptions& options, const std::filesystem::path& hypotheses_file, const model::Classifier& full_model,
+    const data::Split& round_train, const std::vector<teach::Sample>& picks, const std::vector<teach::Uu>& uus) {
   std::map<std::string, std::int64_t> picked;
-  for (const teach::Sample &s : picks) {
-    if (!s.hypothesis_id.empty())
-      ++picked[s.hypothesis_id]; // the untargeted control has no hypotheses
+  for (const teach::Sample& s : picks) {
+    if (!s.hypothesis_id.empty()) ++picked[s.hypothesis_id];  // the untargeted control has no hypotheses
   }
-  std::vector<std::pair<std::string, std::int64_t>> order(picked.begin(),
-                                                          picked.end());
+  std::vector<std::pair<std::string, std::int64_t>> order(picked.begin(), picked.end());
   // Most samples first; std::map gave id order, which stable_sort keeps among
   // ties.
-  std::stable_sort(
-      order.begin(), order.end(),
-      [](const auto &a, const auto &b) { return a.second > b.second; });
-  if (order.size() > options.attribution)
-    order.resize(options.attribution);
+  std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  if (order.size() > options.attribution) order.resize(options.attribution);
 
   std::map<std::string, nlohmann::json> hypotheses;
-  for (auto &h : read_jsonl(hypotheses_file)) {
+  for (auto& h : read_jsonl(hypotheses_file)) {
     std::string id = h.value("id", "");
     hypotheses.emplace(std::move(id), std::move(h));
   }
   std::map<std::string, std::size_t> uu_index;
-  for (std::size_t i = 0; i < uus.size(); ++i)
-    uu_index[uus[i].id] = i;
+  for (std::size_t i = 0; i < uus.size(); ++i) uu_index[uus[i].id] = i;
   const std::vector<bool> full = still_uus(full_model, uus, options.threshold);
 
   std::vector<HypothesisAttribution> out(order.size());
-  core::parallel_for(
-      order.size(), options.threads, [&](std::size_t begin, std::size_t end) {
-        for (std::size_t i = begin; i < end; ++i) {
-          const std::string &id = order[i].first;
-          std::vector<teach::Sample> kept;
-          for (const teach::Sample &s : picks) {
-            if (s.hypothesis_id != id)
-              kept.push_back(s);
-          }
-          model::FastTextClassifier without_model(options.model);
-          without_model.train(augment::augmented_split(round_train, kept), {});
-          const std::vector<bool> without =
-              still_uus(without_model, uus, options.threshold);
+  core::parallel_for(order.size(), options.threads, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) {
+      const std::string& id = order[i].first;
+      std::vector<teach::Sample> kept;
+      for (const teach::Sample& s : picks) {
+        if (s.hypothesis_id != id) kept.push_back(s);
+      }
+      model::FastTextClassifier without_model(options.model);
+      without_model.train(augment::augmented_split(round_train, kept), {});
+      const std::vector<bool> without = still_uus(without_model, uus, options.threshold);
 
-          HypothesisAttribution &a = out[i];
-          a.hypothesis_id = id;
-          a.samples = order[i].second;
-          const auto h = hypotheses.find(id);
-          if (h != hypotheses.end()) {
-            a.task = h->second.value("task", "");
-            a.text = h->second.value("text", "");
-            a.blind_spot = h->second.value("blind_spot", -1);
-          }
-          for (std::size_t u = 0; u < uus.size(); ++u) {
-            const int change =
-                (without[u] ? 1 : 0) -
-                (full[u] ? 1 : 0); // +1: fixed only with the samples
-            a.fixed_without += without[u] ? 0 : 1;
-            a.marginal_fixed += change;
-            a.fixed_only_with += change > 0 ? 1 : 0;
-            a.fixed_only_without += change < 0 ? 1 : 0;
-            if (uus[u].blind_spot == a.blind_spot)
-              a.marginal_fixed_in_blind_spot += change;
-          }
-          const std::string source =
-              h != hypotheses.end() ? h->second.value("uu_id", "") : "";
-          if (const auto u = uu_index.find(source); u != uu_index.end()) {
-            a.source_uu_fixed = !full[u->second];
-            a.source_uu_fixed_without = !without[u->second];
-          }
-        }
-      });
+      HypothesisAttribution& a = out[i];
+      a.hypothesis_id = id;
+      a.samples = order[i].second;
+      const auto h = hypotheses.find(id);
+      if (h != hypotheses.end()) {
+        a.task = h->second.value("task", "");
+        a.text = h->second.value("text", "");
+        a.blind_spot = h->second.value("blind_spot", -1);
+      }
+      for (std::size_t u = 0; u < uus.size(); ++u) {
+        const int change = (without[u] ? 1 : 0) - (full[u] ? 1 : 0);  // +1: fixed only with the samples
+        a.fixed_without += without[u] ? 0 : 1;
+        a.marginal_fixed += change;
+        a.fixed_only_with += change > 0 ? 1 : 0;
+        a.fixed_only_without += change < 0 ? 1 : 0;
+        if (uus[u].blind_spot == a.blind_spot) a.marginal_fixed_in_blind_spot += change;
+      }
+      const std::string source = h != hypotheses.end() ? h->second.value("uu_id", "") : "";
+      if (const auto u = uu_index.find(source); u != uu_index.end()) {
+        a.source_uu_fixed = !full[u->second];
+        a.source_uu_fixed_without = !without[u->second];
+      }
+    }
+  });
   return out;
 }
 
-} // namespace blindspot::loop::detail
+}  // namespace blindspot::loop::detail

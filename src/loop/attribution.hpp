@@ -13,9 +13,7 @@
 namespace blindspot::loop::detail {
 
 // For each UU: still a UU of `model` (wrong with confidence >= threshold)?
-std::vector<bool> still_uus(const model::Classifier &model,
-                            const std::vector<teach::Uu> &uus,
-                            double threshold);
+std::vector<bool> still_uus(const model::Classifier& model, const std::vector<teach::Uu>& uus, double threshold);
 
 // Leave-one-hypothesis-out attribution of a round (docs/run.md, "Attribution"):
 // for the `options.attribution` hypotheses with the most samples in `picks`
@@ -26,8 +24,7 @@ std::vector<bool> still_uus(const model::Classifier &model,
 // result does not depend on the thread count. Hypothesis texts come from
 // `hypotheses_file`.
 std::vector<HypothesisAttribution> attribute_hypotheses(
-    const LoopOptions &options, const std::filesystem::path &hypotheses_file,
-    const model::Classifier &full_model, const data::Split &round_train,
-    const std::vector<teach::Sample> &picks, const std::vector<teach::Uu> &uus);
+    const LoopOptions& options, const std::filesystem::path& hypotheses_file, const model::Classifier& full_model,
+    const data::Split& round_train, const std::vector<teach::Sample>& picks, const std::vector<teach::Uu>& uus);
 
-} // namespace blindspot::loop::detail
+}  // namespace blindspot::loop::detail

@@ -18,65 +18,52 @@
 namespace blindspot::loop {
 
 // The steps of one round, in order (docs/run.md).
-const std::vector<std::string> &step_names();
+const std::vector<std::string>& step_names();
 // The steps of a loop of `rounds` rounds: step_names(), then for each round r >
 // 1 the same steps but train_baseline, named "<step>@<r>" ("teach@2").
 std::vector<std::string> round_step_names(int rounds);
 
 // Everything that determines a loop's results (and so its key; docs/run.md).
 struct LoopOptions {
-  std::filesystem::path data; // dataset folder with train, dev and test
-  model::FastTextOptions
-      model; // baseline and retrained model (threads 1: byte-identical)
-  double threshold = 0.65; // tau of every UU
-  std::size_t dev_attack_rows =
-      300; // dev rows attacked for adversarial UUs (0: natural UUs only)
+  std::filesystem::path data;            // dataset folder with train, dev and test
+  model::FastTextOptions model;          // baseline and retrained model (threads 1: byte-identical)
+  double threshold = 0.65;               // tau of every UU
+  std::size_t dev_attack_rows = 300;     // dev rows attacked for adversarial UUs (0: natural UUs only)
   std::size_t attack_budget = 30;
-  std::size_t max_uus = 20; // UUs taught, spread over blind spots
+  std::size_t max_uus = 20;              // UUs taught, spread over blind spots
   bool extrapolate = true;
   int samples_per_hypothesis = 2;
-  std::size_t sample_budget = 0; // accepted samples added to train (0: all)
-  std::size_t test_attack_rows =
-      200; // seeded sample for the adversarial UU metric on test
+  std::size_t sample_budget = 0;         // accepted samples added to train (0: all)
+  std::size_t test_attack_rows = 200;    // seeded sample for the adversarial UU metric on test
   std::uint64_t seed = 0;
-  int threads =
-      0; // prediction and attack threads (results do not depend on it)
-  std::string teacher =
-      "auto"; // part of the key; the factory below must match it
-  std::string teacher_settings_json =
-      "{}"; // e.g. the LLM endpoint and model (part of the key)
-  // Extra labelled test files (challenge sets) both models are evaluated on,
-  // e.g.
-  // ../shared/data/imdb-cad/test_counterfactual.csv; named by their folder and
-  // file stem.
+  int threads = 0;                       // prediction and attack threads (results do not depend on it)
+  std::string teacher = "auto";          // part of the key; the factory below must match it
+  std::string teacher_settings_json = "{}";  // e.g. the LLM endpoint and model (part of the key)
+  // Extra labelled test files (challenge sets) both models are evaluated on, e.g.
+  // ../shared/data/imdb-cad/test_counterfactual.csv; named by their folder and file stem.
   std::vector<std::filesystem::path> challenge_sets;
   // Not part of the key: round r > 1 depends only on the options above and the
   // rounds before it, so `--rounds 3` after `--rounds 2` reuses the first two
   // rounds.
-  int rounds =
-      1; // discover -> teach -> augment -> retrain, repeated on the last model
-  std::size_t attribution =
-      0; // hypotheses of the last round attributed by leave-one-out retraining
+  int rounds = 1;               // discover -> teach -> augment -> retrain, repeated on the last model
+  std::size_t attribution = 0;  // hypotheses of the last round attributed by leave-one-out retraining
 };
 
-// SHA-256 of the canonical JSON of `options` and the content hashes of the
-// dataset's splits.
-std::string loop_key(const LoopOptions &options);
-// The same over the options of the steps before teaching (data, model,
-// threshold, dev attack, seed): loops that differ only in their teacher share
-// those steps and their files.
-std::string baseline_key(const LoopOptions &options);
+// SHA-256 of the canonical JSON of `options` and the content hashes of the dataset's splits.
+std::string loop_key(const LoopOptions& options);
+// The same over the options of the steps before teaching (data, model, threshold, dev attack,
+// seed): loops that differ only in their teacher share those steps and their files.
+std::string baseline_key(const LoopOptions& options);
 
 // Makes the teacher for the teach step, given what it may need.
 struct TeacherInputs {
-  const data::Split &train;
-  const model::Classifier &baseline;
-  const std::vector<teach::Uu> &uus;
-  store::Database &store;
+  const data::Split& train;
+  const model::Classifier& baseline;
+  const std::vector<teach::Uu>& uus;
+  store::Database& store;
   std::int64_t run_id;
 };
-using TeacherFactory =
-    std::function<std::unique_ptr<teach::Teacher>(const TeacherInputs &)>;
+using TeacherFactory = std::function<std::unique_ptr<teach::Teacher>(const TeacherInputs&)>;
 
 // Metrics of one model on the test split.
 struct TestMetrics {
@@ -84,19 +71,14 @@ struct TestMetrics {
   double macro_f1 = 0;
   double ece = 0;
   double brier = 0;
-  std::vector<std::pair<double, std::int64_t>>
-      uu_counts; // threshold -> natural UUs on test
+  std::vector<std::pair<double, std::int64_t>> uu_counts;  // threshold -> natural UUs on test
   std::int64_t adversarial_attacked = 0;
   std::int64_t adversarial_uus = 0;
-  std::vector<eval::ReliabilityBin>
-      reliability; // 15 bins, as `eval` reports them
-  std::vector<std::int64_t> confidence_histogram; // predicted-class confidence,
-                                                  // 10 bins over [1/labels, 1]
-  std::vector<std::pair<std::string, double>>
-      challenge; // "<set>:accuracy", "<set>:uus@0.65", ...
-  // Per example, for intervals over test examples: correct (per test row), a UU
-  // at the loop's threshold (per test row), an adversarial UU (per row of the
-  // seeded attack sample, in row order).
+  std::vector<eval::ReliabilityBin> reliability;      // 15 bins, as `eval` reports them
+  std::vector<std::int64_t> confidence_histogram;     // predicted-class confidence, 10 bins over [1/labels, 1]
+  std::vector<std::pair<std::string, double>> challenge;  // "<set>:accuracy", "<set>:uus@0.65", ...
+  // Per example, for intervals over test examples: correct (per test row), a UU at the loop's
+  // threshold (per test row), an adversarial UU (per row of the seeded attack sample, in row order).
   std::vector<int> correct;
   std::vector<int> uu;
   std::vector<int> adversarial;
@@ -104,24 +86,22 @@ struct TestMetrics {
 
 struct StepReport {
   std::string step;
-  bool reused = false; // done by an earlier invocation: skipped
-  double seconds = 0;  // of the invocation that did it
+  bool reused = false;  // done by an earlier invocation: skipped
+  double seconds = 0;   // of the invocation that did it
 };
 
 // What one round did (round 1 starts from the baseline, round r from round
 // r-1's model).
 struct RoundResult {
   int round = 1;
-  std::int64_t dev_uus = 0; // UUs of the round's starting model on dev
+  std::int64_t dev_uus = 0;  // UUs of the round's starting model on dev
   std::int64_t blind_spots = 0;
   std::int64_t hypotheses = 0;
   std::int64_t samples_accepted = 0;
-  std::int64_t samples_added =
-      0; // by this round (train then holds every round's)
-  std::int64_t dev_uus_fixed =
-      0; // of this round's dev UUs, no longer UUs after its retraining
+  std::int64_t samples_added = 0;  // by this round (train then holds every round's)
+  std::int64_t dev_uus_fixed = 0;  // of this round's dev UUs, no longer UUs after its retraining
   std::vector<std::pair<int, std::int64_t>> fixed_by_blind_spot;
-  TestMetrics after; // the round's retrained model on test
+  TestMetrics after;  // the round's retrained model on test
 };
 
 // Did the samples of one hypothesis help? The loop's model retrained without
@@ -132,48 +112,40 @@ struct HypothesisAttribution {
   std::string task;
   int blind_spot = -1;
   std::string text;
-  std::int64_t samples = 0; // its samples among those added to train
-  std::int64_t fixed_without =
-      0; // dev UUs fixed by the model trained without them
+  std::int64_t samples = 0;        // its samples among those added to train
+  std::int64_t fixed_without = 0;  // dev UUs fixed by the model trained without them
   // Dev UUs fixed with all samples but not without this hypothesis' samples,
   // minus the reverse: > 0 its samples helped, < 0 they hurt, 0 no measurable
   // effect. Retraining without any one sample also moves borderline UUs either
   // way, so both directions are kept: a hypothesis' effect is credible when
   // fixed_only_with clearly exceeds fixed_only_without.
   std::int64_t marginal_fixed = 0;
-  std::int64_t fixed_only_with =
-      0; // dev UUs fixed with all samples, not without its samples
-  std::int64_t fixed_only_without = 0; // the reverse
-  std::int64_t marginal_fixed_in_blind_spot =
-      0; // marginal_fixed, counted in its own blind spot
-  bool source_uu_fixed =
-      false; // the UU it was written for, fixed with all samples
-  bool source_uu_fixed_without =
-      false; // ... and without this hypothesis' samples
+  std::int64_t fixed_only_with = 0;               // dev UUs fixed with all samples, not without its samples
+  std::int64_t fixed_only_without = 0;            // the reverse
+  std::int64_t marginal_fixed_in_blind_spot = 0;  // marginal_fixed, counted in its own blind spot
+  bool source_uu_fixed = false;                   // the UU it was written for, fixed with all samples
+  bool source_uu_fixed_without = false;           // ... and without this hypothesis' samples
 };
 
 struct LoopResult {
   std::string key;
   std::filesystem::path folder;
   std::vector<StepReport> steps;
-  TestMetrics before; // baseline model
-  TestMetrics after;  // retrained on train + accepted samples
+  TestMetrics before;  // baseline model
+  TestMetrics after;   // retrained on train + accepted samples
   std::int64_t dev_uus = 0;
-  std::int64_t dev_uus_fixed =
-      0; // of the taught model's dev UUs, no longer UUs after retraining
-  std::vector<std::pair<int, std::int64_t>>
-      fixed_by_blind_spot; // blind spot -> dev UUs fixed
+  std::int64_t dev_uus_fixed = 0;  // of the taught model's dev UUs, no longer UUs after retraining
+  std::vector<std::pair<int, std::int64_t>> fixed_by_blind_spot;  // blind spot -> dev UUs fixed
   std::int64_t blind_spots = 0;
   std::int64_t hypotheses = 0;
   std::int64_t samples_accepted = 0;
   std::int64_t samples_added = 0;
-  std::size_t labels = 0; // of the task
+  std::size_t labels = 0;  // of the task
   bool complete = false;  // false when stopped by stop_after
   // The fields above from dev_uus on describe the last round that got that far;
   // each finished round is here too.
   std::vector<RoundResult> rounds;
-  std::vector<HypothesisAttribution>
-      attribution; // of the last round, when options.attribution > 0
+  std::vector<HypothesisAttribution> attribution;  // of the last round, when options.attribution > 0
 };
 
 // Runs (or resumes) the loop: train baseline -> scan dev -> attack dev -> group
@@ -186,10 +158,8 @@ struct LoopResult {
 // its outputs' hashes, and a later call with the same options skips it.
 // `stop_after` (one of round_step_names()) ends the call after that step, as a
 // kill would.
-LoopResult
-run_loop(const LoopOptions &options, const std::filesystem::path &root,
-         store::Database &store, std::int64_t run_id,
-         const TeacherFactory &make_teacher, const std::string &stop_after = {},
-         const std::function<void(const StepReport &)> &on_step = {});
+LoopResult run_loop(const LoopOptions& options, const std::filesystem::path& root, store::Database& store,
+                    std::int64_t run_id, const TeacherFactory& make_teacher, const std::string& stop_after = {},
+                    const std::function<void(const StepReport&)>& on_step = {});
 
-} // namespace blindspot::loop
+}  // namespace blindspot::loop
