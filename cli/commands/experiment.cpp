@@ -4,6 +4,7 @@
 
 #include "../ui/table.hpp"
 
+#include "blindspot/augment/adversarial_training.hpp"
 #include "blindspot/augment/augmentation.hpp"
 #include "blindspot/core/error.hpp"
 #include "blindspot/loop/experiment.hpp"
@@ -48,6 +49,15 @@ void run_experiment_command(Context& context, ExperimentSettings& settings) {
         // Twice the budget: the filters may reject some (a short text with a few edits can stay a
         // near duplicate of its source), and the pick then takes exactly the budget.
         return std::make_unique<augment::UntargetedTeacher>(inputs.train, 2 * config.loop.sample_budget, seed);
+      }
+      if (condition == "adversarial_training") {
+        discover::AttackOptions attack;
+        attack.threshold = config.loop.threshold;
+        attack.budget = config.loop.attack_budget;
+        attack.seed = seed;
+        attack.threads = config.loop.threads;
+        return std::make_unique<augment::AdversarialTrainingTeacher>(inputs.baseline, inputs.train,
+                                                                     2 * config.loop.sample_budget, attack);
       }
       if (condition == "import") {
         return std::make_unique<teach::ImportTeacher>(config.import_hypotheses, config.import_samples);
@@ -131,7 +141,7 @@ void run_experiment_command(Context& context, ExperimentSettings& settings) {
 void add_experiment_command(CLI::App& app, Context& context) {
   auto settings = std::make_shared<ExperimentSettings>();
   CLI::App* command = app.add_subcommand(
-      "experiment", "Compare conditions (none, untargeted, auto, llm, import) over seeds; writes an HTML report");
+      "experiment", "Compare conditions (none, untargeted, adversarial_training, auto, llm, import) over seeds; writes an HTML report");
   command->add_option("config", settings->config_file, "Experiment file (TOML, docs/experiment.md)")
       ->required()
       ->check(CLI::ExistingFile);

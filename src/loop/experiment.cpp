@@ -2,6 +2,7 @@
 
 #include "jsonl.hpp"
 
+#include "blindspot/augment/adversarial_training.hpp"
 #include "blindspot/augment/augmentation.hpp"
 #include "blindspot/core/atomic_file.hpp"
 #include "blindspot/core/error.hpp"
@@ -116,9 +117,10 @@ ExperimentOutcome run_experiment(const ExperimentConfig& config, const std::file
       if (seed != config.seeds.front()) options.attribution = 0;
       // The teacher's algorithm version is part of the loop key, so a changed teacher never
       // reuses the samples of the old one.
-      options.teacher = condition == "auto" ? std::string(teach::kAutoTeacherVersion)
-                                            : (condition == "untargeted" ? std::string(augment::kUntargetedVersion)
-                                                                         : condition);
+      options.teacher = condition == "auto"                   ? std::string(teach::kAutoTeacherVersion)
+                        : condition == "untargeted"           ? std::string(augment::kUntargetedVersion)
+                        : condition == "adversarial_training" ? std::string(augment::kAdversarialTrainingVersion)
+                                                              : condition;
       if (on_progress) on_progress(fmt::format("seed {}, condition {}", seed, condition));
       loops.push_back(run_loop(options, root, store, run_id, teachers(condition, seed)));
     }

@@ -75,7 +75,8 @@ const std::set<std::string> kKeys = {"name",           "data",          "seeds",
 }  // namespace
 
 const std::vector<std::string>& condition_names() {
-  static const std::vector<std::string> names = {"none", "untargeted", "auto", "llm", "import"};
+  static const std::vector<std::string> names = {"none", "untargeted", "adversarial_training", "auto", "llm",
+                                                 "import"};
   return names;
 }
 
@@ -117,7 +118,8 @@ ExperimentConfig read_experiment_config(const std::filesystem::path& file) {
     const auto& known = condition_names();
     if (std::find(known.begin(), known.end(), name) == known.end()) {
       throw reader.error(item, "conditions",
-                         "unknown condition \"" + name + "\" (conditions: none, untargeted, auto, llm, import)");
+                         "unknown condition \"" + name +
+                             "\" (conditions: none, untargeted, adversarial_training, auto, llm, import)");
     }
     if (std::find(config.conditions.begin(), config.conditions.end(), name) != config.conditions.end()) {
       throw reader.error(item, "conditions", "condition \"" + name + "\" is repeated");

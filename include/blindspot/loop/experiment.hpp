@@ -12,7 +12,7 @@
 namespace blindspot::loop {
 
 // The conditions an experiment may compare (docs/experiment.md).
-const std::vector<std::string>& condition_names();  // none, untargeted, auto, llm, import
+const std::vector<std::string>& condition_names();  // none, untargeted, adversarial_training, auto, llm, import
 
 struct ExperimentConfig {
   std::string name;                    // from the file name unless `name` is set
