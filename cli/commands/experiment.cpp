@@ -10,6 +10,7 @@
 #include "blindspot/loop/experiment.hpp"
 #include "blindspot/store/runs.hpp"
 #include "blindspot/teach/auto_teacher.hpp"
+#include "blindspot/teach/human_teacher.hpp"
 #include "blindspot/teach/import_teacher.hpp"
 
 #include <fmt/core.h>
@@ -59,6 +60,7 @@ void run_experiment_command(Context& context, ExperimentSettings& settings) {
         return std::make_unique<augment::AdversarialTrainingTeacher>(inputs.baseline, inputs.train,
                                                                      2 * config.loop.sample_budget, attack);
       }
+      if (condition == "human") return std::make_unique<teach::HumanTeacher>(inputs.store, config.human_campaign);
       if (condition == "import") {
         return std::make_unique<teach::ImportTeacher>(config.import_hypotheses, config.import_samples);
       }
@@ -84,14 +86,27 @@ void run_experiment_command(Context& context, ExperimentSettings& settings) {
       cost.llm_usd = ledger.cost_usd;
       cost.llm_unpriced = ledger.unpriced;
     }
+    // Counted once per seed (its actual cost is in the findings).
+    if (condition == "human") cost = loop::human_condition_cost(context.store(), config);
     return cost;
   };
   const bool show = !context.json && !context.quiet;
-  const loop::ExperimentOutcome outcome =
+  loop::ExperimentOutcome outcome =
       loop::run_experiment(config, context.workspace / "loops", context.store(), context.run_id(), teachers, costs,
                            [&](const std::string& what) {
                              if (show) std::cerr << what << '\n';
                            });
+  if (config.human_campaign > 0) {
+    const auto campaign = teach::human_campaign_cost(context.store(), config.human_campaign);
+    outcome.report.findings.push_back(fmt::format(
+        "human: campaign {} holds {} complete submissions ({} hypotheses, {} samples) from {} annotators, {:.1f} h of "
+        "paid active time (incomplete work included), ${:.2f} at ${:.2f}/h plus a {:.0f}% platform fee; the cost "
+        "table counts it once per seed.",
+        config.human_campaign, campaign.submissions, campaign.hypotheses, campaign.samples,
+        campaign.by_annotator.size(), campaign.paid_active_seconds() / 3600,
+        teach::human_cost_usd(campaign.paid_active_seconds(), config.hourly_wage_usd, config.platform_fee),
+        config.hourly_wage_usd, 100 * config.platform_fee));
+  }
   const auto& report = outcome.report;
   if (settings.out.empty()) settings.out = context.workspace / "experiments" / config.name;
   std::filesystem::create_directories(settings.out);
@@ -140,8 +155,9 @@ void run_experiment_command(Context& context, ExperimentSettings& settings) {
 
 void add_experiment_command(CLI::App& app, Context& context) {
   auto settings = std::make_shared<ExperimentSettings>();
-  CLI::App* command = app.add_subcommand(
-      "experiment", "Compare conditions (none, untargeted, adversarial_training, auto, llm, import) over seeds; writes an HTML report");
+  CLI::App* command = app.add_subcommand("experiment",
+                                         "Compare conditions (none, untargeted, adversarial_training, auto, llm, "
+                                         "human, import) over seeds; writes an HTML report");
   command->add_option("config", settings->config_file, "Experiment file (TOML, docs/experiment.md)")
       ->required()
       ->check(CLI::ExistingFile);

@@ -10,6 +10,7 @@
 #include "blindspot/report/reliability.hpp"
 #include "blindspot/store/runs.hpp"
 #include "blindspot/teach/auto_teacher.hpp"
+#include "blindspot/teach/human_teacher.hpp"
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
@@ -115,6 +116,9 @@ ExperimentOutcome run_experiment(const ExperimentConfig& config, const std::file
       // The report shows the first seed's blind spots, so only its hypotheses
       // are attributed.
       if (seed != config.seeds.front()) options.attribution = 0;
+      // Annotators wrote for the campaign's UUs: every dev UU of the loop is offered to the human
+      // teacher, which keeps those annotated.
+      if (condition == "human") options.max_uus = 0;
       // The teacher's algorithm version is part of the loop key, so a changed teacher never
       // reuses the samples of the old one.
       options.teacher = condition == "auto"                   ? std::string(teach::kAutoTeacherVersion)
@@ -297,6 +301,15 @@ ExperimentOutcome run_experiment(const ExperimentConfig& config, const std::file
     }
   }
   return outcome;
+}
+
+report::ConditionCost human_condition_cost(store::Database& store, const ExperimentConfig& config) {
+  report::ConditionCost cost;
+  const double seconds = teach::human_campaign_cost(store, config.human_campaign).paid_active_seconds();
+  const double seeds = static_cast<double>(config.seeds.size());
+  cost.human_active_seconds = seconds * seeds;
+  cost.human_usd = teach::human_cost_usd(seconds, config.hourly_wage_usd, config.platform_fee) * seeds;
+  return cost;
 }
 
 }  // namespace blindspot::loop

@@ -66,17 +66,19 @@ class ConfigReader {
   const toml::table& table_;
 };
 
-const std::set<std::string> kKeys = {"name",           "data",          "seeds",         "conditions",
-                                     "sample_budget",  "max_uus",       "samples_per_hypothesis",
-                                     "extrapolate",    "threshold",     "dev_attack_rows", "attack_budget",
-                                     "test_attack_rows", "threads",     "challenge_sets", "import_samples",
-                                     "import_hypotheses", "hourly_wage_usd", "platform_fee", "minn", "maxn", "attribution"};
+// clang-format off
+const std::set<std::string> kKeys = {
+    "name", "data", "seeds", "conditions", "sample_budget", "max_uus", "samples_per_hypothesis", "extrapolate",
+    "threshold", "dev_attack_rows", "attack_budget", "test_attack_rows", "threads", "challenge_sets",
+    "import_samples", "import_hypotheses", "human_campaign", "hourly_wage_usd", "platform_fee", "minn", "maxn",
+    "attribution"};
+// clang-format on
 
 }  // namespace
 
 const std::vector<std::string>& condition_names() {
-  static const std::vector<std::string> names = {"none", "untargeted", "adversarial_training", "auto", "llm",
-                                                 "import"};
+  static const std::vector<std::string> names = {"none",  "untargeted", "adversarial_training", "auto", "llm",
+                                                 "human", "import"};
   return names;
 }
 
@@ -119,7 +121,7 @@ ExperimentConfig read_experiment_config(const std::filesystem::path& file) {
     if (std::find(known.begin(), known.end(), name) == known.end()) {
       throw reader.error(item, "conditions",
                          "unknown condition \"" + name +
-                             "\" (conditions: none, untargeted, adversarial_training, auto, llm, import)");
+                             "\" (conditions: none, untargeted, adversarial_training, auto, llm, human, import)");
     }
     if (std::find(config.conditions.begin(), config.conditions.end(), name) != config.conditions.end()) {
       throw reader.error(item, "conditions", "condition \"" + name + "\" is repeated");
@@ -161,6 +163,12 @@ ExperimentConfig read_experiment_config(const std::filesystem::path& file) {
   if (std::find(config.conditions.begin(), config.conditions.end(), "import") != config.conditions.end() &&
       config.import_samples.empty()) {
     throw reader.error(reader.find("conditions"), "import_samples", "the import condition needs import_samples");
+  }
+  reader.read("human_campaign", config.human_campaign);
+  if (std::find(config.conditions.begin(), config.conditions.end(), "human") != config.conditions.end() &&
+      config.human_campaign <= 0) {
+    throw reader.error(reader.find("conditions"), "human_campaign",
+                       "the human condition needs human_campaign, the run id of a `blindspot serve` campaign");
   }
   // Subword character n-grams of the classifier (docs/classifier.md); 0/0 = off, the default.
   reader.read("minn", config.loop.model.min_char_ngram);

@@ -16,7 +16,8 @@ TEST(ExperimentConfig, ReadsEveryKeyWithPathsRelativeToTheFile) {
   test::write_text(dir / "e.toml",
                    "name = \"imdb-auto\"\ndata = \"data/imdb\"\nseeds = [0, 1, 2]\n"
                    "conditions = [\"untargeted\", \"auto\"]\nsample_budget = 80\nmax_uus = 40\n"
-                   "threshold = 0.7\nchallenge_sets = [\"cad/test.csv\"]\nhourly_wage_usd = 12.5\nminn = 3\nmaxn = 6\n");
+                   "threshold = 0.7\nchallenge_sets = [\"cad/test.csv\"]\nhourly_wage_usd = 12.5\nminn = 3\nmaxn = 6\n"
+                   "attribution = 4\nhuman_campaign = 7\n");
   const auto config = read_experiment_config(dir / "e.toml");
   EXPECT_EQ(config.name, "imdb-auto");
   EXPECT_EQ(config.loop.data, dir / "data/imdb");
@@ -29,6 +30,8 @@ TEST(ExperimentConfig, ReadsEveryKeyWithPathsRelativeToTheFile) {
   EXPECT_DOUBLE_EQ(config.hourly_wage_usd, 12.5);
   EXPECT_EQ(config.loop.model.min_char_ngram, 3);
   EXPECT_EQ(config.loop.model.max_char_ngram, 6);
+  EXPECT_EQ(config.loop.attribution, 4u);
+  EXPECT_EQ(config.human_campaign, 7);
 }
 
 TEST(ExperimentConfig, ErrorsNameFileLineAndKey) {
@@ -52,6 +55,8 @@ TEST(ExperimentConfig, ErrorsNameFileLineAndKey) {
   check(base + "threshold = 1.5\n", "column \"threshold\": must be in [0, 1]");
   check("data = \"d\"\nseeds = [0, 1, 2]\nconditions = [\"import\"]\nsample_budget = 10\n",
         "the import condition needs import_samples");
+  check("data = \"d\"\nseeds = [0, 1, 2]\nconditions = [\"human\"]\nsample_budget = 10\n",
+        "e.toml:3: column \"human_campaign\": the human condition needs human_campaign");
   check("data = \"d\"\nseeds = [0, 1, 2]\nconditions = [\"none\"]\nsample_budget = 10\n",
         "compare `none` with at least one other condition");
   check("seeds = [0, 1, 2\n", "e.toml:");

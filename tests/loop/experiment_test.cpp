@@ -4,12 +4,18 @@
 #include "blindspot/loop/experiment.hpp"
 
 #include "blindspot/augment/augmentation.hpp"
+#include "blindspot/store/annotations.hpp"
 #include "blindspot/store/runs.hpp"
 #include "blindspot/teach/auto_teacher.hpp"
+#include "blindspot/teach/campaign.hpp"
+#include "blindspot/teach/human_teacher.hpp"
+#include "blindspot/teach/teach_output.hpp"
+#include "blindspot/teach/uu_source.hpp"
 #include "support/test_support.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 namespace blindspot::loop {
 namespace {
@@ -87,6 +93,89 @@ TEST(Experiment, ConditionsGetEqualBudgetsAndTheReportSummarisesEverySeed) {
 
   report::write_html(dir / "report.html", report);
   EXPECT_THAT(test::read_text(dir / "report.html"), HasSubstr("untargeted"));
+}
+
+TEST(Experiment, TheHumanConditionTeachesWhatAnnotatorsSubmittedAndCostsTheirTime) {
+  ExperimentConfig config;
+  config.name = "human";
+  config.loop.data = test::shared_data("sst2");
+  config.loop.dev_attack_rows = 0;
+  config.loop.test_attack_rows = 20;
+  config.loop.sample_budget = 3;
+  config.loop.attribution = 0;
+  config.loop.threads = 2;
+  config.seeds = {0, 1, 2};
+  config.conditions = {"none", "human"};
+  config.hourly_wage_usd = 20;
+  config.platform_fee = 0.2;
+  test::TempDir dir;
+  auto db = store::Database::open(dir / "blindspot.db");
+
+  // The baseline's dev UUs (the same model for every seed: natural UUs do not depend on it), as
+  // `blindspot serve --uus <loop>/uus.jsonl` would offer them.
+  LoopOptions first = config.loop;
+  first.model.seed = 0;
+  const auto grouped = run_loop(
+      first, dir / "loops", db, store::begin_run(db, "run", "{}", "{}"),
+      [](const TeacherInputs&) -> std::unique_ptr<teach::Teacher> { return nullptr; }, "group");
+  const data::LabelSet labels({"negative", "positive"});
+  const auto uus = teach::read_uus_file(grouped.folder.parent_path() / "uus.jsonl", labels);
+  ASSERT_GE(uus.size(), 2u);
+  const auto campaign = store::begin_run(db, "serve", "{}", "{}");
+  teach::create_campaign(db, {campaign, labels, {uus[0], uus[1]}, "{}"});
+  const auto ada = store::add_annotator(db, campaign, "ada", std::string(64, 'a'));
+  for (int u = 0; u < 2; ++u) {
+    const auto& uu = uus[static_cast<std::size_t>(u)];
+    store::SubmissionRecord s;
+    s.assignment_id = store::insert_assignment(db, {0, campaign, ada, uu.id, "done", "", 1.0, 0, {}, {}});
+    s.run_id = campaign;
+    s.annotator_id = ada;
+    s.uu_id = uu.id;
+    s.abstraction = "reviews that praise one part and pan another";
+    s.extrapolation = "mixed reviews the other way round";
+    s.samples_json = nlohmann::json::array(
+                         {{{"text", "the acting is superb but the plot is a dull , lifeless mess " + std::to_string(u)},
+                           {"label", "negative"}},
+                          {{"text",
+                            "a dull start , yet the ending is moving and beautifully "
+                            "played " +
+                                std::to_string(u)},
+                           {"label", "positive"}}})
+                         .dump();
+    s.abstraction_seconds = 60;
+    s.extrapolation_seconds = 30;
+    s.generation_seconds = 90;
+    s.active_seconds = 180;
+    s.submitted_at = "2026-01-01T00:00:00Z";
+    store::save_submission(db, s);
+  }
+  config.human_campaign = campaign;
+
+  const auto run = store::begin_run(db, "experiment", "{}", "{}");
+  const ConditionTeachers teachers = [&](const std::string&, std::uint64_t) -> TeacherFactory {
+    return [&](const TeacherInputs& inputs) -> std::unique_ptr<teach::Teacher> {
+      return std::make_unique<teach::HumanTeacher>(inputs.store, config.human_campaign);
+    };
+  };
+  const auto outcome = run_experiment(config, dir / "loops", db, run, teachers, [&](const std::string& condition) {
+    return condition == "human" ? human_condition_cost(db, config) : report::ConditionCost{};
+  });
+  for (const auto& seed_loops : outcome.loops) {
+    ASSERT_EQ(seed_loops.size(), 1u);
+    EXPECT_EQ(seed_loops[0].hypotheses, 4);     // an abstraction and an extrapolation per submission
+    EXPECT_EQ(seed_loops[0].samples_added, 3);  // 4 accepted, the budget is 3
+  }
+  const auto samples = teach::read_samples_jsonl(outcome.loops[0][0].folder / "samples.jsonl");
+  ASSERT_EQ(samples.size(), 4u);
+  EXPECT_THAT(samples[0].id, testing::StartsWith("human:A:" + uus[0].id + ":"));
+  const auto& human = outcome.report.conditions.at(1);
+  EXPECT_EQ(human.name, "human");
+  // 2 submissions x 180 s = 0.1 h x $20 x 1.2 = $2.40 per campaign, counted for each of 3 seeds.
+  EXPECT_DOUBLE_EQ(human.cost.human_active_seconds, 3 * 360.0);
+  EXPECT_NEAR(human.cost.human_usd, 3 * 2.40, 1e-9);
+  EXPECT_EQ(human.cost.hypotheses, 12);
+  EXPECT_NEAR(*human.cost.usd_per_hypothesis, 7.20 / 12, 1e-9);
+  EXPECT_NEAR(*human.cost.usd_per_accepted_sample, 7.20 / 9, 1e-9);
 }
 
 }  // namespace

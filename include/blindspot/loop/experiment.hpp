@@ -12,7 +12,7 @@
 namespace blindspot::loop {
 
 // The conditions an experiment may compare (docs/experiment.md).
-const std::vector<std::string>& condition_names();  // none, untargeted, adversarial_training, auto, llm, import
+const std::vector<std::string>& condition_names();  // none, untargeted, adversarial_training, auto, llm, human, import
 
 struct ExperimentConfig {
   std::string name;                    // from the file name unless `name` is set
@@ -22,7 +22,9 @@ struct ExperimentConfig {
   // `import` condition: samples (and optionally hypotheses) written elsewhere.
   std::filesystem::path import_samples;
   std::filesystem::path import_hypotheses;
-  // Human cost model (the human condition arrives with the annotation web app).
+  // `human` condition: the run id of an annotation campaign in the same store (docs/web.md).
+  std::int64_t human_campaign = 0;
+  // Human cost model of the `human` condition: active time x wage x (1 + fee).
   double hourly_wage_usd = 0;
   double platform_fee = 0;             // fraction added to wages, e.g. 0.2
 };
@@ -36,6 +38,11 @@ ExperimentConfig read_experiment_config(const std::filesystem::path& file);
 using ConditionTeachers = std::function<TeacherFactory(const std::string& condition, std::uint64_t seed)>;
 // What a condition's teacher cost in one loop (LLM tokens and USD; zero for the others).
 using ConditionCosts = std::function<report::ConditionCost(const std::string& condition)>;
+
+// The cost of the `human` condition: the campaign's paid active time (incomplete work included)
+// x hourly wage x (1 + platform fee), counted once per seed, as each seed's LLM teacher is paid
+// anew, so that costs per loop compare (docs/experiment.md).
+report::ConditionCost human_condition_cost(store::Database& store, const ExperimentConfig& config);
 
 struct ExperimentOutcome {
   report::ExperimentReport report;
