@@ -77,6 +77,8 @@ void handle_invite(App& app, const Request& req, Response& res) {
   std::string cookie;
   bool refused = false;
   app.write([&](store::Database& db) {
+    // Sessions are made here only, so this is where expired ones are cleared.
+    store::delete_expired_sessions(db, app.now());
     const auto annotator = store::find_annotator_by_token(db, token_hash(token));
     if (!annotator || annotator->revoked_at || annotator->run_id != app.campaign.run_id) {
       refused = true;
