@@ -73,8 +73,8 @@ void list_annotators(Context& context, const AnnotatorSettings& settings) {
            {"name", a.name},
            {"status", status(a)},
            {"created_at", a.created_at},
-           {"familiarity", a.familiarity_json ? nlohmann::ordered_json::parse(*a.familiarity_json)
-                                              : nlohmann::ordered_json(nullptr)},
+           {"familiarity",
+            a.familiarity_json ? nlohmann::ordered_json::parse(*a.familiarity_json) : nlohmann::ordered_json(nullptr)},
            {"submissions", t.submissions},
            {"active_seconds", t.active_seconds},
            {"completion_code", a.completion_code ? nlohmann::ordered_json(*a.completion_code) : nullptr}});
@@ -136,9 +136,12 @@ void add_annotators_command(CLI::App& app, Context& context) {
   CLI::App* add = command->add_subcommand("add", "Invite annotators: prints one invitation link each, once");
   add->add_option("--run", settings->run, "Campaign run (see `blindspot serve`)")->required();
   add->add_option("--name", settings->name, "Name or label of the annotator(s) (default annotator-<id>)");
-  add->add_option("--count", settings->count, "How many invitations")->check(CLI::Range(1, 10000))->capture_default_str();
+  add->add_option("--count", settings->count, "How many invitations")
+      ->check(CLI::Range(1, 10000))
+      ->capture_default_str();
   add->add_option("--url", settings->url, "Base URL annotators reach the server at")->capture_default_str();
-  CLI::App* list = command->add_subcommand("list", "Annotators with progress, questionnaire and active time (no tokens)");
+  CLI::App* list =
+      command->add_subcommand("list", "Annotators with progress, questionnaire and active time (no tokens)");
   list->add_option("--run", settings->run, "Campaign run")->required();
   list->add_option("--hourly-wage-usd", settings->hourly_wage_usd, "Hourly wage, for the cost line")
       ->check(CLI::NonNegativeNumber)
@@ -146,7 +149,8 @@ void add_annotators_command(CLI::App& app, Context& context) {
   list->add_option("--platform-fee", settings->platform_fee, "Platform fee as a fraction of wages (0.2 = 20 %)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
-  CLI::App* revoke = command->add_subcommand("revoke", "Revoke an annotator: its invitation and open sessions stop working");
+  CLI::App* revoke =
+      command->add_subcommand("revoke", "Revoke an annotator: its invitation and open sessions stop working");
   revoke->add_option("id", settings->id, "Annotator id (see `annotators list`)")->required();
   context.define(
       command,

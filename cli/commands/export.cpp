@@ -34,10 +34,11 @@ std::size_t write_export(const std::filesystem::path& file, const std::string& f
   core::AtomicFile out(file);
   std::size_t rows = 0;
   if (format == "csv") {
-    data::write_csv_row(out.stream(), {"id", "hypothesis_id", "text", "label", "reasoning", "campaign_run", "assignment",
-                                       "annotator", "annotator_name", "uu_id", "abstraction", "abstraction_reasoning",
-                                       "extrapolation", "extrapolation_reasoning", "abstraction_seconds",
-                                       "extrapolation_seconds", "generation_seconds", "active_seconds", "submitted_at"});
+    data::write_csv_row(
+        out.stream(),
+        {"id", "hypothesis_id", "text", "label", "reasoning", "campaign_run", "assignment", "annotator",
+         "annotator_name", "uu_id", "abstraction", "abstraction_reasoning", "extrapolation", "extrapolation_reasoning",
+         "abstraction_seconds", "extrapolation_seconds", "generation_seconds", "active_seconds", "submitted_at"});
   }
   for (const auto& s : submissions) {
     const auto found = annotators.find(s.annotator_id);
@@ -70,13 +71,13 @@ std::size_t write_export(const std::filesystem::path& file, const std::string& f
     int n = 0;
     for (const auto& sample : samples) {
       const auto text = [&](const char* key) { return sample.value(key, std::string()); };
-      data::write_csv_row(out.stream(),
-                          {hypothesis + "#" + std::to_string(++n), hypothesis, text("text"), text("label"),
-                           text("reasoning"), std::to_string(s.run_id), std::to_string(s.assignment_id),
-                           std::to_string(s.annotator_id), name, s.uu_id, s.abstraction, s.abstraction_reasoning,
-                           s.extrapolation, s.extrapolation_reasoning, number(s.abstraction_seconds),
-                           number(s.extrapolation_seconds), number(s.generation_seconds), number(s.active_seconds),
-                           s.submitted_at.value_or("")});
+      data::write_csv_row(
+          out.stream(),
+          {hypothesis + "#" + std::to_string(++n), hypothesis, text("text"), text("label"), text("reasoning"),
+           std::to_string(s.run_id), std::to_string(s.assignment_id), std::to_string(s.annotator_id), name, s.uu_id,
+           s.abstraction, s.abstraction_reasoning, s.extrapolation, s.extrapolation_reasoning,
+           number(s.abstraction_seconds), number(s.extrapolation_seconds), number(s.generation_seconds),
+           number(s.active_seconds), s.submitted_at.value_or("")});
       ++rows;
     }
   }

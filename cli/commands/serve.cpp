@@ -23,8 +23,8 @@ namespace blindspot::cli {
 namespace {
 
 struct ServeSettings {
-  std::int64_t run = 0;           // campaign run (or the run whose UUs become one)
-  std::filesystem::path uus;      // or a UU file: this serve run becomes the campaign
+  std::int64_t run = 0;       // campaign run (or the run whose UUs become one)
+  std::filesystem::path uus;  // or a UU file: this serve run becomes the campaign
   std::filesystem::path model_file;
   web::ServerOptions server;
 };
@@ -44,7 +44,8 @@ std::filesystem::path model_of(Context& context, std::int64_t run, const std::fi
 teach::Campaign prepare_campaign(Context& context, ServeSettings& settings) {
   auto& db = context.store();
   if (!settings.uus.empty()) {
-    if (settings.model_file.empty()) throw core::Error(core::ErrorKind::usage, "--uus needs --model (the task's labels)");
+    if (settings.model_file.empty())
+      throw core::Error(core::ErrorKind::usage, "--uus needs --model (the task's labels)");
     const auto model = load_model_for_run(context, settings.model_file);
     const std::string hash = core::sha256_file(settings.uus);
     teach::Campaign campaign;
@@ -57,9 +58,9 @@ teach::Campaign prepare_campaign(Context& context, ServeSettings& settings) {
     return campaign;
   }
   if (!store::find_run(db, settings.run)) {
-    throw core::Error(core::ErrorKind::bad_input,
-                      fmt::format("--run {}: no run with this id in {} (see `blindspot runs`)", settings.run,
-                                  db.file().string()));
+    throw core::Error(
+        core::ErrorKind::bad_input,
+        fmt::format("--run {}: no run with this id in {} (see `blindspot runs`)", settings.run, db.file().string()));
   }
   if (auto existing = teach::load_campaign(db, settings.run)) return std::move(*existing);
   const auto model = load_model_for_run(context, model_of(context, settings.run, settings.model_file));
@@ -77,7 +78,8 @@ void run_serve(Context& context, ServeSettings& settings) {
     throw core::Error(core::ErrorKind::usage, "serve needs exactly one of --run RUN and --uus FILE");
   }
   const teach::Campaign campaign = prepare_campaign(context, settings);
-  store::record_metric(context.store(), context.run_id(), "serve", "campaign_run", static_cast<double>(campaign.run_id));
+  store::record_metric(context.store(), context.run_id(), "serve", "campaign_run",
+                       static_cast<double>(campaign.run_id));
 
   // SIGINT and SIGTERM go to a watcher thread (blocked here before the server starts its
   // threads, which inherit the mask), which stops the server: run() then returns normally and
@@ -95,10 +97,11 @@ void run_serve(Context& context, ServeSettings& settings) {
     std::cout << nlohmann::json{{"campaign_run", campaign.run_id}, {"uus", campaign.uus.size()}, {"url", url}}.dump()
               << std::endl;
   } else {
-    std::cout << fmt::format("campaign run {}: {} UUs ({}), labels {}\nserving on {}\ninvite annotators with: "
-                             "blindspot annotators add --run {}\nstop with Ctrl-C\n",
-                             campaign.run_id, campaign.uus.size(), campaign.source_json, campaign.labels.joined(), url,
-                             campaign.run_id)
+    std::cout << fmt::format(
+                     "campaign run {}: {} UUs ({}), labels {}\nserving on {}\ninvite annotators with: "
+                     "blindspot annotators add --run {}\nstop with Ctrl-C\n",
+                     campaign.run_id, campaign.uus.size(), campaign.source_json, campaign.labels.joined(), url,
+                     campaign.run_id)
               << std::flush;
   }
   std::atomic<bool> served{false};
@@ -126,7 +129,9 @@ void add_serve_command(CLI::App& app, Context& context) {
       "serve", "Serve the annotation web app: invited annotators describe UUs and write samples (docs/web.md)");
   command->add_option("--run", settings->run,
                       "Campaign run: a run holding a campaign, or a scan/attack/eval run whose UUs become one");
-  command->add_option("--uus", settings->uus, "A UU file (*.uus.jsonl, *.attacks.jsonl): this serve run becomes the campaign")
+  command
+      ->add_option("--uus", settings->uus,
+                   "A UU file (*.uus.jsonl, *.attacks.jsonl): this serve run becomes the campaign")
       ->check(CLI::ExistingFile);
   command->add_option("--model", settings->model_file,
                       "Model whose labels are the task's (default: the model the --run run recorded)");
@@ -137,18 +142,21 @@ void add_serve_command(CLI::App& app, Context& context) {
   command->add_option("--per-uu", settings->server.assignment.per_uu, "Annotators per UU")
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();
-  command->add_option("--per-annotator", settings->server.assignment.per_annotator, "Tasks per annotator (0 = no limit)")
+  command
+      ->add_option("--per-annotator", settings->server.assignment.per_annotator, "Tasks per annotator (0 = no limit)")
       ->check(CLI::Range(0, 1000000))
       ->capture_default_str();
   command->add_option("--samples,-k", settings->server.samples_per_uu, "Samples each annotator writes per UU")
       ->check(CLI::Range(1, 20))
       ->capture_default_str();
-  command->add_option("--assignment-timeout", settings->server.assignment.timeout_seconds,
-                      "Seconds without activity after which an assignment is released")
+  command
+      ->add_option("--assignment-timeout", settings->server.assignment.timeout_seconds,
+                   "Seconds without activity after which an assignment is released")
       ->check(CLI::Range(1.0, 1e7))
       ->capture_default_str();
-  command->add_option("--idle-cutoff", settings->server.idle_cutoff_seconds,
-                      "Seconds: a longer gap between two events of a task counts only this long")
+  command
+      ->add_option("--idle-cutoff", settings->server.idle_cutoff_seconds,
+                   "Seconds: a longer gap between two events of a task counts only this long")
       ->check(CLI::Range(1.0, 1e6))
       ->capture_default_str();
   command->add_option("--threads", settings->server.threads, "Worker threads")

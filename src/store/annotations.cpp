@@ -227,8 +227,9 @@ std::optional<AssignmentRecord> find_assignment(Database& db, std::int64_t id) {
 }
 
 std::optional<AssignmentRecord> open_assignment(Database& db, std::int64_t annotator_id) {
-  auto query = db.prepare(std::string(kAssignmentColumns) +
-                          "WHERE annotator_id = ? AND released_at IS NULL AND submitted_at IS NULL ORDER BY id LIMIT 1");
+  auto query =
+      db.prepare(std::string(kAssignmentColumns) +
+                 "WHERE annotator_id = ? AND released_at IS NULL AND submitted_at IS NULL ORDER BY id LIMIT 1");
   query.bind(1, annotator_id);
   if (!query.step()) return std::nullopt;
   return read_assignment(query);

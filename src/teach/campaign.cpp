@@ -46,7 +46,8 @@ std::string uu_to_json(const Uu& uu) {
 
 Uu uu_from_json(const std::string& text) {
   const json value = json::parse(text, nullptr, false);
-  if (!value.is_object()) throw Error(ErrorKind::bad_input, "a campaign UU is not a JSON object: " + text.substr(0, 80));
+  if (!value.is_object())
+    throw Error(ErrorKind::bad_input, "a campaign UU is not a JSON object: " + text.substr(0, 80));
   try {
     Uu uu;
     uu.id = value.at("id").get<std::string>();
@@ -77,8 +78,8 @@ void create_campaign(store::Database& db, const Campaign& campaign) {
     for (const std::string* label : {&uu.true_label, &uu.predicted_label}) {
       if (!campaign.labels.index_of(*label)) {
         throw Error(ErrorKind::bad_input, "UU " + uu.id + " has label \"" + *label +
-                                              "\", which is not one of the task's labels (" +
-                                              campaign.labels.joined() + ")");
+                                              "\", which is not one of the task's labels (" + campaign.labels.joined() +
+                                              ")");
       }
     }
     items.push_back({uu.id, uu_to_json(uu)});

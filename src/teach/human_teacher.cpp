@@ -17,7 +17,8 @@ using core::ErrorKind;
 using nlohmann::json;
 using nlohmann::ordered_json;
 
-ordered_json provenance(std::int64_t run, const store::SubmissionRecord& s, const std::optional<std::string>& familiarity) {
+ordered_json provenance(std::int64_t run, const store::SubmissionRecord& s,
+                        const std::optional<std::string>& familiarity) {
   return {{"campaign", run},
           {"annotator", s.annotator_id},
           {"assignment", s.assignment_id},

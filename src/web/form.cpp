@@ -27,8 +27,8 @@ std::string form_text(const httplib::Request& request, const std::string& name, 
     refuse(name, "is not valid UTF-8 (byte " + std::to_string(*bad) + ")");
   }
   if (raw.size() > max_bytes) {
-    refuse(name, "is " + std::to_string(raw.size()) + " bytes long; at most " + std::to_string(max_bytes) +
-                     " are accepted");
+    refuse(name,
+           "is " + std::to_string(raw.size()) + " bytes long; at most " + std::to_string(max_bytes) + " are accepted");
   }
   std::string value = trim(raw);
   if (required && value.empty()) refuse(name, "is required");

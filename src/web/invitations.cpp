@@ -20,8 +20,7 @@ std::vector<Invitation> create_invitations(store::Database& db, std::int64_t cam
       Invitation invitation;
       invitation.token = random_token(32);
       invitation.name = name.empty() ? std::string() : (count > 1 ? name + "-" + std::to_string(i) : name);
-      invitation.annotator_id =
-          store::add_annotator(db, campaign_run, invitation.name, token_hash(invitation.token));
+      invitation.annotator_id = store::add_annotator(db, campaign_run, invitation.name, token_hash(invitation.token));
       if (invitation.name.empty()) {
         invitation.name = "annotator-" + std::to_string(invitation.annotator_id);
         db.prepare("UPDATE annotators SET name = ? WHERE id = ?")

@@ -12,10 +12,12 @@ std::string layout(const std::string& title, const std::string& body, const std:
                    bool heartbeat = false) {
   return "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-         "<title>" + escape_html(title) + " - blindspot</title>"
+         "<title>" +
+         escape_html(title) +
+         " - blindspot</title>"
          "<link rel=\"stylesheet\" href=\"/static/style.css\"></head><body>"
-         "<header><strong>blindspot annotation</strong><span id=\"progress\">" + escape_html(progress) +
-         "</span></header><main>" + body + "</main>" +
+         "<header><strong>blindspot annotation</strong><span id=\"progress\">" +
+         escape_html(progress) + "</span></header><main>" + body + "</main>" +
          (heartbeat ? "<script src=\"/static/heartbeat.js\"></script>" : "") + "</body></html>\n";
 }
 
@@ -30,19 +32,23 @@ std::string csrf_field(const std::string& csrf) {
   return "<input type=\"hidden\" name=\"csrf\" value=\"" + escape_html(csrf) + "\">";
 }
 
-std::string confidence_text(double confidence) { return fmt::format("{:.2f} ({:.0f} %)", confidence, confidence * 100); }
+std::string confidence_text(double confidence) {
+  return fmt::format("{:.2f} ({:.0f} %)", confidence, confidence * 100);
+}
 
 std::string uu_section(const teach::Uu& uu) {
   std::string html = "<section id=\"uu\" class=\"uu\">";
   if (uu.kind == teach::UuKind::adversarial) {
-    html += "<h2>A text the model gets wrong after small changes</h2>"
-            "<p>The model labels the original text correctly as <strong>" + escape_html(uu.true_label) +
-            "</strong>:</p><blockquote id=\"uu-original\">" + escape_html(uu.original_text) + "</blockquote>"
-            "<p>After the highlighted changes it says <strong id=\"uu-predicted\">" + escape_html(uu.predicted_label) +
-            "</strong> with confidence " + confidence_text(uu.confidence) +
-            ", although the true label is still <strong id=\"uu-true\">" + escape_html(uu.true_label) +
-            "</strong>:</p><blockquote id=\"uu-text\">" +
-            (uu.marked_text.empty() ? escape_html(uu.text) : highlight_marked(uu.marked_text)) + "</blockquote>";
+    html +=
+        "<h2>A text the model gets wrong after small changes</h2>"
+        "<p>The model labels the original text correctly as <strong>" +
+        escape_html(uu.true_label) + "</strong>:</p><blockquote id=\"uu-original\">" + escape_html(uu.original_text) +
+        "</blockquote>"
+        "<p>After the highlighted changes it says <strong id=\"uu-predicted\">" +
+        escape_html(uu.predicted_label) + "</strong> with confidence " + confidence_text(uu.confidence) +
+        ", although the true label is still <strong id=\"uu-true\">" + escape_html(uu.true_label) +
+        "</strong>:</p><blockquote id=\"uu-text\">" +
+        (uu.marked_text.empty() ? escape_html(uu.text) : highlight_marked(uu.marked_text)) + "</blockquote>";
     if (!uu.edits.empty()) {
       html += "<p>Changes:</p><ul class=\"edits\">";
       for (const teach::UuEdit& edit : uu.edits) {
@@ -89,36 +95,39 @@ std::string label_options(const data::LabelSet& labels) {
 
 std::string instructions(const std::string& task_description, const data::LabelSet& labels, int samples_per_uu,
                          bool signed_in, bool questionnaire_done) {
-  std::string body = "<h1>Instructions</h1>"
-                     "<p>Thank you for helping. The task: <strong>" + escape_html(task_description) +
-                     "</strong> (labels: " + escape_html(labels.joined()) + ").</p>"
-                     "<p>A computer model does this task, and it is sometimes <em>confidently wrong</em>: it gives "
-                     "the wrong label and is sure of it. Such mistakes are not random; they come from "
-                     "<em>blind spots</em> such as misspelt key words, negation or sarcasm. You will see one such "
-                     "mistake per task and do three things:</p><ol>"
-                     "<li><strong>Describe the blind spot</strong>: a hypothesis, in one or two sentences, about what "
-                     "makes the model wrong on this text.</li>"
-                     "<li><strong>Imagine a related blind spot</strong> the model probably has too, which this text "
-                     "does not show.</li>"
-                     "<li><strong>Write " + std::to_string(samples_per_uu) +
-                     " new examples</strong> with their correct labels that would catch the model out in the same "
-                     "way, each with a short reason. Write them yourself; do not copy texts from elsewhere.</li></ol>"
-                     "<p>Your active time is measured on the server from when a task opens until you submit it; "
-                     "time away from the page (no activity for several minutes) is not counted. Please work "
-                     "through the tasks without long breaks.</p>"
-                     "<h2>A worked example</h2>"
-                     "<p>The model read this negative movie review correctly:</p>"
-                     "<blockquote>This movie was a terrible waste of time.</blockquote>"
-                     "<p>After one changed letter it says <strong>positive</strong> with confidence 0.91:</p>"
-                     "<blockquote>This movie was a <mark>terrilbe</mark> waste of time.</blockquote>"
-                     "<dl class=\"uu-facts\"><dt>1. Blind spot</dt><dd>When the strongest negative word is misspelt, "
-                     "the model no longer recognises it and relies on the remaining neutral words, so it calls a "
-                     "negative review positive.</dd>"
-                     "<dt>2. Related</dt><dd>Other misspelt negative words (\"awfull\", \"borring\") or negative slang "
-                     "the model may never have seen are likely read the same way.</dd>"
-                     "<dt>3. Examples</dt><dd>\"The plot was borring and the acting awfull; I left halfway.\" "
-                     "&rarr; negative (misspelt negative words)<br>"
-                     "\"What a dissapointing sequel, every joke fell flat.\" &rarr; negative (misspelt key word)</dd></dl>";
+  std::string body =
+      "<h1>Instructions</h1>"
+      "<p>Thank you for helping. The task: <strong>" +
+      escape_html(task_description) + "</strong> (labels: " + escape_html(labels.joined()) +
+      ").</p>"
+      "<p>A computer model does this task, and it is sometimes <em>confidently wrong</em>: it gives "
+      "the wrong label and is sure of it. Such mistakes are not random; they come from "
+      "<em>blind spots</em> such as misspelt key words, negation or sarcasm. You will see one such "
+      "mistake per task and do three things:</p><ol>"
+      "<li><strong>Describe the blind spot</strong>: a hypothesis, in one or two sentences, about what "
+      "makes the model wrong on this text.</li>"
+      "<li><strong>Imagine a related blind spot</strong> the model probably has too, which this text "
+      "does not show.</li>"
+      "<li><strong>Write " +
+      std::to_string(samples_per_uu) +
+      " new examples</strong> with their correct labels that would catch the model out in the same "
+      "way, each with a short reason. Write them yourself; do not copy texts from elsewhere.</li></ol>"
+      "<p>Your active time is measured on the server from when a task opens until you submit it; "
+      "time away from the page (no activity for several minutes) is not counted. Please work "
+      "through the tasks without long breaks.</p>"
+      "<h2>A worked example</h2>"
+      "<p>The model read this negative movie review correctly:</p>"
+      "<blockquote>This movie was a terrible waste of time.</blockquote>"
+      "<p>After one changed letter it says <strong>positive</strong> with confidence 0.91:</p>"
+      "<blockquote>This movie was a <mark>terrilbe</mark> waste of time.</blockquote>"
+      "<dl class=\"uu-facts\"><dt>1. Blind spot</dt><dd>When the strongest negative word is misspelt, "
+      "the model no longer recognises it and relies on the remaining neutral words, so it calls a "
+      "negative review positive.</dd>"
+      "<dt>2. Related</dt><dd>Other misspelt negative words (\"awfull\", \"borring\") or negative slang "
+      "the model may never have seen are likely read the same way.</dd>"
+      "<dt>3. Examples</dt><dd>\"The plot was borring and the acting awfull; I left halfway.\" "
+      "&rarr; negative (misspelt negative words)<br>"
+      "\"What a dissapointing sequel, every joke fell flat.\" &rarr; negative (misspelt key word)</dd></dl>";
   if (!signed_in) {
     body += "<p>Open the invitation link you were sent to start, then continue here.</p>";
   }
@@ -131,15 +140,19 @@ std::string questionnaire(const std::string& csrf, const std::string& task_descr
   const auto likert = [](const char* name, const std::string& question, const char* low, const char* high) {
     std::string html = "<fieldset><legend>" + question + "</legend><div class=\"likert\">";
     for (int value = 1; value <= 5; ++value) {
-      html += fmt::format("<label><input type=\"radio\" name=\"{0}\" value=\"{1}\" required> {1}{2}</label>", name,
-                          value, value == 1 ? std::string(" (") + low + ")" : value == 5 ? std::string(" (") + high + ")" : "");
+      html +=
+          fmt::format("<label><input type=\"radio\" name=\"{0}\" value=\"{1}\" required> {1}{2}</label>", name, value,
+                      value == 1   ? std::string(" (") + low + ")"
+                      : value == 5 ? std::string(" (") + high + ")"
+                                   : "");
     }
     return html + "</div></fieldset>";
   };
   const std::string body =
       "<h1>Before you start</h1><p>Three short questions about your experience. They are stored with your "
       "work so that results can be compared across experience levels; they do not affect what you are paid.</p>"
-      "<form method=\"post\" action=\"/questionnaire\">" + csrf_field(csrf) +
+      "<form method=\"post\" action=\"/questionnaire\">" +
+      csrf_field(csrf) +
       likert("labelling", "How much experience do you have labelling or annotating data?", "none", "a lot") +
       likert("task", "How familiar are you with this task: " + escape_html(task_description) + "?", "not at all",
              "very") +
@@ -200,7 +213,8 @@ std::string done(const std::string& completion_code, std::int64_t submitted) {
   return layout("Thank you",
                 "<h1>Thank you!</h1><p>You completed " + std::to_string(submitted) +
                     " tasks; there is nothing more to do.</p><p>Your completion code:</p>"
-                    "<p><span class=\"code\" id=\"completion-code\">" + escape_html(completion_code) +
+                    "<p><span class=\"code\" id=\"completion-code\">" +
+                    escape_html(completion_code) +
                     "</span></p><p>Enter it on the platform that sent you here. You can close this page.</p>");
 }
 

@@ -54,8 +54,9 @@ std::string start_session(App& app, store::Database& db, std::int64_t annotator_
   // No Secure attribute: the app serves plain HTTP on loopback (browsers drop Secure cookies
   // there); behind a TLS proxy the proxy should add it. SameSite=Strict keeps the cookie off
   // every cross-site request, HttpOnly keeps it from scripts.
-  return std::string(kSessionCookie) + "=" + token + "; Max-Age=" +
-         std::to_string(static_cast<long long>(std::llround(lifetime))) + "; Path=/; HttpOnly; SameSite=Strict";
+  return std::string(kSessionCookie) + "=" + token +
+         "; Max-Age=" + std::to_string(static_cast<long long>(std::llround(lifetime))) +
+         "; Path=/; HttpOnly; SameSite=Strict";
 }
 
 bool same_origin(const httplib::Request& request) {

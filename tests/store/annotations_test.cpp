@@ -19,8 +19,9 @@ struct Campaign {
   std::int64_t run = store::begin_run(db, "scan", "{}", "{}");
 
   Campaign() {
-    store::create_campaign(db, {run, R"(["negative","positive"])", R"({"run":1})", ""},
-                           {{"dev:1:natural", R"({"id":"dev:1:natural"})"}, {"dev:2:natural", R"({"id":"dev:2:natural"})"}});
+    store::create_campaign(
+        db, {run, R"(["negative","positive"])", R"({"run":1})", ""},
+        {{"dev:1:natural", R"({"id":"dev:1:natural"})"}, {"dev:2:natural", R"({"id":"dev:2:natural"})"}});
   }
 };
 

@@ -52,8 +52,8 @@ struct Fixture {
   // A submission by `annotator` on `uu_id`; complete unless `complete` is false.
   void submit(std::int64_t annotator, const std::string& uu_id, const std::string& abstraction, bool complete = true,
               double seconds = 60) {
-    const auto assignment =
-        store::insert_assignment(db, {0, run, annotator, uu_id, complete ? "done" : "extrapolation", "", 1.0, 0, {}, {}});
+    const auto assignment = store::insert_assignment(
+        db, {0, run, annotator, uu_id, complete ? "done" : "extrapolation", "", 1.0, 0, {}, {}});
     store::SubmissionRecord s;
     s.assignment_id = assignment;
     s.run_id = run;
@@ -65,9 +65,10 @@ struct Fixture {
     s.active_seconds = seconds;
     if (complete) {
       s.extrapolation = "related: " + abstraction;
-      s.samples_json = nlohmann::json::array({{{"text", "sample one of " + uu_id}, {"label", "negative"}, {"reasoning", "r1"}},
-                                              {{"text", "sample two of " + uu_id}, {"label", "positive"}, {"reasoning", ""}}})
-                           .dump();
+      s.samples_json =
+          nlohmann::json::array({{{"text", "sample one of " + uu_id}, {"label", "negative"}, {"reasoning", "r1"}},
+                                 {{"text", "sample two of " + uu_id}, {"label", "positive"}, {"reasoning", ""}}})
+              .dump();
       s.extrapolation_seconds = 30;
       s.generation_seconds = 90;
       s.active_seconds = seconds + 120;
@@ -217,8 +218,8 @@ TEST(HumanCost, SumsActiveTimeAndCountsOutputs) {
   Fixture f;
   const auto ada = store::add_annotator(f.db, f.run, "ada", "ha");
   const auto bob = store::add_annotator(f.db, f.run, "bob", "hb");
-  f.submit(ada, "dev:1:natural", "sarcasm", true, 60);         // 60 + 30 + 90 = 180 s
-  f.submit(ada, "dev:2:natural", "negation", true, 100);       // 220 s
+  f.submit(ada, "dev:1:natural", "sarcasm", true, 60);          // 60 + 30 + 90 = 180 s
+  f.submit(ada, "dev:2:natural", "negation", true, 100);        // 220 s
   f.submit(bob, "dev:1:natural", "x", /*complete=*/false, 45);  // abandoned after the abstraction
   const auto cost = teach::human_campaign_cost(f.db, f.run);
   EXPECT_EQ(cost.submissions, 2);

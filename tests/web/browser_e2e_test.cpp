@@ -95,14 +95,15 @@ TEST(BrowserE2e, AnnotatorCompletesTwoTasksAndTheStoreHasThem) {
   // The export writes them: one JSONL line per submission, one CSV row per sample.
   const std::string cli = quoted(test::blindspot_binary().string()) + " --workspace " + quoted(f.dir.path().string());
   const auto jsonl = f.dir / "human.jsonl";
-  auto exported = test::run_command(cli + " export --run " + std::to_string(f.run) + " --out " + quoted(jsonl.string()));
+  auto exported =
+      test::run_command(cli + " export --run " + std::to_string(f.run) + " --out " + quoted(jsonl.string()));
   ASSERT_EQ(exported.exit_code, 0) << exported.errors;
   const std::string lines = test::read_text(jsonl);
   EXPECT_EQ(std::count(lines.begin(), lines.end(), '\n'), 2);
   EXPECT_THAT(lines, HasSubstr("\"active_seconds\":{\"abstraction\":"));
   const auto csv = f.dir / "human.csv";
-  exported = test::run_command(cli + " export --run " + std::to_string(f.run) + " --format csv --out " +
-                               quoted(csv.string()));
+  exported =
+      test::run_command(cli + " export --run " + std::to_string(f.run) + " --format csv --out " + quoted(csv.string()));
   ASSERT_EQ(exported.exit_code, 0) << exported.errors;
   const std::string rows = test::read_text(csv);
   EXPECT_EQ(std::count(rows.begin(), rows.end(), '\n'), 1 + 4);

@@ -62,8 +62,11 @@ AnnotatorResult annotate(int port, const std::string& token, Clock::time_point d
   };
   if (!timed([&] { return browser.get("/invite/" + token); }, 303, "invite")) return result;
   if (!timed([&] { return browser.get("/questionnaire"); }, 200, "questionnaire page")) return result;
-  if (!timed([&] { return browser.post("/questionnaire", {{"labelling", "2"}, {"task", "3"}, {"ml", "4"}}); }, 303,
-             "questionnaire")) {
+  if (!timed(
+          [&] {
+            return browser.post("/questionnaire", {{"labelling", "2"}, {"task", "3"}, {"ml", "4"}});
+          },
+          303, "questionnaire")) {
     return result;
   }
   while (Clock::now() < deadline) {
@@ -72,8 +75,10 @@ AnnotatorResult annotate(int port, const std::string& token, Clock::time_point d
       const std::string path = "/task/" + std::to_string(browser.assignment_in_page()) + "/" + step;
       std::vector<std::pair<std::string, std::string>> fields;
       if (std::string(step) == "generation") {
-        fields = {{"text_1", "the film was borring and the acting awfull"}, {"label_1", "negative"},
-                  {"text_2", "a dissapointing sequel with flat jokes"},      {"label_2", "negative"}};
+        fields = {{"text_1", "the film was borring and the acting awfull"},
+                  {"label_1", "negative"},
+                  {"text_2", "a dissapointing sequel with flat jokes"},
+                  {"label_2", "negative"}};
       } else {
         fields = {{"hypothesis", std::string("load test ") + step}};
       }
@@ -89,8 +94,8 @@ AnnotatorResult annotate(int port, const std::string& token, Clock::time_point d
 TEST(WebLoad, FiftyAnnotatorsForAMinuteStoreEverySubmissionOnce) {
   constexpr int kAnnotators = 50;
   web::ServerOptions options;
-  options.assignment.per_uu = 50;          // 2,000 UUs x 50 = room for 100,000 tasks
-  options.assignment.per_annotator = 0;    // no quota: work until the deadline
+  options.assignment.per_uu = 50;        // 2,000 UUs x 50 = room for 100,000 tasks
+  options.assignment.per_annotator = 0;  // no quota: work until the deadline
   options.clock = [] {
     return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   };
@@ -104,7 +109,9 @@ TEST(WebLoad, FiftyAnnotatorsForAMinuteStoreEverySubmissionOnce) {
   std::vector<AnnotatorResult> results(kAnnotators);
   std::vector<std::thread> threads;
   for (int i = 0; i < kAnnotators; ++i) {
-    threads.emplace_back([&, i] { results[static_cast<std::size_t>(i)] = annotate(f.port, tokens[static_cast<std::size_t>(i)], deadline); });
+    threads.emplace_back([&, i] {
+      results[static_cast<std::size_t>(i)] = annotate(f.port, tokens[static_cast<std::size_t>(i)], deadline);
+    });
   }
   for (auto& thread : threads) thread.join();
   const double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
@@ -119,11 +126,12 @@ TEST(WebLoad, FiftyAnnotatorsForAMinuteStoreEverySubmissionOnce) {
     latencies.insert(latencies.end(), r.latency_ms.begin(), r.latency_ms.end());
     errors.insert(errors.end(), r.errors.begin(), r.errors.end());
   }
-  std::printf("load: %d annotators, %.1f s: %lld requests (%.0f/s), %lld tasks submitted (%.1f/s); latency ms "
-              "p50 %.2f, p95 %.2f, p99 %.2f, max %.2f\n",
-              kAnnotators, elapsed, static_cast<long long>(requests), static_cast<double>(requests) / elapsed,
-              static_cast<long long>(tasks), static_cast<double>(tasks) / elapsed, percentile(latencies, 0.5),
-              percentile(latencies, 0.95), percentile(latencies, 0.99), percentile(latencies, 1.0));
+  std::printf(
+      "load: %d annotators, %.1f s: %lld requests (%.0f/s), %lld tasks submitted (%.1f/s); latency ms "
+      "p50 %.2f, p95 %.2f, p99 %.2f, max %.2f\n",
+      kAnnotators, elapsed, static_cast<long long>(requests), static_cast<double>(requests) / elapsed,
+      static_cast<long long>(tasks), static_cast<double>(tasks) / elapsed, percentile(latencies, 0.5),
+      percentile(latencies, 0.95), percentile(latencies, 0.99), percentile(latencies, 1.0));
 
   EXPECT_TRUE(errors.empty()) << errors.size() << " errors, first: " << errors.front();
   EXPECT_GT(tasks, 0);
@@ -138,7 +146,9 @@ TEST(WebLoad, FiftyAnnotatorsForAMinuteStoreEverySubmissionOnce) {
                     "extrapolation != 'load test extrapolation')"),
             0);
   // Nobody had a UU twice, and no UU went to more than per_uu annotators.
-  EXPECT_EQ(f.count("SELECT count(*) FROM (SELECT annotator_id, uu_id FROM assignments GROUP BY 1, 2 HAVING count(*) > 1)"), 0);
+  EXPECT_EQ(
+      f.count("SELECT count(*) FROM (SELECT annotator_id, uu_id FROM assignments GROUP BY 1, 2 HAVING count(*) > 1)"),
+      0);
   EXPECT_EQ(f.count("SELECT count(*) FROM (SELECT uu_id FROM assignments WHERE released_at IS NULL GROUP BY uu_id "
                     "HAVING count(*) > 50)"),
             0);

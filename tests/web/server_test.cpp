@@ -22,9 +22,12 @@ namespace {
 using Fields = std::vector<std::pair<std::string, std::string>>;
 
 Fields generation_fields() {
-  return {{"text_1", "The plot was borring and the acting awfull."}, {"label_1", "negative"},
-          {"reasoning_1", "misspelt negative words"},              {"text_2", "What a dissapointing sequel."},
-          {"label_2", "negative"},                                 {"reasoning_2", ""}};
+  return {{"text_1", "The plot was borring and the acting awfull."},
+          {"label_1", "negative"},
+          {"reasoning_1", "misspelt negative words"},
+          {"text_2", "What a dissapointing sequel."},
+          {"label_2", "negative"},
+          {"reasoning_2", ""}};
 }
 
 // Opens an invitation and answers the questionnaire; the browser is then on its first task.
@@ -90,9 +93,10 @@ TEST(WebServer, InvitationStartsASessionAndTheThreeStepsAreStoredWithActiveTime)
   ASSERT_GT(id, 0);
   const std::string base = "/task/" + std::to_string(id);
   f.advance(30);  // 30 s writing the hypothesis
-  EXPECT_EQ(browser.post(base + "/abstraction", {{"hypothesis", "negation is read as praise"}, {"reasoning", "not bad"}})
-                ->status,
-            303);
+  EXPECT_EQ(
+      browser.post(base + "/abstraction", {{"hypothesis", "negation is read as praise"}, {"reasoning", "not bad"}})
+          ->status,
+      303);
   f.advance(10);
   page = browser.get("/task");  // the extrapolation step, 10 s after the submission
   EXPECT_THAT(page->body, HasSubstr("negation is read as praise"));
@@ -225,10 +229,11 @@ TEST(WebServer, FieldLimitsAndInvalidUtf8Are400AndNothingIsStored) {
   // A label outside the label set.
   ASSERT_EQ(browser.post(path, {{"hypothesis", "ok"}})->status, 303);
   browser.get("/task");
-  ASSERT_EQ(browser.post("/task/" + std::to_string(browser.assignment_in_page()) + "/extrapolation",
-                         {{"hypothesis", "ok too"}})
-                ->status,
-            303);
+  ASSERT_EQ(
+      browser
+          .post("/task/" + std::to_string(browser.assignment_in_page()) + "/extrapolation", {{"hypothesis", "ok too"}})
+          ->status,
+      303);
   browser.get("/task");
   auto fields = generation_fields();
   fields[1].second = "neutral";

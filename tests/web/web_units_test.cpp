@@ -67,9 +67,9 @@ TEST(Invitations, TokensAreShownOnceAndStoredHashed) {
   const auto found = store::find_annotator_by_token(c.db, web::token_hash(invitations[2].token));
   ASSERT_TRUE(found.has_value());
   EXPECT_EQ(found->id, invitations[2].annotator_id);
-  EXPECT_EQ(c.count("SELECT count(*) FROM annotators WHERE token_sha256 LIKE '%' || '" + invitations[0].token +
-                    "' || '%'"),
-            0);
+  EXPECT_EQ(
+      c.count("SELECT count(*) FROM annotators WHERE token_sha256 LIKE '%' || '" + invitations[0].token + "' || '%'"),
+      0);
   EXPECT_EQ(web::create_invitations(c.db, c.run, "", 1)[0].name,
             "annotator-" + std::to_string(invitations[2].annotator_id + 1));
   EXPECT_THAT(test::expect_error([&] { web::create_invitations(c.db, c.run + 9, "x", 1); }).what(),
@@ -81,9 +81,9 @@ TEST(Invitations, TokensAreShownOnceAndStoredHashed) {
 TEST(Assignment, PicksTheLeastCoveredUnseenUuInCampaignOrder) {
   using C = store::UuCoverage;
   EXPECT_EQ(web::pick_uu({C{"a", 0, 2, false}, C{"b", 1, 1, false}, C{"c", 2, 1, false}}, 3), 1U);
-  EXPECT_EQ(web::pick_uu({C{"a", 0, 0, true}, C{"b", 1, 1, false}}, 3), 1U);  // never twice
+  EXPECT_EQ(web::pick_uu({C{"a", 0, 0, true}, C{"b", 1, 1, false}}, 3), 1U);             // never twice
   EXPECT_EQ(web::pick_uu({C{"a", 0, 3, false}, C{"b", 1, 2, false}}, 2), std::nullopt);  // full
-  EXPECT_EQ(web::pick_uu({C{"b", 5, 0, false}, C{"a", 2, 0, false}}, 1), 1U);  // ties by position
+  EXPECT_EQ(web::pick_uu({C{"b", 5, 0, false}, C{"a", 2, 0, false}}, 1), 1U);            // ties by position
   EXPECT_EQ(web::pick_uu({}, 3), std::nullopt);
 }
 

@@ -99,7 +99,7 @@ struct AssignmentRecord {
 struct UuCoverage {
   std::string uu_id;
   std::int64_t position = 0;
-  std::int64_t active = 0;  // assignments not released (in progress or submitted)
+  std::int64_t active = 0;         // assignments not released (in progress or submitted)
   bool seen_by_annotator = false;  // any assignment of this annotator, released or not
 };
 
@@ -134,7 +134,7 @@ struct SubmissionRecord {
   double abstraction_seconds = 0;   // active time per task (docs/web.md)
   double extrapolation_seconds = 0;
   double generation_seconds = 0;
-  double active_seconds = 0;        // their sum
+  double active_seconds = 0;  // their sum
   std::string updated_at;
   std::optional<std::string> submitted_at;  // set once all three tasks are done
 };

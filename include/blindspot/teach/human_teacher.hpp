@@ -59,10 +59,10 @@ struct AnnotatorTime {
 
 // The inputs of a campaign's human cost (docs/web.md, "Time and cost").
 struct HumanCampaignCost {
-  std::int64_t submissions = 0;     // complete submissions (one UU by one annotator)
-  std::int64_t hypotheses = 0;      // non-empty abstractions and extrapolations of complete submissions
-  std::int64_t samples = 0;         // samples of complete submissions
-  double active_seconds = 0;        // active time of complete submissions
+  std::int64_t submissions = 0;  // complete submissions (one UU by one annotator)
+  std::int64_t hypotheses = 0;   // non-empty abstractions and extrapolations of complete submissions
+  std::int64_t samples = 0;      // samples of complete submissions
+  double active_seconds = 0;     // active time of complete submissions
   // Active time of steps submitted on assignments never completed (abandoned or in progress):
   // annotators are paid for it, though it produced nothing the teacher uses.
   double incomplete_active_seconds = 0;

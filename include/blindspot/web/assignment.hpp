@@ -28,9 +28,9 @@ std::optional<std::size_t> pick_uu(const std::vector<store::UuCoverage>& coverag
 
 struct NextAssignment {
   std::optional<store::AssignmentRecord> assignment;  // the annotator's open or new assignment
-  bool work_left = false;      // an open assignment exists or a UU could be assigned
-  bool quota_reached = false;  // no assignment because the annotator did per_annotator tasks
-  std::int64_t submitted = 0;  // the annotator's submitted tasks
+  bool work_left = false;                             // an open assignment exists or a UU could be assigned
+  bool quota_reached = false;                         // no assignment because the annotator did per_annotator tasks
+  std::int64_t submitted = 0;                         // the annotator's submitted tasks
 };
 
 // In one transaction: releases the campaign's assignments idle for policy.timeout_seconds at
