@@ -9,6 +9,7 @@
 
 #include "blindspot/core/error.hpp"
 #include "blindspot/core/parallel_for.hpp"
+#include "blindspot/discover/attack/attack.hpp"
 #include "blindspot/discover/attack/deepwordbug.hpp"
 #include "blindspot/discover/attack/words.hpp"
 #include "blindspot/model/text_normaliser.hpp"
@@ -312,20 +313,32 @@ AutoTeacher::Impl::HypothesisOutput AutoTeacher::Impl::generate_for(const Hypoth
     std::pair<double, double> similarity{1, 1};
     std::set<std::size_t> rejected;
     const auto first_shingles = word_shingles(first_text, SimilarityOptions{});
+    // Hard natural samples: every second source that passes the cap is a candidate, and the one
+    // the model is least sure of wins (ties: the first drawn).
+    const bool pick_hardest = options.hard_samples && !adversarial;
+    double hardest = 2;
     for (std::size_t attempt = 0; attempt < kSourceAttempts; ++attempt) {
-      second = draw(pool, rejected, rng);
-      if (!second) break;
-      const std::string& second_text = train.examples[*second].text;
+      const auto candidate = draw(pool, rejected, rng);
+      if (!candidate) break;
+      rejected.insert(*candidate);
+      const std::string& second_text = train.examples[*candidate].text;
       const Span second_passage = choose_passage(second_text, rng, nullptr);
-      text = first_text.substr(first_passage.offset, first_passage.size);
-      for (const Carrier* carrier : carriers) text += " " + carrier->text;
-      text += " " + second_text.substr(second_passage.offset, second_passage.size);
-      const auto shingles = word_shingles(text, SimilarityOptions{});
-      similarity = {jaccard(shingles, first_shingles),
-                    jaccard(shingles, word_shingles(second_text, SimilarityOptions{}))};
-      if (std::max(similarity.first, similarity.second) <= options.max_source_similarity) break;
-      rejected.insert(*second);
-      second.reset();
+      std::string candidate_text = first_text.substr(first_passage.offset, first_passage.size);
+      for (const Carrier* carrier : carriers) candidate_text += " " + carrier->text;
+      candidate_text += " " + second_text.substr(second_passage.offset, second_passage.size);
+      const auto shingles = word_shingles(candidate_text, SimilarityOptions{});
+      const std::pair<double, double> candidate_similarity{
+          jaccard(shingles, first_shingles), jaccard(shingles, word_shingles(second_text, SimilarityOptions{}))};
+      if (std::max(candidate_similarity.first, candidate_similarity.second) > options.max_source_similarity) continue;
+      const double p =
+          pick_hardest ? model.probabilities(candidate_text)[static_cast<std::size_t>(plan->label_index)] : 0;
+      if (!second || p < hardest) {
+        second = candidate;
+        text = std::move(candidate_text);
+        similarity = candidate_similarity;
+        hardest = p;
+      }
+      if (!pick_hardest) break;
     }
     if (!second) {
       output.failures.push_back(
@@ -356,6 +369,33 @@ AutoTeacher::Impl::HypothesisOutput AutoTeacher::Impl::generate_for(const Hypoth
       std::sort(replacements.begin(), replacements.end(),
                 [](const auto& a, const auto& b) { return a.first.offset < b.first.offset; });
       text = splice(text, replacements);
+      if (options.hard_samples) {
+        // Still read right: the attack edits more words until the model is confidently wrong.
+        discover::AttackOptions attack;
+        attack.threshold = options.threshold;
+        attack.budget = options.hard_budget;
+        const auto label = static_cast<std::size_t>(plan->label_index);
+        const auto hardened = discover::attack_text(model, *deepwordbug, text, plan->label_index, attack,
+                                                    discover::derive_seed(sample_seed, 0x68617264));
+        if (hardened.final_label != plan->label_index || hardened.final_probabilities[label] < options.threshold) {
+          for (const auto& edit : hardened.edits) {
+            // The attack may edit a word the hypothesis' edits made: one edit from the original word.
+            const auto earlier = std::find_if(edits.begin(), edits.end(), [&](const Json& e) {
+              return e.value("replacement", "") == edit.original && !e.contains("added_by");
+            });
+            const std::string original =
+                earlier != edits.end() ? (*earlier)["original"].get<std::string>() : edit.original;
+            if (earlier != edits.end()) edits.erase(earlier);
+            edits.push_back({{"original", original},
+                             {"replacement", edit.replacement},
+                             {"operation", discover::to_string(edit.operation)},
+                             {"added_by", "attack"}});
+            edit_summary += fmt::format("{}'{}' -> '{}' ({}, attack)", edit_summary.empty() ? "" : ", ", original,
+                                        edit.replacement, discover::to_string(edit.operation));
+          }
+          text = hardened.perturbed_text;
+        }
+      }
     }
 
     const auto line_of = [&](std::size_t row) { return train.examples[row].line; };
@@ -394,6 +434,7 @@ AutoTeacher::Impl::HypothesisOutput AutoTeacher::Impl::generate_for(const Hypoth
         {"sources", Json::array({{{"split", train.name}, {"line", line_of(*first)}},
                                  {{"split", train.name}, {"line", line_of(*second)}}})},
         {"source_similarity", {similarity.first, similarity.second}},
+        {"hard_samples", options.hard_samples},
         {"carriers", carrier_sources},
         {"edits", edits}}.dump();
     output.samples.push_back(std::move(sample));

@@ -70,6 +70,7 @@ struct AutoTeacher::Impl {
   const model::Classifier& model;
   AutoTeacherOptions options;
   std::unique_ptr<discover::AttackRecipe> wordnet = discover::make_recipe("wordnet");
+  std::unique_ptr<discover::AttackRecipe> deepwordbug = discover::make_recipe("deepwordbug");
   std::vector<Uu> uus;
   std::map<detail::GroupKey, detail::GroupStats> groups;
   std::vector<std::vector<std::size_t>> pools;  // confidently correct rows per label, in row order

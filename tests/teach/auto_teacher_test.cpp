@@ -214,7 +214,7 @@ TEST(AutoTeacher, NaturalAbstractionNamesThePlantedToken) {
   EXPECT_EQ(h.task, teach::kAbstraction);
   EXPECT_EQ(h.uu_id, world().natural[0].id);
   EXPECT_EQ(h.teacher, "auto (baseline)");
-  EXPECT_EQ(h.prompt_version, "auto-v1");
+  EXPECT_EQ(h.prompt_version, teach::kAutoTeacherVersion);
   EXPECT_THAT(h.text, ::testing::StartsWith("Texts labelled positive that contain 'zorbly'"));
   EXPECT_THAT(h.text, HasSubstr("are read as negative with confidence >= 0."));
   EXPECT_THAT(h.reasoning, HasSubstr("Monroe et al. 2008"));
@@ -317,7 +317,10 @@ TEST(AutoTeacher, SamplesKeepTheLabelUseDistinctSourcesAndPassTheFilters) {
     if (details["kind"] == "adversarial") {
       ASSERT_FALSE(provenance["edits"].empty()) << sample.id;
       for (const auto& edit : provenance["edits"]) {
-        EXPECT_TRUE(details["operations"].contains(edit["operation"].get<std::string>()));
+        // Hard samples: edits the attack added use any of DeepWordBug's operations.
+        if (!edit.contains("added_by")) {
+          EXPECT_TRUE(details["operations"].contains(edit["operation"].get<std::string>()));
+        }
         EXPECT_NE(edit["original"], edit["replacement"]);
         EXPECT_THAT(sample.text, HasSubstr(edit["replacement"].get<std::string>()));
       }
@@ -340,7 +343,9 @@ TEST(AutoTeacher, SamplesKeepTheLabelUseDistinctSourcesAndPassTheFilters) {
 }
 
 TEST(AutoTeacher, AdversarialSamplesEditTheHypothesisWords) {
-  teach::AutoTeacher teacher(world().train, *world().model, all_uus(), options(1));
+  auto v1 = options(1);
+  v1.hard_samples = false;  // exactly the hypothesis' edits
+  teach::AutoTeacher teacher(world().train, *world().model, all_uus(), v1);
   const auto hypotheses = teacher.abstract(world().adversarial);
   const auto samples = teacher.generate({hypotheses[0]}, 2);
   ASSERT_EQ(samples.size(), 2u);
@@ -362,6 +367,42 @@ TEST(AutoTeacher, AdversarialSamplesEditTheHypothesisWords) {
   // The first source is chosen among texts holding a hypothesis word, whose passage with the
   // most of them is kept, and those words are edited first.
   EXPECT_GE(targeted, samples.size());
+}
+
+TEST(AutoTeacher, HardSamplesAreThoseTheModelGetsWrongOrIsLeastSureOf) {
+  auto v1 = options(1);
+  v1.hard_samples = false;
+  teach::AutoTeacher hard(world().train, *world().model, all_uus(), options(1));
+  teach::AutoTeacher easy(world().train, *world().model, all_uus(), v1);
+  const auto uus = all_uus();
+  const auto hypotheses = hard.abstract(uus);
+  ASSERT_EQ(hypotheses.size(), easy.abstract(uus).size());
+  const auto hard_samples = hard.generate(hypotheses, 2);
+  const auto easy_samples = easy.generate(hypotheses, 2);
+  ASSERT_EQ(hard_samples.size(), easy_samples.size());
+  std::size_t adversarial = 0;
+  std::size_t natural = 0;
+  for (std::size_t i = 0; i < hard_samples.size(); ++i) {
+    const auto& sample = hard_samples[i];
+    ASSERT_EQ(sample.id, easy_samples[i].id);
+    const auto label = *kLabels.index_of(sample.label);
+    const double p_hard = world().model->probabilities(sample.text)[label];
+    const double p_easy = world().model->probabilities(easy_samples[i].text)[label];
+    const auto provenance = json::parse(sample.provenance_json);
+    EXPECT_EQ(provenance["hard_samples"], true);
+    if (provenance["construction"] == "recombination + edits") {
+      // The attack edited on until the model was no longer confidently right.
+      EXPECT_LT(p_hard, 0.65) << sample.id << ": " << sample.text;
+      EXPECT_GE(p_easy, p_hard) << sample.id;
+      ++adversarial;
+    } else if (sample.id.ends_with("#1")) {
+      // The first sample's first candidate source is the one auto-v1 takes; the hardest is no easier.
+      EXPECT_LE(p_hard, p_easy) << sample.id;
+      ++natural;
+    }
+  }
+  EXPECT_GT(adversarial, 0u);
+  EXPECT_GT(natural, 0u);
 }
 
 TEST(AutoTeacher, SameSeedSameOutputWhateverTheThreadCount) {
@@ -415,7 +456,7 @@ TEST(AutoTeacher, ForeignHypothesesAreLeftOutAsFailures) {
   teach::Hypothesis malformed;
   malformed.id = "auto-2";
   malformed.teacher = "auto (baseline)";
-  malformed.details_json = R"({"version": "auto-v1", "kind": "adversarial", "label": "negative",
+  malformed.details_json = R"({"version": "auto-v2", "kind": "adversarial", "label": "negative",
                                "operations": {"swap": "many"}})";
   EXPECT_TRUE(teacher.generate({foreign, malformed}, 2).empty());
   const auto failures = teacher.failures();
