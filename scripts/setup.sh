@@ -18,6 +18,7 @@ PACKAGES=(
   wordnet-base                        # WordNet 3.0 database files for the synonym attack
   chromium                            # headless render test of the HTML report (~440 MB, ~20 s to install)
   libpng-dev                          # decodes that test's screenshot
+  libxml2-utils                       # xmllint: the HTML report parses as well-formed XML (test)
 )
 
 # node and npm drive Chromium in the web app's browser test (tests/web/e2e, playwright-core pinned
