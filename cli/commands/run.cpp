@@ -175,22 +175,7 @@ void run_loop_command(Context& context, RunSettings& settings) {
                         {"after", metrics_json(round.after)}});
     }
     out["rounds"] = rounds;
-    nlohmann::ordered_json attribution = nlohmann::ordered_json::array();
-    for (const auto& a : result.attribution) {
-      attribution.push_back({{"hypothesis_id", a.hypothesis_id},
-                             {"task", a.task},
-                             {"blind_spot", a.blind_spot},
-                             {"text", a.text},
-                             {"samples", a.samples},
-                             {"fixed_without", a.fixed_without},
-                             {"marginal_fixed", a.marginal_fixed},
-                             {"fixed_only_with", a.fixed_only_with},
-                             {"fixed_only_without", a.fixed_only_without},
-                             {"marginal_fixed_in_blind_spot", a.marginal_fixed_in_blind_spot},
-                             {"source_uu_fixed", a.source_uu_fixed},
-                             {"source_uu_fixed_without", a.source_uu_fixed_without}});
-    }
-    out["attribution"] = attribution;
+    out["attribution"] = nlohmann::ordered_json::parse(loop::attribution_json(result.attribution));
     if (result.complete) {
       out["dev_uus_fixed"] = result.dev_uus_fixed;
       out["before"] = metrics_json(result.before);

@@ -84,4 +84,36 @@ std::vector<HypothesisAttribution> attribute_hypotheses(
   return out;
 }
 
+nlohmann::json to_json(const HypothesisAttribution& a) {
+  return {{"hypothesis_id", a.hypothesis_id},
+          {"task", a.task},
+          {"blind_spot", a.blind_spot},
+          {"text", a.text},
+          {"samples", a.samples},
+          {"fixed_without", a.fixed_without},
+          {"marginal_fixed", a.marginal_fixed},
+          {"fixed_only_with", a.fixed_only_with},
+          {"fixed_only_without", a.fixed_only_without},
+          {"marginal_fixed_in_blind_spot", a.marginal_fixed_in_blind_spot},
+          {"source_uu_fixed", a.source_uu_fixed},
+          {"source_uu_fixed_without", a.source_uu_fixed_without}};
+}
+
+HypothesisAttribution attribution_from_json(const nlohmann::json& j) {
+  HypothesisAttribution a;
+  a.hypothesis_id = j.at("hypothesis_id");
+  a.task = j.at("task");
+  a.blind_spot = j.at("blind_spot");
+  a.text = j.at("text");
+  a.samples = j.at("samples");
+  a.fixed_without = j.at("fixed_without");
+  a.marginal_fixed = j.at("marginal_fixed");
+  a.fixed_only_with = j.at("fixed_only_with");
+  a.fixed_only_without = j.at("fixed_only_without");
+  a.marginal_fixed_in_blind_spot = j.at("marginal_fixed_in_blind_spot");
+  a.source_uu_fixed = j.at("source_uu_fixed");
+  a.source_uu_fixed_without = j.at("source_uu_fixed_without");
+  return a;
+}
+
 }  // namespace blindspot::loop::detail

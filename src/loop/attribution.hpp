@@ -7,10 +7,16 @@
 #include "blindspot/model/classifier.hpp"
 #include "blindspot/teach/teaching.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <filesystem>
 #include <vector>
 
 namespace blindspot::loop::detail {
+
+// One attribution as JSON (the objects of attribution.json) and back.
+nlohmann::json to_json(const HypothesisAttribution& attribution);
+HypothesisAttribution attribution_from_json(const nlohmann::json& json);
 
 // For each UU: still a UU of `model` (wrong with confidence >= threshold)?
 std::vector<bool> still_uus(const model::Classifier& model, const std::vector<teach::Uu>& uus, double threshold);

@@ -247,38 +247,6 @@ std::vector<teach::Sample> picked_samples(const std::filesystem::path& samples_f
   return augment::pick_samples(samples, labels, budget);
 }
 
-json attribution_json(const HypothesisAttribution& a) {
-  return {{"hypothesis_id", a.hypothesis_id},
-          {"task", a.task},
-          {"blind_spot", a.blind_spot},
-          {"text", a.text},
-          {"samples", a.samples},
-          {"fixed_without", a.fixed_without},
-          {"marginal_fixed", a.marginal_fixed},
-          {"fixed_only_with", a.fixed_only_with},
-          {"fixed_only_without", a.fixed_only_without},
-          {"marginal_fixed_in_blind_spot", a.marginal_fixed_in_blind_spot},
-          {"source_uu_fixed", a.source_uu_fixed},
-          {"source_uu_fixed_without", a.source_uu_fixed_without}};
-}
-
-HypothesisAttribution attribution_from_json(const json& j) {
-  HypothesisAttribution a;
-  a.hypothesis_id = j.at("hypothesis_id");
-  a.task = j.at("task");
-  a.blind_spot = j.at("blind_spot");
-  a.text = j.at("text");
-  a.samples = j.at("samples");
-  a.fixed_without = j.at("fixed_without");
-  a.marginal_fixed = j.at("marginal_fixed");
-  a.fixed_only_with = j.at("fixed_only_with");
-  a.fixed_only_without = j.at("fixed_only_without");
-  a.marginal_fixed_in_blind_spot = j.at("marginal_fixed_in_blind_spot");
-  a.source_uu_fixed = j.at("source_uu_fixed");
-  a.source_uu_fixed_without = j.at("source_uu_fixed_without");
-  return a;
-}
-
 }  // namespace
 
 LoopResult run_loop(const LoopOptions& options, const std::filesystem::path& root, store::Database& store,
@@ -507,12 +475,13 @@ LoopResult run_loop(const LoopOptions& options, const std::filesystem::path& roo
         json list = json::array();
         for (const auto& a :
              detail::attribute_hypotheses(options, path("hypotheses.jsonl"), *full_model, round_train, picks, uus)) {
-          list.push_back(attribution_json(a));
+          list.push_back(detail::to_json(a));
         }
         core::write_file_atomically(path("attribution.json"), list.dump(2));
         return json{{"files", {{"attribution", detail::file_entry(path("attribution.json"))}}}, {"attribution", list}};
       });
-      for (const json& a : attributed.outputs.at("attribution")) result.attribution.push_back(attribution_from_json(a));
+      for (const json& a : attributed.outputs.at("attribution"))
+        result.attribution.push_back(detail::attribution_from_json(a));
       if (stopped) return result;
     }
     earlier_picks.insert(earlier_picks.end(), picks.begin(), picks.end());
@@ -520,6 +489,12 @@ LoopResult run_loop(const LoopOptions& options, const std::filesystem::path& roo
   }
   result.complete = true;
   return result;
+}
+
+std::string attribution_json(const std::vector<HypothesisAttribution>& attribution) {
+  json list = json::array();
+  for (const auto& a : attribution) list.push_back(detail::to_json(a));
+  return list.dump();
 }
 
 }  // namespace blindspot::loop

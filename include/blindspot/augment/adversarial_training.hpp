@@ -1,5 +1,6 @@
 #pragma once
 
+#include "blindspot/augment/augmentation.hpp"
 #include "blindspot/data/example.hpp"
 #include "blindspot/discover/attack/attack.hpp"
 #include "blindspot/model/classifier.hpp"
@@ -23,21 +24,14 @@ inline constexpr const char* kAdversarialTrainingVersion = "adversarial-training
 std::vector<teach::Sample> adversarial_training_samples(const model::Classifier& model, const data::Split& train,
                                                         std::size_t count, const discover::AttackOptions& attack);
 
-// The adversarial-training control as a teacher, so that it goes through the same loop, filters
-// and budget as the others: no hypotheses; generate() attacks `train` with the model it is given.
-class AdversarialTrainingTeacher final : public teach::Teacher {
+// The adversarial-training control as a teacher: generate() attacks `train` with `model`.
+class AdversarialTrainingTeacher final : public ControlTeacher {
  public:
   // `model` and `train` must outlive the teacher.
   AdversarialTrainingTeacher(const model::Classifier& model, const data::Split& train, std::size_t count,
                              const discover::AttackOptions& attack)
       : model_(model), train_(train), count_(count), attack_(attack) {}
   std::string name() const override { return "adversarial training"; }
-  bool is_baseline() const override { return true; }
-  std::vector<teach::Hypothesis> abstract(const std::vector<teach::Uu>&) override { return {}; }
-  std::vector<teach::Hypothesis> extrapolate(const std::vector<teach::Uu>&,
-                                             const std::vector<teach::Hypothesis>&) override {
-    return {};
-  }
   std::vector<teach::Sample> generate(const std::vector<teach::Hypothesis>&, int) override {
     return adversarial_training_samples(model_, train_, count_, attack_);
   }

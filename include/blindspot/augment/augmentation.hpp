@@ -33,20 +33,25 @@ inline constexpr const char* kUntargetedVersion = "untargeted-v2";
 std::vector<teach::Sample> untargeted_samples(const data::Split& train, std::size_t count, std::uint64_t seed,
                                               std::size_t edits = 3);
 
-// The untargeted control as a teacher, so that it goes through the same loop, filters and
-// budget as the others: no hypotheses; generate() returns untargeted_samples(train, count, seed).
-class UntargetedTeacher final : public teach::Teacher {
+// A control condition as a teacher, so that it goes through the same loop, filters and budget
+// as the teachers: it writes samples only, no hypotheses, and is a baseline.
+class ControlTeacher : public teach::Teacher {
  public:
-  // `train` must outlive the teacher.
-  UntargetedTeacher(const data::Split& train, std::size_t count, std::uint64_t seed)
-      : train_(train), count_(count), seed_(seed) {}
-  std::string name() const override { return "untargeted"; }
   bool is_baseline() const override { return true; }
   std::vector<teach::Hypothesis> abstract(const std::vector<teach::Uu>&) override { return {}; }
   std::vector<teach::Hypothesis> extrapolate(const std::vector<teach::Uu>&,
                                              const std::vector<teach::Hypothesis>&) override {
     return {};
   }
+};
+
+// The untargeted control as a teacher: generate() returns untargeted_samples(train, count, seed).
+class UntargetedTeacher final : public ControlTeacher {
+ public:
+  // `train` must outlive the teacher.
+  UntargetedTeacher(const data::Split& train, std::size_t count, std::uint64_t seed)
+      : train_(train), count_(count), seed_(seed) {}
+  std::string name() const override { return "untargeted"; }
   std::vector<teach::Sample> generate(const std::vector<teach::Hypothesis>&, int) override {
     return untargeted_samples(train_, count_, seed_);
   }

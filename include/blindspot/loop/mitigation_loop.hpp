@@ -127,6 +127,9 @@ struct HypothesisAttribution {
   bool source_uu_fixed_without = false;           // ... and without this hypothesis' samples
 };
 
+// `attribution` as a JSON array of objects (the layout of attribution.json, docs/run.md).
+std::string attribution_json(const std::vector<HypothesisAttribution>& attribution);
+
 struct LoopResult {
   std::string key;
   std::filesystem::path folder;
