@@ -1,6 +1,12 @@
 // `blindspot teach` end to end on sst2: the automatic and imported teachers, outputs, store
 // records, reruns and the documented errors. The LLM teacher's CLI path is in teach_llm_cli_test.
 
+#include "blindspot/data/label_set.hpp"
+#include "blindspot/store/annotations.hpp"
+#include "blindspot/store/runs.hpp"
+#include "blindspot/teach/campaign.hpp"
+#include "blindspot/teach/human_teacher.hpp"
+#include "blindspot/teach/uu_source.hpp"
 #include "support/test_support.hpp"
 
 #include <gmock/gmock.h>
@@ -118,6 +124,60 @@ TEST_F(TeachCli, ImportedSamplesPassTheSameFiltersWithRecordedReasons) {
   const auto report = nlohmann::json::parse(result.output);
   EXPECT_EQ(report["samples_accepted"], 1);
   EXPECT_EQ(report["rejections"]["leaks_test"], 1);
+}
+
+TEST_F(TeachCli, HumanTeacherTeachesACampaignsSubmissionsAndRecordsTheirTime) {
+  // A campaign over two dev UUs with one annotator's complete submissions, as `blindspot serve`
+  // stores them (docs/web.md).
+  const data::LabelSet labels({"negative", "positive"});
+  const auto uus = teach::read_uus_file(dir_->path() / "dev.uus.jsonl", labels);
+  ASSERT_GE(uus.size(), 2u);
+  std::int64_t campaign = 0;
+  {
+    auto db = store::Database::open(dir_->path() / "ws" / "blindspot.db");
+    campaign = store::begin_run(db, "serve", "{}", "{}");
+    teach::create_campaign(db, {campaign, labels, {uus[0], uus[1]}, "{}"});
+    const auto ada = store::add_annotator(db, campaign, "ada", std::string(64, 'b'));
+    for (int u = 0; u < 2; ++u) {
+      store::SubmissionRecord s;
+      s.assignment_id = store::insert_assignment(db, {0, campaign, ada, uus[u].id, "done", "", 1.0, 0, {}, {}});
+      s.run_id = campaign;
+      s.annotator_id = ada;
+      s.uu_id = uus[u].id;
+      s.abstraction = "praise for one part hides a negative verdict";
+      s.extrapolation = "criticism of one part hides a positive verdict";
+      const std::string text = u == 0 ? "the cast is lovely , but the film itself is a tedious , empty exercise"
+                                      : "gorgeous sets cannot save a script this lazy and a plot this thin";
+      s.samples_json =
+          nlohmann::json::array({{{"text", text}, {"label", "negative"}}, {{"text", "so good"}, {"label", "positive"}}})
+              .dump();
+      s.abstraction_seconds = 50;
+      s.extrapolation_seconds = 20;
+      s.generation_seconds = 70;
+      s.active_seconds = 140;
+      s.submitted_at = "2026-01-01T00:00:00Z";
+      store::save_submission(db, s);
+    }
+  }
+  const auto result = blindspot("teach --teacher human --run " + std::to_string(campaign) + " --model " + model() +
+                                " --data " + shared("sst2") + " --json --out " + path("human"));
+  ASSERT_EQ(result.exit_code, 0) << result.errors;
+  const auto report = nlohmann::json::parse(result.output);
+  EXPECT_EQ(report["uus_taught"], 2);
+  EXPECT_EQ(report["hypotheses"], 4);  // an abstraction and an extrapolation per submission
+  EXPECT_EQ(report["samples"], 4);
+  EXPECT_EQ(report["samples_accepted"], 2);  // the two-word samples are too short
+  const auto samples = read_jsonl(dir_->path() / "human.samples.jsonl");
+  ASSERT_EQ(samples.size(), 4u);
+  for (const auto& sample : samples) {
+    EXPECT_THAT(sample["id"].get<std::string>(), ::testing::StartsWith("human:A:"));
+    EXPECT_EQ(sample["prompt_version"], teach::kHumanFormVersion);
+    EXPECT_THAT(sample["provenance"].dump(), HasSubstr("\"annotator\""));
+    EXPECT_EQ(sample["accepted"], sample["label"] == "negative") << sample.dump();
+  }
+  const auto show = blindspot("--json show " + std::to_string(report["run"].get<int>()));
+  EXPECT_THAT(show.output, HasSubstr("\"active_seconds\""));
+  EXPECT_THAT(show.output, HasSubstr("280"));  // 2 x 140 s of active time
 }
 
 TEST_F(TeachCli, BadInputAndUsageExitWithTwo) {
