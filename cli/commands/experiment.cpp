@@ -79,13 +79,6 @@ void run_experiment_command(Context& context, ExperimentSettings& settings) {
   };
   const loop::ConditionCosts costs = [&](const std::string& condition) {
     report::ConditionCost cost;
-    if (condition == "llm" && client) {
-      const llm::Ledger ledger = client->ledger();
-      cost.llm_prompt_tokens = ledger.usage.prompt_tokens;
-      cost.llm_completion_tokens = ledger.usage.completion_tokens;
-      cost.llm_usd = ledger.cost_usd;
-      cost.llm_unpriced = ledger.unpriced;
-    }
     // Counted once per seed (its actual cost is in the findings).
     if (condition == "human") cost = loop::human_condition_cost(context.store(), config);
     return cost;

@@ -45,6 +45,8 @@ std::optional<ChatResponse> CallStore::find(const std::string& key) {
   response.usage.prompt_tokens = select.column_int64(3);
   response.usage.completion_tokens = select.column_int64(4);
   response.priced = !select.is_null(5);
+  // What it cost when it was made; the client counts it as stored spending, not as this call's.
+  response.cost_usd = select.is_null(5) ? 0 : select.column_double(5);
   response.structured = select.column_int64(6) != 0;
   response.cached = true;
   select.reset();

@@ -188,7 +188,14 @@ struct ChatClient::Impl {
 
   ChatResponse complete(const ChatRequest& request, const std::string& key) {
     if (auto cached = calls.find(key)) {
-      update_ledger([](Ledger& totals) { ++totals.cached_calls; });
+      update_ledger([&](Ledger& totals) {
+        ++totals.cached_calls;
+        totals.stored_usage.prompt_tokens += cached->usage.prompt_tokens;
+        totals.stored_usage.completion_tokens += cached->usage.completion_tokens;
+        totals.stored_cost_usd += cached->cost_usd;
+        totals.stored_unpriced = totals.stored_unpriced || !cached->priced;
+      });
+      cached->cost_usd = 0;  // this call paid nothing
       return std::move(*cached);
     }
     const double estimate_usd = estimated_cost_usd(request);

@@ -202,6 +202,10 @@ ExperimentOutcome run_experiment(const ExperimentConfig& config, const std::file
       }
       if (loop != nullptr) {
         cost.hypotheses += loop->hypotheses;
+        cost.llm_prompt_tokens += loop->teach_cost.prompt_tokens;
+        cost.llm_completion_tokens += loop->teach_cost.completion_tokens;
+        cost.llm_usd += loop->teach_cost.usd;
+        cost.llm_unpriced = cost.llm_unpriced || loop->teach_cost.unpriced;
         cost.accepted_samples += loop->samples_added;
         for (const auto& step : loop->steps) {
           if (step.step == "teach" || step.step == "augment" || step.step == "retrain") cost.wall_seconds += step.seconds;

@@ -394,12 +394,24 @@ LoopResult run_loop(const LoopOptions& options, const std::filesystem::path& roo
       teach::record_teaching(store, run_id, taught_result);
       std::int64_t accepted = 0;
       for (const auto& s : taught_result.samples) accepted += s.accepted ? 1 : 0;
+      const teach::TeachingCost cost = teacher->cost();
       return json{{"files",
                    {{"hypotheses", detail::file_entry(path("hypotheses.jsonl"))},
                     {"samples", detail::file_entry(path("samples.jsonl"))}}},
                   {"hypotheses", taught_result.hypotheses.size()},
-                  {"samples_accepted", accepted}};
+                  {"samples_accepted", accepted},
+                  {"cost",
+                   {{"prompt_tokens", cost.prompt_tokens},
+                    {"completion_tokens", cost.completion_tokens},
+                    {"usd", cost.usd},
+                    {"unpriced", cost.unpriced}}}};
     });
+    // Recorded with the step, so that a reused step still reports what its teaching cost.
+    const json cost = taught.outputs.value("cost", json::object());
+    result.teach_cost.prompt_tokens += cost.value("prompt_tokens", std::int64_t{0});
+    result.teach_cost.completion_tokens += cost.value("completion_tokens", std::int64_t{0});
+    result.teach_cost.usd += cost.value("usd", 0.0);
+    result.teach_cost.unpriced = result.teach_cost.unpriced || cost.value("unpriced", false);
     round_result.hypotheses = taught.outputs.at("hypotheses");
     round_result.samples_accepted = taught.outputs.at("samples_accepted");
     result.hypotheses = round_result.hypotheses;

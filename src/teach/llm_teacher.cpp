@@ -91,12 +91,27 @@ std::string shorten(const std::string& text, std::size_t max_chars) {
 
 LlmTeacher::LlmTeacher(llm::ChatClient& client, LlmTeacherOptions options)
     : client_(client),
+      ledger_at_start_(client.ledger()),
       options_(std::move(options)),
       abstraction_(PromptTemplate::load(options_.prompt_directory / "abstraction.txt", kUuPlaceholders)),
       extrapolation_(PromptTemplate::load(options_.prompt_directory / "extrapolation.txt", kExtrapolationPlaceholders)),
       generation_(PromptTemplate::load(options_.prompt_directory / "generation.txt", kGenerationPlaceholders)),
       verification_(PromptTemplate::load(options_.prompt_directory / "verification.txt", kVerificationPlaceholders)) {
   if (options_.labels.size() < 2) throw core::Error(core::ErrorKind::usage, "the LLM teacher needs at least 2 labels");
+}
+
+TeachingCost LlmTeacher::cost() const {
+  const llm::Ledger now = client_.ledger();
+  const auto tokens = [](const llm::Ledger& l, std::int64_t llm::Usage::*field) {
+    return l.usage.*field + l.stored_usage.*field;
+  };
+  TeachingCost cost;
+  cost.prompt_tokens = tokens(now, &llm::Usage::prompt_tokens) - tokens(ledger_at_start_, &llm::Usage::prompt_tokens);
+  cost.completion_tokens =
+      tokens(now, &llm::Usage::completion_tokens) - tokens(ledger_at_start_, &llm::Usage::completion_tokens);
+  cost.usd = (now.cost_usd + now.stored_cost_usd) - (ledger_at_start_.cost_usd + ledger_at_start_.stored_cost_usd);
+  cost.unpriced = now.unpriced || now.stored_unpriced;
+  return cost;
 }
 
 std::string LlmTeacher::name() const { return "llm:" + client_.endpoint().model; }

@@ -107,6 +107,11 @@ TEST(ChatClient, CacheHitMakesNoHttpCall) {
   EXPECT_EQ(ledger.http_calls, 1);
   EXPECT_EQ(ledger.cached_calls, 1);
   EXPECT_EQ(ledger.http_attempts, 1);
+  // The reply served from the store counts as stored spending, at what it cost when made.
+  EXPECT_EQ(ledger.stored_usage, first.usage);
+  EXPECT_DOUBLE_EQ(ledger.stored_cost_usd, first.cost_usd);
+  EXPECT_GT(first.cost_usd, 0);
+  EXPECT_DOUBLE_EQ(ledger.cost_usd, first.cost_usd);
 }
 
 TEST(ChatClient, RerunInANewClientOnTheSameStoreFileMakesNoHttpCall) {
@@ -136,6 +141,15 @@ TEST(ChatClient, RerunInANewClientOnTheSameStoreFileMakesNoHttpCall) {
   EXPECT_EQ(client.ledger().cached_calls, 20);
   EXPECT_EQ(client.ledger().http_attempts, 0);
   EXPECT_DOUBLE_EQ(client.ledger().cost_usd, 0);
+  // What the results cost, paid by the first run.
+  double paid = 0;
+  std::int64_t prompt_tokens = 0;
+  for (const auto& result : first) {
+    paid += result.response->cost_usd;
+    prompt_tokens += result.response->usage.prompt_tokens;
+  }
+  EXPECT_NEAR(client.ledger().stored_cost_usd, paid, 1e-12);
+  EXPECT_EQ(client.ledger().stored_usage.prompt_tokens, prompt_tokens);
   // The rerun used every reply (cached) and paid for none.
   auto used = db.prepare("SELECT count(*), sum(cached) FROM llm_usage WHERE run_id = ?");
   used.bind(1, rerun);

@@ -24,6 +24,11 @@ struct Ledger {
   Usage usage;                     // tokens of the HTTP calls (not of cached ones)
   double cost_usd = 0;             // of the HTTP calls
   bool unpriced = false;           // some call's model has no price
+  // Replies served from the store, paid by an earlier run: their tokens and USD as recorded
+  // then, so that a resumed run can say what its results cost, not only what it paid.
+  Usage stored_usage;
+  double stored_cost_usd = 0;
+  bool stored_unpriced = false;
 };
 
 // The outcome of one call of complete_all(): a response, or why there is none.

@@ -36,7 +36,8 @@ ExperimentConfig read_experiment_config(const std::filesystem::path& file);
 
 // Makes the teacher of `condition` for one loop (`seed` is the loop's seed).
 using ConditionTeachers = std::function<TeacherFactory(const std::string& condition, std::uint64_t seed)>;
-// What a condition's teacher cost in one loop (LLM tokens and USD; zero for the others).
+// Costs of a condition that its loops do not record (the human condition's campaign); LLM
+// tokens and USD come from each loop's teach step (LoopResult::teach_cost) and are added to it.
 using ConditionCosts = std::function<report::ConditionCost(const std::string& condition)>;
 
 // The cost of the `human` condition: the campaign's paid active time (incomplete work included)

@@ -149,6 +149,7 @@ struct LoopResult {
   // each finished round is here too.
   std::vector<RoundResult> rounds;
   std::vector<HypothesisAttribution> attribution;  // of the last round, when options.attribution > 0
+  teach::TeachingCost teach_cost;  // LLM tokens and USD of every round's teaching (replies from the store included)
 };
 
 // Runs (or resumes) the loop: train baseline -> scan dev -> attack dev -> group

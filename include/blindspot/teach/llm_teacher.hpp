@@ -51,6 +51,8 @@ class LlmTeacher : public Teacher {
   std::vector<TaskFailure> failures() const override { return failures_; }
   // True once the client's max_usd stopped a call: later calls are not made.
   bool budget_reached() const override { return budget_reached_; }
+  // Tokens and USD of the replies this teacher used, paid now or served from the store.
+  TeachingCost cost() const override;
 
  private:
   struct Reply;
@@ -68,6 +70,7 @@ class LlmTeacher : public Teacher {
                                          const std::function<std::vector<llm::Message>(std::size_t)>& messages);
 
   llm::ChatClient& client_;
+  llm::Ledger ledger_at_start_;  // the client may be shared (an experiment's loops): cost() is the change
   LlmTeacherOptions options_;
   PromptTemplate abstraction_;
   PromptTemplate extrapolation_;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -73,6 +74,15 @@ struct TaskFailure {
   bool retryable = false;
 };
 
+// What a teacher's work cost in LLM tokens and USD. Replies served from the store count as they
+// were paid when they were made, so a resumed run reports what its results cost.
+struct TeachingCost {
+  std::int64_t prompt_tokens = 0;
+  std::int64_t completion_tokens = 0;
+  double usd = 0;
+  bool unpriced = false;  // some call's model has no price: usd is a lower bound
+};
+
 // A source of hypotheses and samples. Each call is a batch, so teachers that call a remote
 // service can work on many items at once; results are aligned with the inputs. A teacher
 // that cannot do a task for an item leaves it out (and says why in the result of the run).
@@ -97,6 +107,8 @@ class Teacher {
   virtual std::vector<TaskFailure> failures() const { return {}; }
   // True once a spending limit stopped the teacher (later tasks then do nothing).
   virtual bool budget_reached() const { return false; }
+  // The LLM cost of what this teacher did since it was made (zero for teachers without an LLM).
+  virtual TeachingCost cost() const { return {}; }
 };
 
 }  // namespace blindspot::teach
