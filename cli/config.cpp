@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <sstream>
 
 namespace blindspot::cli {
@@ -109,33 +110,56 @@ void apply_config_file(CLI::App& app, const std::string& explicit_path) {
     throw Error(ErrorKind::usage, std::string(error.description()),
                 core::InputLocation{path, static_cast<std::int64_t>(error.source().begin.line), ""});
   }
-  std::vector<CLI::App*> chosen = app.get_subcommands();
-  const auto all_commands = app.get_subcommands([](CLI::App*) { return true; });
+  // Commands at every depth (`annotators list` is a command of a command), and the chain the
+  // command line chose.
+  std::vector<CLI::App*> all_commands;
+  std::vector<CLI::App*> chosen;
+  const std::function<void(CLI::App&)> collect = [&](CLI::App& parent) {
+    for (CLI::App* sub : parent.get_subcommands([](CLI::App*) { return true; })) {
+      all_commands.push_back(sub);
+      collect(*sub);
+    }
+    for (CLI::App* sub : parent.get_subcommands()) chosen.push_back(sub);
+  };
+  collect(app);
 
-  // Command tables first: they win over top-level keys because a set option is never reset.
-  for (const auto& [key, node] : table) {
-    if (!node.is_table()) continue;
-    const std::string command(key.str());
-    const auto command_it = std::find_if(all_commands.begin(), all_commands.end(),
-                                         [&](CLI::App* sub) { return sub->get_name() == command; });
-    if (command_it == all_commands.end()) {
-      std::vector<std::string> names;
-      for (CLI::App* sub : all_commands) names.push_back(sub->get_name());
-      throw Error(ErrorKind::usage, "unknown command table [" + command + "]" + core::did_you_mean(command, names),
-                  core::InputLocation{path, static_cast<std::int64_t>(node.source().begin.line), ""});
-    }
-    for (const auto& [option_key, value] : *node.as_table()) {
-      const std::string name = key_to_option_name(std::string(option_key.str()));
-      CLI::Option* option = find_option(**command_it, name);
-      const std::string where = path + ":" + std::to_string(value.source().begin.line) + ": [" + command + "] " + name;
-      if (option == nullptr) {
-        std::vector<std::string> names;
-        for (CLI::Option* known : configurable_options(**command_it)) names.push_back(known->get_lnames().front());
-        throw Error(ErrorKind::usage, where + ": no such option of `" + command + "`" + core::did_you_mean(name, names));
-      }
-      if (std::find(chosen.begin(), chosen.end(), *command_it) != chosen.end()) apply_value(option, value, where);
-    }
-  }
+  // Command tables first: they win over top-level keys because a set option is never reset. A
+  // table inside a command's table is its subcommand's: [annotators.list].
+  const std::function<void(CLI::App&, const toml::table&, const std::string&)> apply_table =
+      [&](CLI::App& parent, const toml::table& commands, const std::string& prefix) {
+        for (const auto& [key, node] : commands) {
+          if (!node.is_table()) continue;
+          const std::string command = prefix + std::string(key.str());
+          const auto subs = parent.get_subcommands([](CLI::App*) { return true; });
+          const auto command_it =
+              std::find_if(subs.begin(), subs.end(), [&](CLI::App* sub) { return sub->get_name() == key.str(); });
+          if (command_it == subs.end()) {
+            std::vector<std::string> names;
+            for (CLI::App* sub : subs) names.push_back(prefix + sub->get_name());
+            throw Error(ErrorKind::usage,
+                        "unknown command table [" + command + "]" + core::did_you_mean(command, names),
+                        core::InputLocation{path, static_cast<std::int64_t>(node.source().begin.line), ""});
+          }
+          apply_table(**command_it, *node.as_table(), command + ".");
+          for (const auto& [option_key, value] : *node.as_table()) {
+            if (value.is_table()) continue;
+            const std::string name = key_to_option_name(std::string(option_key.str()));
+            CLI::Option* option = find_option(**command_it, name);
+            const std::string where =
+                path + ":" + std::to_string(value.source().begin.line) + ": [" + command + "] " + name;
+            if (option == nullptr) {
+              std::vector<std::string> names;
+              for (CLI::Option* known : configurable_options(**command_it)) {
+                names.push_back(known->get_lnames().front());
+              }
+              throw Error(ErrorKind::usage,
+                          where + ": no such option of `" + command + "`" + core::did_you_mean(name, names));
+            }
+            if (std::find(chosen.begin(), chosen.end(), *command_it) != chosen.end()) apply_value(option, value, where);
+          }
+        }
+      };
+  apply_table(app, table, "");
   for (const auto& [key, node] : table) {
     if (node.is_table()) continue;
     const std::string name = key_to_option_name(std::string(key.str()));

@@ -1,6 +1,10 @@
 // Configuration precedence: flag > BLINDSPOT_* environment > TOML config file > default.
 // Checked through `scan --json`, which echoes the threshold it used.
 
+#include "blindspot/data/label_set.hpp"
+#include "blindspot/store/annotations.hpp"
+#include "blindspot/store/runs.hpp"
+#include "blindspot/teach/campaign.hpp"
 #include "support/test_support.hpp"
 
 #include <gmock/gmock.h>
@@ -66,6 +70,44 @@ TEST_F(ConfigPrecedence, ExplicitConfigFileAndItsErrors) {
   result = run("", "--config broken.toml runs");
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_THAT(result.errors, HasSubstr("broken.toml:1: "));
+}
+
+TEST_F(ConfigPrecedence, ReachesCommandsOfCommandsByTableAndByTopLevelKey) {
+  // A campaign with one complete submission of 30 min active time, as `blindspot serve` stores it.
+  std::int64_t campaign = 0;
+  {
+    auto db = store::Database::open(dir_ / "ws" / "blindspot.db");
+    campaign = store::begin_run(db, "scan", "{}", "{}");
+    teach::Uu uu;
+    uu.id = "dev:1:natural";
+    uu.text = "good";
+    uu.true_label = "positive";
+    uu.predicted_label = "negative";
+    uu.confidence = 0.9;
+    teach::create_campaign(db, {campaign, data::LabelSet({"negative", "positive"}), {uu}, "{}"});
+    const auto annotator = store::add_annotator(db, campaign, "ada", std::string(64, 'c'));
+    store::SubmissionRecord s;
+    s.assignment_id = store::insert_assignment(db, {0, campaign, annotator, uu.id, "done", "", 1.0, 0, {}, {}});
+    s.run_id = campaign;
+    s.annotator_id = annotator;
+    s.uu_id = uu.id;
+    s.abstraction = "short praise is misread";
+    s.active_seconds = 1800;
+    s.submitted_at = "2026-01-01T00:00:00Z";
+    store::save_submission(db, s);
+  }
+  // [annotators.list] is the table of `annotators list`; a top-level key reaches it too.
+  test::write_text(dir_ / "blindspot.toml", "platform_fee = 0.5\n[annotators.list]\nhourly_wage_usd = 12\n");
+  const auto result = run("", "--json annotators list --run " + std::to_string(campaign));
+  ASSERT_EQ(result.exit_code, 0) << result.errors;
+  EXPECT_DOUBLE_EQ(nlohmann::json::parse(result.output)["cost_usd"].get<double>(), 0.5 * 12 * 1.5);
+
+  test::write_text(dir_ / "blindspot.toml", "[annotators.lst]\nhourly_wage_usd = 12\n");
+  const auto typo = run("", "--json annotators list --run " + std::to_string(campaign));
+  EXPECT_EQ(typo.exit_code, 2);
+  EXPECT_THAT(typo.errors, HasSubstr("unknown command table [annotators.lst]"));
+  EXPECT_THAT(typo.errors, HasSubstr("did you mean \"annotators.list\""));
+  std::filesystem::remove(dir_ / "blindspot.toml");
 }
 
 }  // namespace
