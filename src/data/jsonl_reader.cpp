@@ -4,6 +4,7 @@
 #include "record_parsing.hpp"
 
 #include "blindspot/core/error.hpp"
+#include "blindspot/core/line_reader.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -121,17 +122,13 @@ class JsonlLine {
 std::vector<Record> parse_jsonl(const SourceText& source, const ReadOptions& options) {
   const std::string_view text = source.content;
   std::vector<Record> records;
-  std::size_t pos = 0;
-  std::int64_t line = 0;
-  while (pos < text.size()) {
-    ++line;
-    const std::size_t end = std::min(text.find('\n', pos), text.size());
-    const std::string_view row = text.substr(pos, end - pos);
-    pos = end + 1;
-    if (is_blank(row)) continue;
+  core::LineReader lines(text);
+  while (const auto row = lines.next()) {
+    const std::int64_t line = lines.number();
+    if (is_blank(*row)) continue;
     // nlohmann counts columns from 1; on line 1 the skipped BOM still occupies bytes.
     const std::size_t column_offset = line == 1 ? source.bom_bytes : 0;
-    records.push_back(JsonlLine(source, options, line).parse(row, column_offset));
+    records.push_back(JsonlLine(source, options, line).parse(*row, column_offset));
   }
   return records;
 }

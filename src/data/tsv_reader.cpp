@@ -4,6 +4,8 @@
 
 #include "record_parsing.hpp"
 
+#include "blindspot/core/line_reader.hpp"
+
 #include <algorithm>
 
 namespace blindspot::data::detail {
@@ -32,13 +34,10 @@ std::vector<Record> parse_tsv(const SourceText& source, const ReadOptions& optio
   ColumnIndices columns;
   std::vector<std::string_view> fields;
   std::vector<Record> records;
-  std::size_t pos = 0;
-  std::int64_t line = 0;
-  while (pos < text.size()) {
-    ++line;
-    const std::size_t end = std::min(text.find('\n', pos), text.size());
-    std::string_view row = text.substr(pos, end - pos);
-    pos = end + 1;
+  core::LineReader lines(text);
+  while (auto next = lines.next()) {
+    const std::int64_t line = lines.number();
+    std::string_view row = *next;
     if (row.ends_with('\r')) row.remove_suffix(1);
     if (row.empty()) continue;  // a record has at least two fields, so an empty line is spacing
     split_fields(row, fields);

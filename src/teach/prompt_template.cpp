@@ -2,6 +2,7 @@
 
 #include "blindspot/core/atomic_file.hpp"
 #include "blindspot/core/error.hpp"
+#include "blindspot/core/line_reader.hpp"
 #include "blindspot/core/sha256.hpp"
 
 #include <string_view>
@@ -52,13 +53,10 @@ PromptTemplate PromptTemplate::load(const std::filesystem::path& file, const std
   PromptTemplate result;
   result.file_ = file;
   std::string* section = nullptr;
-  std::int64_t line_number = 0;
-  std::size_t pos = 0;
-  while (pos < content.size()) {
-    ++line_number;
-    const std::size_t end = std::min(content.find('\n', pos), content.size());
-    const std::string_view line = trim_right(std::string_view(content).substr(pos, end - pos));
-    pos = end + 1;
+  core::LineReader lines(content);
+  while (const auto next = lines.next()) {
+    const std::int64_t line_number = lines.number();
+    const std::string_view line = trim_right(*next);
     if (result.version_.empty()) {
       if (line.empty()) continue;
       if (!line.starts_with("version:") || trim_right(line.substr(8)).find_first_not_of(' ') == std::string_view::npos) {

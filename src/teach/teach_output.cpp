@@ -2,6 +2,7 @@
 
 #include "blindspot/core/atomic_file.hpp"
 #include "blindspot/core/error.hpp"
+#include "blindspot/core/line_reader.hpp"
 #include "blindspot/data/csv_writer.hpp"
 
 #include <nlohmann/json.hpp>
@@ -91,16 +92,11 @@ void write_samples_jsonl(const std::filesystem::path& file, const std::vector<Sa
 std::vector<Sample> read_samples_jsonl(const std::filesystem::path& file) {
   const std::string content = core::read_file(file);
   std::vector<Sample> samples;
-  std::int64_t line = 0;
-  std::size_t pos = 0;
-  while (pos < content.size()) {
-    ++line;
-    const std::size_t end = std::min(content.find('\n', pos), content.size());
-    const std::string_view row = std::string_view(content).substr(pos, end - pos);
-    pos = end + 1;
-    if (row.empty()) continue;
+  core::LineReader lines(content);
+  while (const auto row = lines.next()) {
+    if (row->empty()) continue;
     try {
-      const auto j = nlohmann::json::parse(row);
+      const auto j = nlohmann::json::parse(*row);
       Sample s;
       s.id = j.at("id");
       s.hypothesis_id = j.at("hypothesis_id");
@@ -116,7 +112,7 @@ std::vector<Sample> read_samples_jsonl(const std::filesystem::path& file) {
       samples.push_back(std::move(s));
     } catch (const nlohmann::json::exception& error) {
       throw core::Error(core::ErrorKind::bad_input, std::string("not a sample line: ") + error.what(),
-                        core::InputLocation{file, line, ""});
+                        core::InputLocation{file, lines.number(), ""});
     }
   }
   return samples;

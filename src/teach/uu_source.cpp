@@ -2,6 +2,7 @@
 
 #include "blindspot/core/atomic_file.hpp"
 #include "blindspot/core/error.hpp"
+#include "blindspot/core/line_reader.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -123,17 +124,12 @@ std::vector<UuEdit> edits_from_json(const std::string& text) {
 std::vector<Uu> read_uus_file(const std::filesystem::path& file, const data::LabelSet& labels) {
   const std::string content = core::read_file(file);
   std::vector<Uu> uus;
-  std::int64_t line = 0;
   std::int64_t records = 0;
-  std::size_t pos = 0;
-  while (pos < content.size()) {
-    ++line;
-    const std::size_t end = std::min(content.find('\n', pos), content.size());
-    const std::string_view row = std::string_view(content).substr(pos, end - pos);
-    pos = end + 1;
-    if (row.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+  core::LineReader lines(content);
+  while (const auto row = lines.next()) {
+    if (row->find_first_not_of(" \t\r") == std::string_view::npos) continue;
     ++records;
-    if (auto uu = UuLine(file, line, labels).parse(row)) uus.push_back(std::move(*uu));
+    if (auto uu = UuLine(file, lines.number(), labels).parse(*row)) uus.push_back(std::move(*uu));
   }
   if (records == 0) throw Error(ErrorKind::bad_input, "file is empty", InputLocation{file, 0, ""});
   if (uus.empty()) {
