@@ -28,9 +28,9 @@ struct ExperimentSettings {
   int threads = -1;  // -1: as the config says
 };
 
-const report::MetricSummary& metric(const report::ConditionResult& condition, const std::string& name) {
-  return *std::find_if(condition.metrics.begin(), condition.metrics.end(),
-                       [&](const report::MetricSummary& m) { return m.name == name; });
+// Every condition of an experiment has these metrics (accuracy, the UU counts).
+const report::MetricSummary& metric(const report::ConditionResult& condition, std::string_view name) {
+  return *report::find_metric(condition, name);
 }
 
 void run_experiment_command(Context& context, ExperimentSettings& settings) {
@@ -135,7 +135,7 @@ void run_experiment_command(Context& context, ExperimentSettings& settings) {
                    fmt::format("{:.1f}", metric(condition, uu_metric).mean),
                    fmt::format("{:.0f}", static_cast<double>(condition.cost.accepted_samples) /
                                              static_cast<double>(report.seeds.size())),
-                   fmt::format("{:.4f}", condition.cost.llm_usd + condition.cost.human_usd)});
+                   fmt::format("{:.4f}", report::total_usd(condition.cost))});
   }
   std::cout << fmt::format("experiment {} on {} ({} seeds, budget {} samples per condition and seed)\n", config.name,
                            report.dataset, report.seeds.size(), report.sample_budget);

@@ -217,7 +217,7 @@ ExperimentOutcome run_experiment(const ExperimentConfig& config, const std::file
     // The predicted class's confidence lies in [1/labels, 1]; the histograms use that range.
     result.confidence_histogram_lower = 1.0 / static_cast<double>(outcome.loops.front().front().labels);
     cost.uus_removed = uus_removed / static_cast<double>(config.seeds.size());
-    const double usd = cost.llm_usd + cost.human_usd;
+    const double usd = report::total_usd(cost);
     cost.usd_per_hypothesis = per(usd, static_cast<double>(cost.hypotheses));
     cost.usd_per_accepted_sample = per(usd, static_cast<double>(cost.accepted_samples));
     cost.usd_per_uu_removed = per(usd, cost.uus_removed * static_cast<double>(config.seeds.size()));
@@ -278,8 +278,9 @@ ExperimentOutcome run_experiment(const ExperimentConfig& config, const std::file
 
   // Findings, in plain words, including what did not work.
   const report::ConditionResult& none = r.conditions.front();
-  const auto metric = [](const report::ConditionResult& c, const std::string& name) -> const report::MetricSummary& {
-    return *std::find_if(c.metrics.begin(), c.metrics.end(), [&](const auto& m) { return m.name == name; });
+  // Every condition has these: named_metrics() makes them for every model.
+  const auto metric = [](const report::ConditionResult& c, std::string_view name) -> const report::MetricSummary& {
+    return *report::find_metric(c, name);
   };
   for (std::size_t c = 1; c < r.conditions.size(); ++c) {
     const auto& condition = r.conditions[c];

@@ -9,15 +9,11 @@
 // Questions every renderer asks of an ExperimentReport, answered once.
 namespace blindspot::report {
 
-// The metric named `name` of `condition`, or nullptr.
-const MetricSummary* find_metric(const ConditionResult& condition, std::string_view name);
 // Every metric name of every condition, in order of first appearance, so a metric that only
 // some conditions have still gets a row.
 std::vector<std::string> metric_names(const ExperimentReport& report);
 // Whether any condition has the metric named `name` (e.g. the UUs-removed metric).
 bool has_metric(const ExperimentReport& report, std::string_view name);
-// LLM plus human USD.
-double total_usd(const ConditionCost& cost);
 // The condition named "none", or nullptr.
 const ConditionResult* find_none(const ExperimentReport& report);
 

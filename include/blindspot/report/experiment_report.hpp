@@ -128,6 +128,11 @@ struct ExperimentReport {
   std::vector<std::string> findings;
 };
 
+// The metric named `name` of `condition`, or nullptr.
+const MetricSummary* find_metric(const ConditionResult& condition, std::string_view name);
+// LLM plus human USD.
+double total_usd(const ConditionCost& cost);
+
 // True when a metric named `name` counts UUs: after an optional "<set>:" prefix, the name is
 // "uus", starts with "uus@" (natural UUs at a threshold) or ends with "_uus" ("adversarial_uus").
 bool is_uu_count_metric(std::string_view name) noexcept;
