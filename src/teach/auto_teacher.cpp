@@ -38,14 +38,7 @@ std::vector<std::pair<std::string, std::int64_t>> by_count(const Map& counts) {
 
 namespace detail {
 
-std::uint64_t stable_hash(std::string_view text) {
-  std::uint64_t hash = 0xcbf29ce484222325ULL;
-  for (const char c : text) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 0x100000001b3ULL;
-  }
-  return hash;
-}
+std::uint64_t stable_hash(std::string_view text) { return discover::fnv1a(text); }
 
 std::size_t token_hits(std::string_view text, const std::set<std::string, std::less<>>& tokens) {
   std::set<std::string, std::less<>> found;

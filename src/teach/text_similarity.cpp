@@ -19,19 +19,8 @@ constexpr std::uint64_t kExactHashSeed = 0x243f6a8885a308d3ULL;
 constexpr double kMinimumRecall = 0.999;
 
 // SplitMix64's finaliser: FNV-1a alone leaves the low bits of short strings poorly mixed.
-std::uint64_t mix(std::uint64_t value) noexcept {
-  value = (value ^ (value >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  value = (value ^ (value >> 27)) * 0x94d049bb133111ebULL;
-  return value ^ (value >> 31);
-}
-
 std::uint64_t hash_bytes(std::string_view bytes, std::uint64_t seed) noexcept {
-  std::uint64_t hash = 0xcbf29ce484222325ULL ^ seed;
-  for (const char c : bytes) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 0x100000001b3ULL;
-  }
-  return mix(hash);
+  return discover::mix64(discover::fnv1a(bytes, seed));
 }
 
 std::vector<std::uint64_t> shingles_of_normalised(std::string_view normalised, const SimilarityOptions& options) {
@@ -46,7 +35,8 @@ std::vector<std::uint64_t> shingles_of_normalised(std::string_view normalised, c
   shingles.reserve(word_hashes.size() - width + 1);
   for (std::size_t start = 0; start + width <= word_hashes.size(); ++start) {
     std::uint64_t hash = options.seed;
-    for (std::size_t i = start; i < start + width; ++i) hash = mix(hash * 0x9e3779b97f4a7c15ULL + word_hashes[i]);
+    for (std::size_t i = start; i < start + width; ++i)
+      hash = discover::mix64(hash * 0x9e3779b97f4a7c15ULL + word_hashes[i]);
     shingles.push_back(hash);
   }
   std::sort(shingles.begin(), shingles.end());
@@ -154,7 +144,7 @@ NearDuplicateIndex::NearDuplicateIndex(std::size_t signature_size, double thresh
 std::uint64_t NearDuplicateIndex::band_key(const MinHashSignature& signature, std::size_t band) const {
   std::uint64_t key = band;
   for (std::size_t row = band * banding_.rows; row < (band + 1) * banding_.rows; ++row) {
-    key = mix(key * 0x9e3779b97f4a7c15ULL + signature[row]);
+    key = discover::mix64(key * 0x9e3779b97f4a7c15ULL + signature[row]);
   }
   return key;
 }

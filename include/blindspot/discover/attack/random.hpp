@@ -1,8 +1,27 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 
 namespace blindspot::discover {
+
+// SplitMix64's finaliser: a fixed bijective mix of 64 bits.
+inline std::uint64_t mix64(std::uint64_t z) noexcept {
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+// FNV-1a (64 bits) of `bytes`, its offset basis xor-ed with `seed`: a stable hash of a string
+// (std::hash may differ between standard libraries and runs).
+inline std::uint64_t fnv1a(std::string_view bytes, std::uint64_t seed = 0) noexcept {
+  std::uint64_t hash = 0xcbf29ce484222325ULL ^ seed;
+  for (const char c : bytes) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 0x100000001b3ULL;
+  }
+  return hash;
+}
 
 // A small, fast generator with a fixed algorithm (SplitMix64, Steele et al. 2014), so that an
 // attack draws the same numbers on every platform and standard library (std::mt19937 is fixed,
@@ -13,10 +32,7 @@ class Rng {
 
   std::uint64_t next() noexcept {
     state_ += 0x9e3779b97f4a7c15ULL;
-    std::uint64_t z = state_;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
+    return mix64(state_);
   }
 
   // Uniform in [0, bound); `bound` must be > 0. Rejection sampling avoids modulo bias.
