@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Fails if a module includes a module to its right in the dependency order
-# (docs/architecture.md): core -> store -> llm -> data -> model -> discover -> teach -> augment -> eval -> report
+# (docs/architecture.md): core -> store -> llm -> data -> model -> discover -> group -> teach -> augment -> eval -> report
 # -> loop -> web.
 set -euo pipefail
 root=${1:-$(dirname "$0")/..}
-order=(core store llm data model discover teach augment eval report loop web)
+order=(core store llm data model discover group teach augment eval report loop web)
 status=0
 for ((i = 0; i < ${#order[@]}; i++)); do
   module=${order[$i]}

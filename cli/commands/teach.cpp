@@ -44,7 +44,7 @@ struct TeachSettings {
 };
 
 // The UUs of --uus: an existing file, else a run id.
-std::vector<teach::Uu> load_uus(Context& context, const std::string& where, const data::LabelSet& labels) {
+std::vector<discover::Uu> load_uus(Context& context, const std::string& where, const data::LabelSet& labels) {
   if (std::filesystem::exists(where)) {
     auto uus = teach::read_uus_file(where, labels);
     store::record_artifact(context.store(), {context.run_id(), "uus", "input", stored_path(where),
@@ -115,7 +115,7 @@ void run_teach(Context& context, TeachSettings& settings) {
   } else if (settings.uus.empty()) {
     throw core::Error(core::ErrorKind::usage, "--uus is required (a UU file or a run id)");
   }
-  const std::vector<teach::Uu> uus = human ? human->annotated_uus() : load_uus(context, settings.uus, labels);
+  const std::vector<discover::Uu> uus = human ? human->annotated_uus() : load_uus(context, settings.uus, labels);
   const data::Split train = read_split_for_run(context, settings.source, labels);
   // The leakage guard needs the test split: samples that (nearly) copy a test text are rejected.
   const std::optional<data::Split> test = read_optional_split(context, settings.source, "test", labels);

@@ -3,7 +3,7 @@
 #include "blindspot/core/atomic_file.hpp"
 #include "blindspot/core/error.hpp"
 #include "blindspot/data/csv_writer.hpp"
-#include "blindspot/discover/attack/random.hpp"
+#include "blindspot/core/random.hpp"
 #include "blindspot/discover/attack/recipe.hpp"
 #include "blindspot/discover/attack/words.hpp"
 
@@ -57,7 +57,7 @@ namespace {
 
 // A random edit of one word with DeepWordBug's operations (swap, substitute, delete, insert).
 std::string edited(const std::string& text, const discover::AttackRecipe& recipe, std::size_t edits,
-                   discover::Rng& rng) {
+                   core::Rng& rng) {
   std::vector<discover::WordSpan> words;
   for (const discover::WordSpan& span : discover::find_words(text)) {
     const std::string_view word = std::string_view(text).substr(span.offset, span.size);
@@ -96,7 +96,7 @@ std::vector<teach::Sample> untargeted_samples(const data::Split& train, std::siz
   for (std::size_t row = 0; row < train.examples.size(); ++row) {
     rows_of_label[static_cast<std::size_t>(train.examples[row].label)].push_back(row);
   }
-  discover::Rng pick(seed);
+  core::Rng pick(seed);
   std::vector<std::size_t> rows(train.examples.size());
   std::iota(rows.begin(), rows.end(), std::size_t{0});
   std::vector<teach::Sample> samples;
@@ -107,7 +107,7 @@ std::vector<teach::Sample> untargeted_samples(const data::Split& train, std::siz
       for (std::size_t i = rows.size(); i > 1; --i) std::swap(rows[i - 1], rows[pick.below(i)]);
     }
     const data::Example& first = train.examples[rows[position]];
-    discover::Rng rng(discover::derive_seed(seed, n));
+    core::Rng rng(core::derive_seed(seed, n));
     // The first half of one training text and the second half of another of the same label:
     // a lightly edited copy of one text would be a near duplicate of it, which the filters
     // rightly reject (the automatic teacher builds its samples the same way, but aimed at UUs).

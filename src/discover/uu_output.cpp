@@ -1,27 +1,12 @@
 #include "blindspot/discover/uu_output.hpp"
 
 #include "blindspot/core/atomic_file.hpp"
+#include "blindspot/core/number_format.hpp"
 #include "blindspot/data/csv_writer.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include <cstdio>
-#include <cstdlib>
-
 namespace blindspot::discover {
-namespace {
-
-// Shortest decimal form that reads back to the same double ("0.9731", not "0.97310000000000001").
-std::string format_probability(double value) {
-  char buffer[32];
-  for (int precision = 6; precision <= 17; ++precision) {
-    std::snprintf(buffer, sizeof buffer, "%.*g", precision, value);
-    if (std::strtod(buffer, nullptr) == value) break;
-  }
-  return buffer;
-}
-
-}  // namespace
 
 void write_uus_jsonl(const std::filesystem::path& file, const data::Split& split, const ScanResult& result) {
   core::AtomicFile out(file);
@@ -54,8 +39,8 @@ void write_uus_csv(const std::filesystem::path& file, const data::Split& split, 
     std::vector<std::string> row = {split.examples[scored.row].text,
                                     split.labels.name(static_cast<std::size_t>(scored.true_label)),
                                     split.labels.name(static_cast<std::size_t>(scored.predicted_label)),
-                                    format_probability(scored.confidence), std::to_string(scored.line)};
-    for (double p : scored.probabilities) row.push_back(format_probability(p));
+                                    core::format_shortest(scored.confidence), std::to_string(scored.line)};
+    for (double p : scored.probabilities) row.push_back(core::format_shortest(p));
     data::write_csv_row(out.stream(), row);
   }
   out.commit();

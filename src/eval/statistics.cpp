@@ -2,7 +2,7 @@
 
 #include "blindspot/core/error.hpp"
 #include "blindspot/core/parallel_for.hpp"
-#include "blindspot/discover/attack/random.hpp"
+#include "blindspot/core/random.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -172,7 +172,7 @@ Interval bootstrap_interval(std::size_t count, const ResampleStatistic& statisti
   core::parallel_for(statistics.size(), options.threads, [&](std::size_t begin, std::size_t end) {
     std::vector<std::size_t> indices(count);
     for (std::size_t b = begin; b < end; ++b) {
-      discover::Rng rng(discover::derive_seed(options.seed, b));
+      core::Rng rng(core::derive_seed(options.seed, b));
       for (auto& index : indices) index = static_cast<std::size_t>(rng.below(count));
       statistics[b] = statistic(indices);
     }

@@ -12,10 +12,10 @@
 
 namespace blindspot::loop::detail {
 
-std::vector<bool> still_uus(const model::Classifier& model, const std::vector<teach::Uu>& uus, double threshold) {
+std::vector<bool> still_uus(const model::Classifier& model, const std::vector<discover::Uu>& uus, double threshold) {
   std::vector<bool> still;
   still.reserve(uus.size());
-  for (const teach::Uu& uu : uus) {
+  for (const discover::Uu& uu : uus) {
     const auto p = model.probabilities(uu.text);
     const auto predicted = static_cast<std::size_t>(model::argmax(p));
     still.push_back(model.labels().name(predicted) != uu.true_label && p[predicted] >= threshold);
@@ -25,7 +25,7 @@ std::vector<bool> still_uus(const model::Classifier& model, const std::vector<te
 
 std::vector<HypothesisAttribution> attribute_hypotheses(
     const LoopOptions& options, const std::filesystem::path& hypotheses_file, const model::Classifier& full_model,
-    const data::Split& round_train, const std::vector<teach::Sample>& picks, const std::vector<teach::Uu>& uus) {
+    const data::Split& round_train, const std::vector<teach::Sample>& picks, const std::vector<discover::Uu>& uus) {
   std::map<std::string, std::int64_t> picked;
   for (const teach::Sample& s : picks) {
     if (!s.hypothesis_id.empty()) ++picked[s.hypothesis_id];  // the untargeted control has no hypotheses

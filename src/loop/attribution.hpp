@@ -19,7 +19,7 @@ nlohmann::json to_json(const HypothesisAttribution& attribution);
 HypothesisAttribution attribution_from_json(const nlohmann::json& json);
 
 // For each UU: still a UU of `model` (wrong with confidence >= threshold)?
-std::vector<bool> still_uus(const model::Classifier& model, const std::vector<teach::Uu>& uus, double threshold);
+std::vector<bool> still_uus(const model::Classifier& model, const std::vector<discover::Uu>& uus, double threshold);
 
 // Leave-one-hypothesis-out attribution of a round (docs/run.md, "Attribution"):
 // for the `options.attribution` hypotheses with the most samples in `picks`
@@ -31,6 +31,6 @@ std::vector<bool> still_uus(const model::Classifier& model, const std::vector<te
 // `hypotheses_file`.
 std::vector<HypothesisAttribution> attribute_hypotheses(
     const LoopOptions& options, const std::filesystem::path& hypotheses_file, const model::Classifier& full_model,
-    const data::Split& round_train, const std::vector<teach::Sample>& picks, const std::vector<teach::Uu>& uus);
+    const data::Split& round_train, const std::vector<teach::Sample>& picks, const std::vector<discover::Uu>& uus);
 
 }  // namespace blindspot::loop::detail

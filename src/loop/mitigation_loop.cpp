@@ -15,7 +15,7 @@
 #include "blindspot/discover/uu_output.hpp"
 #include "blindspot/discover/uu_scan.hpp"
 #include "blindspot/eval/evaluation.hpp"
-#include "blindspot/teach/blind_spots.hpp"
+#include "blindspot/group/blind_spots.hpp"
 #include "blindspot/teach/filters.hpp"
 #include "blindspot/teach/teach_output.hpp"
 #include "blindspot/teach/teach_session.hpp"
@@ -191,7 +191,7 @@ TestMetrics test_metrics(const model::Classifier& model, const data::Split& test
   return m;
 }
 
-std::vector<teach::Uu> read_uus_if_any(const std::filesystem::path& file, const data::LabelSet& labels) {
+std::vector<discover::Uu> read_uus_if_any(const std::filesystem::path& file, const data::LabelSet& labels) {
   if (!std::filesystem::exists(file) || std::filesystem::file_size(file) == 0) return {};
   try {
     return teach::read_uus_file(file, labels);
@@ -347,14 +347,14 @@ LoopResult run_loop(const LoopOptions& options, const std::filesystem::path& roo
     if (stopped) return result;
 
     const auto grouped = step(discovery_key, "group" + suffix, [&] {
-      std::vector<teach::Uu> uus = read_uus_if_any(discovered("dev.uus.jsonl"), labels);
+      std::vector<discover::Uu> uus = read_uus_if_any(discovered("dev.uus.jsonl"), labels);
       for (auto& uu : read_uus_if_any(discovered("dev.attacks.jsonl"), labels)) uus.push_back(std::move(uu));
-      teach::GroupOptions group_options;
+      group::GroupOptions group_options;
       group_options.clustering.kmeans.seed = options.seed;
       group_options.clustering.kmeans.threads = options.threads;
-      const teach::Grouping grouping = teach::group_uus(model, uus, group_options);
+      const group::Grouping grouping = group::group_uus(model, uus, group_options);
       teach::write_uus_jsonl(discovered("uus.jsonl"), uus);
-      core::write_file_atomically(discovered("blind_spots.json"), teach::to_json(grouping));
+      core::write_file_atomically(discovered("blind_spots.json"), group::to_json(grouping));
       return json{{"files",
                    {{"uus", detail::file_entry(discovered("uus.jsonl"))},
                     {"blind_spots", detail::file_entry(discovered("blind_spots.json"))}}},
@@ -366,7 +366,7 @@ LoopResult run_loop(const LoopOptions& options, const std::filesystem::path& roo
     result.dev_uus = round_result.dev_uus;
     result.blind_spots = round_result.blind_spots;
     if (stopped) return result;
-    const std::vector<teach::Uu> uus = read_uus_if_any(discovered("uus.jsonl"), labels);
+    const std::vector<discover::Uu> uus = read_uus_if_any(discovered("uus.jsonl"), labels);
 
     // Train as this round's model saw it: the filters then also reject repeats
     // of earlier rounds' samples.

@@ -22,7 +22,7 @@ using detail::key_of;
 using detail::split_sentences;
 using detail::stable_hash;
 using detail::token_hits;
-using discover::Rng;
+using core::Rng;
 
 // Sentences from this many distinct training texts carry a mirror (extrapolated natural)
 // hypothesis, one per sample, so that two samples never share their added sentence.
@@ -70,7 +70,7 @@ std::string edit_clause(const std::vector<std::pair<std::string, std::int64_t>>&
 
 // The first keys of every details_json this teacher writes; generation reads "version", "kind"
 // and "label" back (auto_generation.cpp). `label` is what the hypothesis' samples are labelled.
-Json details_of(UuKind kind, const std::string& label, const std::string& read_as) {
+Json details_of(discover::UuKind kind, const std::string& label, const std::string& read_as) {
   return Json{{"baseline", true},
               {"version", kAutoTeacherVersion},
               {"kind", to_string(kind)},
@@ -79,7 +79,7 @@ Json details_of(UuKind kind, const std::string& label, const std::string& read_a
 }
 
 // details_of() an abstraction, with the size and confidence range of the UU's blind spot.
-Json abstraction_details(const Uu& uu, const GroupStats& stats) {
+Json abstraction_details(const discover::Uu& uu, const GroupStats& stats) {
   Json details = details_of(uu.kind, uu.true_label, uu.predicted_label);
   details["group_size"] = stats.members.size();
   details["confidence"] = {{"min", stats.min_confidence}, {"max", stats.max_confidence}};
@@ -88,7 +88,7 @@ Json abstraction_details(const Uu& uu, const GroupStats& stats) {
 
 // Words an adversarial sample edits: as many as its UU's edits, at least one, at most
 // `max_edits` (AutoTeacherOptions).
-std::size_t edits_per_sample(const Uu& uu, std::size_t max_edits) {
+std::size_t edits_per_sample(const discover::Uu& uu, std::size_t max_edits) {
   return std::clamp<std::size_t>(uu.edits.size(), 1, std::max<std::size_t>(1, max_edits));
 }
 
@@ -110,7 +110,7 @@ Json AutoTeacher::Impl::provenance(const char* task) const {
               {"train", {{"file", train.file.string()}, {"content_hash", train.content_hash}}}};
 }
 
-Hypothesis AutoTeacher::Impl::make_hypothesis(const Uu& uu, const char* task) const {
+Hypothesis AutoTeacher::Impl::make_hypothesis(const discover::Uu& uu, const char* task) const {
   Hypothesis hypothesis;
   hypothesis.id = fmt::format("auto:{}:{}", task, uu.id);
   hypothesis.task = task;
@@ -122,7 +122,7 @@ Hypothesis AutoTeacher::Impl::make_hypothesis(const Uu& uu, const char* task) co
   return hypothesis;
 }
 
-std::optional<Hypothesis> AutoTeacher::Impl::abstract_natural(const Uu& uu) {
+std::optional<Hypothesis> AutoTeacher::Impl::abstract_natural(const discover::Uu& uu) {
   const GroupStats& stats = group_of(uu);
   const GroupKey key = key_of(uu);
   if (stats.tokens.empty()) {
@@ -130,9 +130,9 @@ std::optional<Hypothesis> AutoTeacher::Impl::abstract_natural(const Uu& uu) {
         {kAbstraction, uu.id, "no token of its blind spot is over-represented (z > 0); no hypothesis", false});
     return std::nullopt;
   }
-  const auto own = content_tokens(uu.text);
+  const auto own = group::content_tokens(uu.text);
   const std::set<std::string, std::less<>> own_set(own.begin(), own.end());
-  std::vector<const TokenScore*> chosen;
+  std::vector<const group::TokenScore*> chosen;
   for (const bool contained : {true, false}) {
     for (const auto& score : stats.tokens) {
       if ((own_set.count(score.token) != 0) == contained && chosen.size() < options.top_tokens)
@@ -143,7 +143,7 @@ std::optional<Hypothesis> AutoTeacher::Impl::abstract_natural(const Uu& uu) {
   std::vector<std::string> in_uu;
   Json tokens = Json::array();
   std::string evidence;
-  for (const TokenScore* score : chosen) {
+  for (const group::TokenScore* score : chosen) {
     names.push_back(score->token);
     if (own_set.count(score->token) != 0) in_uu.push_back(score->token);
     tokens.push_back({{"token", score->token},
@@ -157,9 +157,9 @@ std::optional<Hypothesis> AutoTeacher::Impl::abstract_natural(const Uu& uu) {
   // The UU's sentences with the most hypothesis tokens; another member's if it has none.
   const std::set<std::string, std::less<>> token_set(names.begin(), names.end());
   Json carriers = Json::array();
-  std::vector<const Uu*> candidates = {&uu};
+  std::vector<const discover::Uu*> candidates = {&uu};
   for (const std::size_t index : stats.members) candidates.push_back(&uus[index]);
-  for (const Uu* source : candidates) {
+  for (const discover::Uu* source : candidates) {
     const auto sentences = split_sentences(source->text);
     std::vector<std::pair<std::size_t, std::size_t>> ranked;  // (hits, sentence)
     for (std::size_t i = 0; i < sentences.size(); ++i) {
@@ -203,7 +203,7 @@ std::optional<Hypothesis> AutoTeacher::Impl::abstract_natural(const Uu& uu) {
   return hypothesis;
 }
 
-std::optional<Hypothesis> AutoTeacher::Impl::abstract_adversarial(const Uu& uu) {
+std::optional<Hypothesis> AutoTeacher::Impl::abstract_adversarial(const discover::Uu& uu) {
   const GroupStats& stats = group_of(uu);
   const GroupKey key = key_of(uu);
   if (stats.edits == 0) {
@@ -264,7 +264,7 @@ std::optional<Hypothesis> AutoTeacher::Impl::abstract_adversarial(const Uu& uu) 
   return hypothesis;
 }
 
-Json AutoTeacher::Impl::mirror_carriers(int label, const std::vector<std::string>& tokens, Rng& rng) const {
+Json AutoTeacher::Impl::mirror_carriers(int label, const std::vector<std::string>& tokens, core::Rng& rng) const {
   Json carriers = Json::array();
   std::set<std::uint32_t> used;
   for (std::size_t round = 0; round < kMirrorCarriers && carriers.size() < kMirrorCarriers; ++round) {
@@ -294,13 +294,13 @@ Json AutoTeacher::Impl::mirror_carriers(int label, const std::vector<std::string
   return carriers;
 }
 
-std::optional<Hypothesis> AutoTeacher::Impl::extrapolate_one(const Uu& uu, const Hypothesis& abstraction) {
+std::optional<Hypothesis> AutoTeacher::Impl::extrapolate_one(const discover::Uu& uu, const Hypothesis& abstraction) {
   const GroupStats& stats = group_of(uu);
   const GroupKey key = key_of(uu);
   const int truth = label_index(uu.true_label);
   const int predicted = label_index(uu.predicted_label);
   // The mirror: texts of the predicted label, pushed towards the true label.
-  const bool adversarial = uu.kind == UuKind::adversarial;
+  const bool adversarial = uu.kind == discover::UuKind::adversarial;
   const auto& scores = (adversarial ? class_tokens(predicted, truth) : class_tokens(truth, predicted)).ranked;
   if (scores.empty() || (adversarial && stats.edits == 0)) {
     failures.push_back({kExtrapolation, uu.id, "no tokens or edits to extrapolate from; no extrapolation", false});
@@ -340,7 +340,7 @@ std::optional<Hypothesis> AutoTeacher::Impl::extrapolate_one(const Uu& uu, const
         describe_group(key, stats.members.size()), uu.true_label, uu.predicted_label, uu.true_label,
         uu.predicted_label, uu.true_label, evidence, uu.predicted_label, uu.true_label);
   } else {
-    Rng rng(discover::derive_seed(options.seed, stable_hash(hypothesis.id)));
+    core::Rng rng(core::derive_seed(options.seed, stable_hash(hypothesis.id)));
     const Json carriers = mirror_carriers(predicted, names, rng);
     if (carriers.empty()) {
       failures.push_back({kExtrapolation, uu.id,
@@ -372,20 +372,20 @@ std::optional<Hypothesis> AutoTeacher::Impl::extrapolate_one(const Uu& uu, const
   return hypothesis;
 }
 
-std::vector<Hypothesis> AutoTeacher::abstract(const std::vector<Uu>& uus) {
+std::vector<Hypothesis> AutoTeacher::abstract(const std::vector<discover::Uu>& uus) {
   std::vector<Hypothesis> hypotheses;
-  for (const Uu& uu : uus) impl_->check_labels(uu);
-  for (const Uu& uu : uus) {
-    auto hypothesis = uu.kind == UuKind::natural ? impl_->abstract_natural(uu) : impl_->abstract_adversarial(uu);
+  for (const discover::Uu& uu : uus) impl_->check_labels(uu);
+  for (const discover::Uu& uu : uus) {
+    auto hypothesis = uu.kind == discover::UuKind::natural ? impl_->abstract_natural(uu) : impl_->abstract_adversarial(uu);
     if (hypothesis) hypotheses.push_back(std::move(*hypothesis));
   }
   return hypotheses;
 }
 
-std::vector<Hypothesis> AutoTeacher::extrapolate(const std::vector<Uu>& uus,
+std::vector<Hypothesis> AutoTeacher::extrapolate(const std::vector<discover::Uu>& uus,
                                                  const std::vector<Hypothesis>& abstractions) {
-  std::map<std::string, const Uu*> by_id;
-  for (const Uu& uu : uus) {
+  std::map<std::string, const discover::Uu*> by_id;
+  for (const discover::Uu& uu : uus) {
     impl_->check_labels(uu);
     by_id.emplace(uu.id, &uu);
   }

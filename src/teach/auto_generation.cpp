@@ -29,7 +29,7 @@ using detail::split_sentences;
 using detail::stable_hash;
 using detail::token_hits;
 using discover::EditOperation;
-using discover::Rng;
+using core::Rng;
 
 // TaskFailure::task of generate() (teaching.hpp names the other tasks).
 constexpr const char* kGeneration = "generation";
@@ -40,7 +40,7 @@ std::size_t word_count(std::string_view text) { return discover::find_words(text
 
 // A run of whole sentences holding about half of `text`'s words (all of a one-sentence text),
 // as a byte range. With `tokens`, a run with the most hypothesis tokens; else a random one.
-Span choose_passage(std::string_view text, Rng& rng, const std::set<std::string, std::less<>>* tokens) {
+Span choose_passage(std::string_view text, core::Rng& rng, const std::set<std::string, std::less<>>* tokens) {
   const auto sentences = split_sentences(text);
   if (sentences.empty()) return {0, text.size()};
   std::vector<std::size_t> words;
@@ -169,7 +169,7 @@ std::optional<Plan> read_plan(const Hypothesis& hypothesis, const data::LabelSet
 
 // `word` changed by `operation` with the attack's own functions (DeepWordBug's character edits,
 // WordNet synonyms), or nullopt when the operation cannot change it.
-std::optional<std::string> apply_operation(EditOperation operation, std::string_view word, Rng& rng,
+std::optional<std::string> apply_operation(EditOperation operation, std::string_view word, core::Rng& rng,
                                            const discover::AttackRecipe& wordnet) {
   switch (operation) {
     case EditOperation::swap: return discover::swap_neighbours(word, rng);
@@ -190,7 +190,7 @@ std::optional<std::string> apply_operation(EditOperation operation, std::string_
 
 // `word` changed by one of the plan's operations, drawn by frequency; the others are tried
 // in order when the drawn one cannot change the word.
-std::optional<std::pair<std::string, EditOperation>> edit_word(std::string_view word, const Plan& plan, Rng& rng,
+std::optional<std::pair<std::string, EditOperation>> edit_word(std::string_view word, const Plan& plan, core::Rng& rng,
                                                                const discover::AttackRecipe& wordnet) {
   std::int64_t total = 0;
   for (const auto& entry : plan.operations) total += entry.second;
@@ -280,7 +280,7 @@ AutoTeacher::Impl::HypothesisOutput AutoTeacher::Impl::generate_for(const Hypoth
     preferred.erase(std::unique(preferred.begin(), preferred.end()), preferred.end());
   }
   const auto draw = [&](const std::vector<std::size_t>& rows, const std::set<std::size_t>& also_excluded,
-                        Rng& rng) -> std::optional<std::size_t> {
+                        core::Rng& rng) -> std::optional<std::size_t> {
     std::vector<std::size_t> available;
     for (const std::size_t row : rows) {
       if (used.count(row) == 0 && also_excluded.count(row) == 0) available.push_back(row);
@@ -288,10 +288,10 @@ AutoTeacher::Impl::HypothesisOutput AutoTeacher::Impl::generate_for(const Hypoth
     if (available.empty()) return std::nullopt;
     return available[rng.below(available.size())];
   };
-  const std::uint64_t hypothesis_seed = discover::derive_seed(options.seed, stable_hash(hypothesis.id));
+  const std::uint64_t hypothesis_seed = core::derive_seed(options.seed, stable_hash(hypothesis.id));
   for (std::size_t n = 0; n < count; ++n) {
-    const std::uint64_t sample_seed = discover::derive_seed(hypothesis_seed, n);
-    Rng rng(sample_seed);
+    const std::uint64_t sample_seed = core::derive_seed(hypothesis_seed, n);
+    core::Rng rng(sample_seed);
     std::optional<std::size_t> first = preferred.empty() ? std::nullopt : draw(preferred, {}, rng);
     if (!first) first = draw(pool, {}, rng);
     if (!first) {
@@ -357,7 +357,7 @@ AutoTeacher::Impl::HypothesisOutput AutoTeacher::Impl::generate_for(const Hypoth
       std::vector<std::pair<discover::WordSpan, std::string>> replacements;
       for (const std::size_t index : edit_targets(text, words, *plan, model)) {
         const std::string_view word = std::string_view(text).substr(words[index].offset, words[index].size);
-        Rng word_rng(discover::derive_seed(sample_seed, index));
+        core::Rng word_rng(core::derive_seed(sample_seed, index));
         const auto edit = edit_word(word, *plan, word_rng, *wordnet);
         if (!edit) continue;
         replacements.emplace_back(words[index], edit->first);
@@ -376,7 +376,7 @@ AutoTeacher::Impl::HypothesisOutput AutoTeacher::Impl::generate_for(const Hypoth
         attack.budget = options.hard_budget;
         const auto label = static_cast<std::size_t>(plan->label_index);
         const auto hardened = discover::attack_text(model, *deepwordbug, text, plan->label_index, attack,
-                                                    discover::derive_seed(sample_seed, 0x68617264));
+                                                    core::derive_seed(sample_seed, 0x68617264));
         if (hardened.final_label != plan->label_index || hardened.final_probabilities[label] < options.threshold) {
           for (const auto& edit : hardened.edits) {
             // The attack may edit a word the hypothesis' edits made: one edit from the original word.

@@ -38,21 +38,21 @@ std::vector<std::pair<std::string, std::int64_t>> by_count(const Map& counts) {
 
 namespace detail {
 
-std::uint64_t stable_hash(std::string_view text) { return discover::fnv1a(text); }
+std::uint64_t stable_hash(std::string_view text) { return core::fnv1a(text); }
 
 std::size_t token_hits(std::string_view text, const std::set<std::string, std::less<>>& tokens) {
   std::set<std::string, std::less<>> found;
-  for (auto& token : content_tokens(text)) {
+  for (auto& token : group::content_tokens(text)) {
     if (tokens.count(token) != 0) found.insert(std::move(token));
   }
   return found.size();
 }
 
-GroupKey key_of(const Uu& uu) { return {uu.blind_spot, uu.kind, uu.true_label, uu.predicted_label}; }
+GroupKey key_of(const discover::Uu& uu) { return {uu.blind_spot, uu.kind, uu.true_label, uu.predicted_label}; }
 
 }  // namespace detail
 
-void AutoTeacher::Impl::check_labels(const Uu& uu) const {
+void AutoTeacher::Impl::check_labels(const discover::Uu& uu) const {
   for (const std::string* label : {&uu.true_label, &uu.predicted_label}) {
     if (!model.labels().index_of(*label)) {
       throw core::Error(core::ErrorKind::bad_input,
@@ -87,7 +87,7 @@ void AutoTeacher::Impl::score_train() {
     tokens.assign(end - block, {});
     core::parallel_for(end - block, options.threads, [&](std::size_t begin, std::size_t stop) {
       for (std::size_t i = begin; i < stop; ++i) {
-        if (row_label[block + i] >= 0) tokens[i] = content_tokens(train.examples[block + i].text);
+        if (row_label[block + i] >= 0) tokens[i] = group::content_tokens(train.examples[block + i].text);
       }
     });
     for (std::size_t i = 0; i < tokens.size(); ++i) {
@@ -103,7 +103,7 @@ void AutoTeacher::Impl::score_train() {
   }
 }
 
-const GroupStats& AutoTeacher::Impl::group_of(const Uu& uu) {
+const GroupStats& AutoTeacher::Impl::group_of(const discover::Uu& uu) {
   const GroupKey key = key_of(uu);
   auto found = groups.find(key);
   if (found != groups.end() && found->second.computed) return found->second;
@@ -119,12 +119,12 @@ const GroupStats& AutoTeacher::Impl::group_of(const Uu& uu) {
 void AutoTeacher::Impl::compute(const GroupKey& key, GroupStats& stats) {
   std::map<std::string, std::int64_t> operations;
   std::map<std::string, std::int64_t> edited;
-  TokenCounts target;
+  group::TokenCounts target;
   for (const std::size_t index : stats.members) {
-    const Uu& member = uus[index];
+    const discover::Uu& member = uus[index];
     stats.min_confidence = std::min(stats.min_confidence, member.confidence);
     stats.max_confidence = std::max(stats.max_confidence, member.confidence);
-    if (key.kind == UuKind::natural) target.add_document(member.text);
+    if (key.kind == discover::UuKind::natural) target.add_document(member.text);
     for (const auto& edit : member.edits) {
       ++operations[edit.operation];
       ++edited[model::normalise_text(edit.original)];
@@ -134,13 +134,13 @@ void AutoTeacher::Impl::compute(const GroupKey& key, GroupStats& stats) {
   stats.computed = true;
   stats.operations = by_count(operations);
   stats.edited_words = by_count(edited);
-  if (key.kind == UuKind::natural) {
+  if (key.kind == discover::UuKind::natural) {
     // A token of a single UU says little about a blind spot of many.
-    LogOddsOptions log_odds = options.log_odds;
+    group::LogOddsOptions log_odds = options.log_odds;
     log_odds.min_count = std::min<std::int64_t>(static_cast<std::int64_t>(options.min_uu_texts),
                                                 static_cast<std::int64_t>(stats.members.size()));
     for (auto& score :
-         weighted_log_odds(target, label_counts[static_cast<std::size_t>(label_index(key.true_label))], log_odds)) {
+         group::weighted_log_odds(target, label_counts[static_cast<std::size_t>(label_index(key.true_label))], log_odds)) {
       if (score.z > 0) stats.tokens.push_back(std::move(score));
     }
   }
@@ -150,14 +150,14 @@ const AutoTeacher::Impl::ClassTokens& AutoTeacher::Impl::class_tokens(int label,
   auto found = class_scores.find({label, against});
   if (found != class_scores.end()) return found->second;
   ClassTokens tokens;
-  tokens.ranked = weighted_log_odds(label_counts[static_cast<std::size_t>(label)],
+  tokens.ranked = group::weighted_log_odds(label_counts[static_cast<std::size_t>(label)],
                                     label_counts[static_cast<std::size_t>(against)], options.log_odds);
-  std::erase_if(tokens.ranked, [](const TokenScore& score) { return score.z <= 0; });
+  std::erase_if(tokens.ranked, [](const group::TokenScore& score) { return score.z <= 0; });
   for (const auto& score : tokens.ranked) tokens.z.emplace(score.token, score.z);
   return class_scores.emplace(std::make_pair(label, against), std::move(tokens)).first->second;
 }
 
-AutoTeacher::AutoTeacher(const data::Split& train, const model::Classifier& model, std::vector<Uu> uus,
+AutoTeacher::AutoTeacher(const data::Split& train, const model::Classifier& model, std::vector<discover::Uu> uus,
                          AutoTeacherOptions options) {
   if (!(options.threshold >= 0.0 && options.threshold <= 1.0)) {
     throw core::Error(core::ErrorKind::usage, fmt::format("threshold must be in [0, 1], got {}", options.threshold));
@@ -169,7 +169,7 @@ AutoTeacher::AutoTeacher(const data::Split& train, const model::Classifier& mode
                       core::InputLocation{train.file, 0, {}});
   }
   impl_ = std::make_unique<Impl>(train, model, std::move(uus), std::move(options));
-  for (const Uu& uu : impl_->uus) impl_->check_labels(uu);
+  for (const discover::Uu& uu : impl_->uus) impl_->check_labels(uu);
   for (std::size_t i = 0; i < impl_->uus.size(); ++i) impl_->groups[key_of(impl_->uus[i])].members.push_back(i);
   impl_->score_train();
 }

@@ -16,8 +16,8 @@ std::string split_of(const std::string& uu_id) { return uu_id.substr(0, uu_id.fi
 
 }  // namespace
 
-void check_no_test_uus(const std::vector<Uu>& uus) {
-  for (const Uu& uu : uus) {
+void check_no_test_uus(const std::vector<discover::Uu>& uus) {
+  for (const discover::Uu& uu : uus) {
     if (split_of(uu.id) == "test") {
       throw Error(ErrorKind::bad_input, "UU " + uu.id +
                                             " is on the test split: teachers, humans included, never see test "
@@ -26,9 +26,9 @@ void check_no_test_uus(const std::vector<Uu>& uus) {
   }
 }
 
-std::string uu_to_json(const Uu& uu) {
+std::string uu_to_json(const discover::Uu& uu) {
   json edits = json::array();
-  for (const UuEdit& edit : uu.edits) {
+  for (const discover::UuEdit& edit : uu.edits) {
     edits.push_back({{"original", edit.original}, {"replacement", edit.replacement}, {"operation", edit.operation}});
   }
   const nlohmann::ordered_json out = {{"id", uu.id},
@@ -44,14 +44,14 @@ std::string uu_to_json(const Uu& uu) {
   return out.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
-Uu uu_from_json(const std::string& text) {
+discover::Uu uu_from_json(const std::string& text) {
   const json value = json::parse(text, nullptr, false);
   if (!value.is_object())
     throw Error(ErrorKind::bad_input, "a campaign UU is not a JSON object: " + text.substr(0, 80));
   try {
-    Uu uu;
+    discover::Uu uu;
     uu.id = value.at("id").get<std::string>();
-    uu.kind = value.at("kind").get<std::string>() == "adversarial" ? UuKind::adversarial : UuKind::natural;
+    uu.kind = value.at("kind").get<std::string>() == "adversarial" ? discover::UuKind::adversarial : discover::UuKind::natural;
     uu.text = value.at("text").get<std::string>();
     uu.original_text = value.at("original_text").get<std::string>();
     uu.marked_text = value.at("marked_text").get<std::string>();
@@ -74,7 +74,7 @@ void create_campaign(store::Database& db, const Campaign& campaign) {
   check_no_test_uus(campaign.uus);
   std::vector<store::CampaignItem> items;
   items.reserve(campaign.uus.size());
-  for (const Uu& uu : campaign.uus) {
+  for (const discover::Uu& uu : campaign.uus) {
     for (const std::string* label : {&uu.true_label, &uu.predicted_label}) {
       if (!campaign.labels.index_of(*label)) {
         throw Error(ErrorKind::bad_input, "UU " + uu.id + " has label \"" + *label +

@@ -58,7 +58,7 @@ HumanTeacher::HumanTeacher(store::Database& db, std::int64_t campaign_run) : run
   for (auto& s : store::list_submissions(db, campaign_run)) by_uu[s.uu_id].push_back(std::move(s));
 
   const std::string teacher = name();
-  for (const Uu& uu : campaign->uus) {
+  for (const discover::Uu& uu : campaign->uus) {
     const auto it = by_uu.find(uu.id);
     if (it == by_uu.end()) continue;
     annotated_.push_back(uu);
@@ -103,9 +103,9 @@ HumanTeacher::HumanTeacher(store::Database& db, std::int64_t campaign_run) : run
 
 std::string HumanTeacher::name() const { return "human:run-" + std::to_string(run_); }
 
-std::vector<Hypothesis> HumanTeacher::abstract(const std::vector<Uu>& uus) {
+std::vector<Hypothesis> HumanTeacher::abstract(const std::vector<discover::Uu>& uus) {
   std::map<std::string, std::size_t> order;
-  for (const Uu& uu : uus) order.emplace(uu.id, order.size());
+  for (const discover::Uu& uu : uus) order.emplace(uu.id, order.size());
   std::vector<const Hypothesis*> picked;
   for (const Hypothesis& h : abstractions_) {
     if (order.contains(h.uu_id)) picked.push_back(&h);
@@ -118,7 +118,7 @@ std::vector<Hypothesis> HumanTeacher::abstract(const std::vector<Uu>& uus) {
   return out;
 }
 
-std::vector<Hypothesis> HumanTeacher::extrapolate(const std::vector<Uu>&, const std::vector<Hypothesis>& abstractions) {
+std::vector<Hypothesis> HumanTeacher::extrapolate(const std::vector<discover::Uu>&, const std::vector<Hypothesis>& abstractions) {
   std::map<std::string, std::size_t> order;
   for (const Hypothesis& h : abstractions) order.emplace(h.id, order.size());
   std::vector<Hypothesis> out;

@@ -91,7 +91,7 @@ ImportTeacher::ImportTeacher(const std::filesystem::path& hypotheses_file, const
 
 std::string ImportTeacher::name() const { return source_; }
 
-std::vector<Hypothesis> ImportTeacher::abstract(const std::vector<Uu>&) {
+std::vector<Hypothesis> ImportTeacher::abstract(const std::vector<discover::Uu>&) {
   std::vector<Hypothesis> out;
   for (const Hypothesis& h : hypotheses_) {
     if (h.task == kAbstraction) out.push_back(h);
@@ -99,7 +99,7 @@ std::vector<Hypothesis> ImportTeacher::abstract(const std::vector<Uu>&) {
   return out;
 }
 
-std::vector<Hypothesis> ImportTeacher::extrapolate(const std::vector<Uu>&, const std::vector<Hypothesis>&) {
+std::vector<Hypothesis> ImportTeacher::extrapolate(const std::vector<discover::Uu>&, const std::vector<Hypothesis>&) {
   std::vector<Hypothesis> out;
   for (const Hypothesis& h : hypotheses_) {
     if (h.task == kExtrapolation) out.push_back(h);

@@ -186,10 +186,10 @@ namespace {
 
 std::string labels_text(const data::LabelSet& labels) { return labels.joined(", "); }
 
-std::string describe_uu(const Uu& uu, std::size_t max_chars) {
-  if (uu.kind == UuKind::adversarial) {
+std::string describe_uu(const discover::Uu& uu, std::size_t max_chars) {
+  if (uu.kind == discover::UuKind::adversarial) {
     std::string changes;
-    for (const UuEdit& edit : uu.edits) {
+    for (const discover::UuEdit& edit : uu.edits) {
       changes += fmt::format("{}\"{}\" -> \"{}\" ({})", changes.empty() ? "" : "; ", edit.original, edit.replacement,
                              edit.operation);
     }
@@ -244,7 +244,7 @@ std::vector<Hypothesis> LlmTeacher::ask_hypotheses(const PromptTemplate& prompt,
   return out;
 }
 
-std::vector<Hypothesis> LlmTeacher::abstract(const std::vector<Uu>& uus) {
+std::vector<Hypothesis> LlmTeacher::abstract(const std::vector<discover::Uu>& uus) {
   if (uus.empty()) return {};
   std::vector<Hypothesis> blanks(uus.size());
   for (std::size_t i = 0; i < uus.size(); ++i) {
@@ -262,12 +262,12 @@ std::vector<Hypothesis> LlmTeacher::abstract(const std::vector<Uu>& uus) {
       });
 }
 
-std::vector<Hypothesis> LlmTeacher::extrapolate(const std::vector<Uu>& uus,
+std::vector<Hypothesis> LlmTeacher::extrapolate(const std::vector<discover::Uu>& uus,
                                                 const std::vector<Hypothesis>& abstractions) {
   if (abstractions.empty()) return {};
-  std::map<std::string, const Uu*> by_id;
-  for (const Uu& uu : uus) by_id.emplace(uu.id, &uu);
-  std::vector<const Uu*> uu_of(abstractions.size());
+  std::map<std::string, const discover::Uu*> by_id;
+  for (const discover::Uu& uu : uus) by_id.emplace(uu.id, &uu);
+  std::vector<const discover::Uu*> uu_of(abstractions.size());
   std::vector<Hypothesis> blanks(abstractions.size());
   for (std::size_t i = 0; i < abstractions.size(); ++i) {
     const auto it = by_id.find(abstractions[i].uu_id);

@@ -1,6 +1,6 @@
 #include "blindspot/teach/teach_session.hpp"
 
-#include "blindspot/discover/attack/random.hpp"
+#include "blindspot/core/random.hpp"
 #include "blindspot/teach/llm_teacher.hpp"
 
 #include <map>
@@ -8,21 +8,21 @@
 
 namespace blindspot::teach {
 
-std::vector<Uu> select_uus(const std::vector<Uu>& uus, std::size_t max_uus, std::uint64_t seed) {
+std::vector<discover::Uu> select_uus(const std::vector<discover::Uu>& uus, std::size_t max_uus, std::uint64_t seed) {
   if (max_uus == 0 || max_uus >= uus.size()) return uus;
   // Ordered keys make the group order (and so the pick) independent of the input's order of groups.
   using GroupKey = std::tuple<int, int, std::string, std::string>;
-  std::map<GroupKey, std::vector<const Uu*>> groups;
-  for (const Uu& uu : uus) {
+  std::map<GroupKey, std::vector<const discover::Uu*>> groups;
+  for (const discover::Uu& uu : uus) {
     const GroupKey key = uu.blind_spot >= 0 ? GroupKey{uu.blind_spot, 0, "", ""}
                                             : GroupKey{-1, static_cast<int>(uu.kind), uu.true_label, uu.predicted_label};
     groups[key].push_back(&uu);
   }
-  discover::Rng rng(seed);
+  core::Rng rng(seed);
   for (auto& [key, members] : groups) {
     for (std::size_t i = members.size(); i > 1; --i) std::swap(members[i - 1], members[rng.below(i)]);
   }
-  std::vector<Uu> picked;
+  std::vector<discover::Uu> picked;
   for (std::size_t round = 0; picked.size() < max_uus; ++round) {
     for (auto& [key, members] : groups) {
       if (round < members.size() && picked.size() < max_uus) picked.push_back(*members[round]);
@@ -31,7 +31,7 @@ std::vector<Uu> select_uus(const std::vector<Uu>& uus, std::size_t max_uus, std:
   return picked;
 }
 
-TeachResult teach(Teacher& teacher, const std::vector<Uu>& uus, const SampleFilter& filter,
+TeachResult teach(Teacher& teacher, const std::vector<discover::Uu>& uus, const SampleFilter& filter,
                   const TeachOptions& options, LlmTeacher* verifier) {
   TeachResult result;
   result.taught = select_uus(uus, options.max_uus, options.seed);

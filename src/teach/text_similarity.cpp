@@ -1,7 +1,7 @@
 #include "blindspot/teach/text_similarity.hpp"
 
 #include "blindspot/core/error.hpp"
-#include "blindspot/discover/attack/random.hpp"
+#include "blindspot/core/random.hpp"
 #include "blindspot/discover/attack/words.hpp"
 #include "blindspot/model/text_normaliser.hpp"
 
@@ -20,7 +20,7 @@ constexpr double kMinimumRecall = 0.999;
 
 // SplitMix64's finaliser: FNV-1a alone leaves the low bits of short strings poorly mixed.
 std::uint64_t hash_bytes(std::string_view bytes, std::uint64_t seed) noexcept {
-  return discover::mix64(discover::fnv1a(bytes, seed));
+  return core::mix64(core::fnv1a(bytes, seed));
 }
 
 std::vector<std::uint64_t> shingles_of_normalised(std::string_view normalised, const SimilarityOptions& options) {
@@ -36,7 +36,7 @@ std::vector<std::uint64_t> shingles_of_normalised(std::string_view normalised, c
   for (std::size_t start = 0; start + width <= word_hashes.size(); ++start) {
     std::uint64_t hash = options.seed;
     for (std::size_t i = start; i < start + width; ++i)
-      hash = discover::mix64(hash * 0x9e3779b97f4a7c15ULL + word_hashes[i]);
+      hash = core::mix64(hash * 0x9e3779b97f4a7c15ULL + word_hashes[i]);
     shingles.push_back(hash);
   }
   std::sort(shingles.begin(), shingles.end());
@@ -75,7 +75,7 @@ double jaccard(const std::vector<std::uint64_t>& a, const std::vector<std::uint6
 
 MinHasher::MinHasher(const SimilarityOptions& options) {
   if (options.minhash_count == 0) throw core::Error(core::ErrorKind::usage, "minhash_count must be at least 1");
-  discover::Rng rng(options.seed);
+  core::Rng rng(options.seed);
   multipliers_.reserve(options.minhash_count);
   increments_.reserve(options.minhash_count);
   for (std::size_t i = 0; i < options.minhash_count; ++i) {
@@ -144,7 +144,7 @@ NearDuplicateIndex::NearDuplicateIndex(std::size_t signature_size, double thresh
 std::uint64_t NearDuplicateIndex::band_key(const MinHashSignature& signature, std::size_t band) const {
   std::uint64_t key = band;
   for (std::size_t row = band * banding_.rows; row < (band + 1) * banding_.rows; ++row) {
-    key = discover::mix64(key * 0x9e3779b97f4a7c15ULL + signature[row]);
+    key = core::mix64(key * 0x9e3779b97f4a7c15ULL + signature[row]);
   }
   return key;
 }

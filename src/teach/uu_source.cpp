@@ -23,7 +23,7 @@ class UuLine {
       : file_(file), line_(line), labels_(labels) {}
 
   // nullopt for an attack that did not produce a UU.
-  std::optional<Uu> parse(std::string_view row) const {
+  std::optional<discover::Uu> parse(std::string_view row) const {
     json value;
     try {
       value = json::parse(row.begin(), row.end());
@@ -33,10 +33,10 @@ class UuLine {
     if (!value.is_object()) throw Error(ErrorKind::bad_input, "expected a JSON object", InputLocation{file_, line_, ""});
     const std::string split = string_of(value, "split");
     const std::int64_t row_index = integer_of(value, "row");
-    Uu uu;
+    discover::Uu uu;
     if (value.contains("outcome")) {
       if (string_of(value, "outcome") != "succeeded") return std::nullopt;
-      uu.kind = UuKind::adversarial;
+      uu.kind = discover::UuKind::adversarial;
       uu.id = split + ":" + std::to_string(row_index) + ":" + string_of(value, "recipe");
       uu.text = string_of(value, "perturbed_text");
       uu.original_text = string_of(value, "original_text");
@@ -46,7 +46,7 @@ class UuLine {
       uu.confidence = number_of(value, "final_confidence");
       uu.edits = edits_of(value);
     } else {
-      uu.kind = UuKind::natural;
+      uu.kind = discover::UuKind::natural;
       uu.id = split + ":" + std::to_string(row_index) + ":natural";
       uu.text = string_of(value, "text");
       uu.true_label = label_of(value, "true_label");
@@ -92,10 +92,10 @@ class UuLine {
     }
     return label;
   }
-  std::vector<UuEdit> edits_of(const json& object) const {
+  std::vector<discover::UuEdit> edits_of(const json& object) const {
     const json& edits = member(object, "edits");
     if (!edits.is_array()) throw Error(ErrorKind::bad_input, "must be a JSON array", InputLocation{file_, line_, "edits"});
-    std::vector<UuEdit> out;
+    std::vector<discover::UuEdit> out;
     for (const json& edit : edits) {
       if (!edit.is_object()) {
         throw Error(ErrorKind::bad_input, "each edit must be a JSON object", InputLocation{file_, line_, "edits"});
@@ -110,8 +110,8 @@ class UuLine {
   const data::LabelSet& labels_;
 };
 
-std::vector<UuEdit> edits_from_json(const std::string& text) {
-  std::vector<UuEdit> edits;
+std::vector<discover::UuEdit> edits_from_json(const std::string& text) {
+  std::vector<discover::UuEdit> edits;
   for (const json& edit : json::parse(text)) {
     edits.push_back({edit.at("original").get<std::string>(), edit.at("replacement").get<std::string>(),
                      edit.at("operation").get<std::string>()});
@@ -121,9 +121,9 @@ std::vector<UuEdit> edits_from_json(const std::string& text) {
 
 }  // namespace
 
-std::vector<Uu> read_uus_file(const std::filesystem::path& file, const data::LabelSet& labels) {
+std::vector<discover::Uu> read_uus_file(const std::filesystem::path& file, const data::LabelSet& labels) {
   const std::string content = core::read_file(file);
-  std::vector<Uu> uus;
+  std::vector<discover::Uu> uus;
   std::int64_t records = 0;
   core::LineReader lines(content);
   while (const auto row = lines.next()) {
@@ -140,19 +140,19 @@ std::vector<Uu> read_uus_file(const std::filesystem::path& file, const data::Lab
   return uus;
 }
 
-std::vector<Uu> read_uus_from_run(store::Database& db, std::int64_t run_id, const data::LabelSet& labels) {
+std::vector<discover::Uu> read_uus_from_run(store::Database& db, std::int64_t run_id, const data::LabelSet& labels) {
   auto query = db.prepare(
       "SELECT u.split, u.row_index, u.kind, u.text, u.true_label, u.predicted_label, u.confidence, a.recipe, "
       "a.original_text, a.marked_text, a.edits FROM uus u LEFT JOIN attacks a ON u.kind = 'adversarial' AND "
       "a.run_id = u.run_id AND a.split = u.split AND a.row_index = u.row_index AND a.outcome = 'succeeded' "
       "WHERE u.run_id = ? ORDER BY u.kind = 'adversarial', u.split, u.row_index, a.recipe");
   query.bind(1, run_id);
-  std::vector<Uu> uus;
+  std::vector<discover::Uu> uus;
   while (query.step()) {
-    Uu uu;
+    discover::Uu uu;
     const std::string split = query.column_text(0);
     const std::string row = std::to_string(query.column_int64(1));
-    uu.kind = query.column_text(2) == "adversarial" ? UuKind::adversarial : UuKind::natural;
+    uu.kind = query.column_text(2) == "adversarial" ? discover::UuKind::adversarial : discover::UuKind::natural;
     uu.text = query.column_text(3);
     uu.true_label = query.column_text(4);
     uu.predicted_label = query.column_text(5);
@@ -163,7 +163,7 @@ std::vector<Uu> read_uus_from_run(store::Database& db, std::int64_t run_id, cons
                                               "\", which the model does not know (labels: " + labels.joined() + ")");
       }
     }
-    if (uu.kind == UuKind::adversarial && !query.is_null(7)) {
+    if (uu.kind == discover::UuKind::adversarial && !query.is_null(7)) {
       uu.id = split + ":" + row + ":" + query.column_text(7);
       uu.original_text = query.column_text(8);
       uu.marked_text = query.column_text(9);
@@ -180,9 +180,9 @@ std::vector<Uu> read_uus_from_run(store::Database& db, std::int64_t run_id, cons
   return uus;
 }
 
-void write_uus_jsonl(const std::filesystem::path& file, const std::vector<Uu>& uus) {
+void write_uus_jsonl(const std::filesystem::path& file, const std::vector<discover::Uu>& uus) {
   core::AtomicFile out(file);
-  for (const Uu& uu : uus) {
+  for (const discover::Uu& uu : uus) {
     const std::size_t first = uu.id.find(':');
     const std::size_t second = first == std::string::npos ? first : uu.id.find(':', first + 1);
     if (second == std::string::npos) {
@@ -190,9 +190,9 @@ void write_uus_jsonl(const std::filesystem::path& file, const std::vector<Uu>& u
     }
     nlohmann::ordered_json line = {{"split", uu.id.substr(0, first)},
                                    {"row", std::stoll(uu.id.substr(first + 1, second - first - 1))}};
-    if (uu.kind == UuKind::adversarial) {
+    if (uu.kind == discover::UuKind::adversarial) {
       nlohmann::ordered_json edits = nlohmann::ordered_json::array();
-      for (const UuEdit& edit : uu.edits) {
+      for (const discover::UuEdit& edit : uu.edits) {
         edits.push_back({{"original", edit.original}, {"replacement", edit.replacement}, {"operation", edit.operation}});
       }
       line["recipe"] = uu.id.substr(second + 1);

@@ -57,7 +57,7 @@ struct App {
   std::mutex write_mutex;
 
   double now() const;
-  const teach::Uu* find_uu(const std::string& id) const;
+  const discover::Uu* find_uu(const std::string& id) const;
 
   // Runs `work` in one write transaction on a pooled connection.
   template <class Work>

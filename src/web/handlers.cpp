@@ -137,7 +137,7 @@ void handle_task_page(App& app, const Request& req, Response& res) {
     submission = store::find_submission(db, next.assignment->id);
   });
   if (!next.assignment) return see_other(res, "/done");
-  const teach::Uu* uu = app.find_uu(next.assignment->uu_id);
+  const discover::Uu* uu = app.find_uu(next.assignment->uu_id);
   if (uu == nullptr) {
     throw core::Error(core::ErrorKind::internal, "assignment of a UU outside the campaign: " + next.assignment->uu_id);
   }

@@ -36,9 +36,9 @@ std::string confidence_text(double confidence) {
   return fmt::format("{:.2f} ({:.0f} %)", confidence, confidence * 100);
 }
 
-std::string uu_section(const teach::Uu& uu) {
+std::string uu_section(const discover::Uu& uu) {
   std::string html = "<section id=\"uu\" class=\"uu\">";
-  if (uu.kind == teach::UuKind::adversarial) {
+  if (uu.kind == discover::UuKind::adversarial) {
     html +=
         "<h2>A text the model gets wrong after small changes</h2>"
         "<p>The model labels the original text correctly as <strong>" +
@@ -51,7 +51,7 @@ std::string uu_section(const teach::Uu& uu) {
         (uu.marked_text.empty() ? escape_html(uu.text) : highlight_marked(uu.marked_text)) + "</blockquote>";
     if (!uu.edits.empty()) {
       html += "<p>Changes:</p><ul class=\"edits\">";
-      for (const teach::UuEdit& edit : uu.edits) {
+      for (const discover::UuEdit& edit : uu.edits) {
         html += "<li><code>" + escape_html(edit.original) + "</code> &rarr; <code>" + escape_html(edit.replacement) +
                 "</code> (" + escape_html(edit.operation) + ")</li>";
       }

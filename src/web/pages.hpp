@@ -31,7 +31,7 @@ std::string questionnaire(const std::string& csrf, const std::string& task_descr
 // The page of the assignment's current step ("abstraction", "extrapolation" or "generation").
 struct TaskView {
   const store::AssignmentRecord* assignment = nullptr;
-  const teach::Uu* uu = nullptr;
+  const discover::Uu* uu = nullptr;
   const store::SubmissionRecord* submission = nullptr;  // what earlier steps stored, if any
   const data::LabelSet* labels = nullptr;
   int samples_per_uu = 2;

@@ -111,7 +111,7 @@ App::App(std::filesystem::path store_file, std::int64_t campaign_run, ServerOpti
 
 double App::now() const { return options.clock(); }
 
-const teach::Uu* App::find_uu(const std::string& id) const {
+const discover::Uu* App::find_uu(const std::string& id) const {
   const auto it = uu_index.find(id);
   return it == uu_index.end() ? nullptr : &campaign.uus[it->second];
 }

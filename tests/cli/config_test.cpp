@@ -78,7 +78,7 @@ TEST_F(ConfigPrecedence, ReachesCommandsOfCommandsByTableAndByTopLevelKey) {
   {
     auto db = store::Database::open(dir_ / "ws" / "blindspot.db");
     campaign = store::begin_run(db, "scan", "{}", "{}");
-    teach::Uu uu;
+    discover::Uu uu;
     uu.id = "dev:1:natural";
     uu.text = "good";
     uu.true_label = "positive";

@@ -1,6 +1,6 @@
 #include "blindspot/eval/statistics.hpp"
 
-#include "blindspot/discover/attack/random.hpp"
+#include "blindspot/core/random.hpp"
 
 #include "support/test_support.hpp"
 
@@ -178,7 +178,7 @@ TEST(TInterval, MatchesReferenceValues) {
 std::vector<double> replayed_means(const std::vector<double>& values, int resamples, std::uint64_t seed) {
   std::vector<double> means;
   for (int b = 0; b < resamples; ++b) {
-    discover::Rng rng(discover::derive_seed(seed, static_cast<std::uint64_t>(b)));
+    core::Rng rng(core::derive_seed(seed, static_cast<std::uint64_t>(b)));
     double sum = 0;
     for (std::size_t i = 0; i < values.size(); ++i) sum += values[rng.below(values.size())];
     means.push_back(sum / static_cast<double>(values.size()));

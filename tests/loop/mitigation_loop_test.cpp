@@ -118,9 +118,9 @@ class CopyingTeacher : public teach::Teacher {
  public:
   CopyingTeacher(const data::Split& train) : train_(train) {}
   std::string name() const override { return "copying (test)"; }
-  std::vector<teach::Hypothesis> abstract(const std::vector<teach::Uu>& given) override {
+  std::vector<teach::Hypothesis> abstract(const std::vector<discover::Uu>& given) override {
     // The most confident UUs: retraining noise alone does not fix them.
-    std::vector<teach::Uu> uus;
+    std::vector<discover::Uu> uus;
     for (const auto& uu : given) {
       if (std::count(uu.text.begin(), uu.text.end(), ' ') >= 4) uus.push_back(uu);  // the filters' minimum length
     }
@@ -139,7 +139,7 @@ class CopyingTeacher : public teach::Teacher {
     }
     return out;
   }
-  std::vector<teach::Hypothesis> extrapolate(const std::vector<teach::Uu>&,
+  std::vector<teach::Hypothesis> extrapolate(const std::vector<discover::Uu>&,
                                              const std::vector<teach::Hypothesis>&) override {
     return {};
   }

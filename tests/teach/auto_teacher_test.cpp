@@ -7,7 +7,7 @@
 
 #include "blindspot/discover/attack/attack.hpp"
 #include "blindspot/discover/attack/deepwordbug.hpp"
-#include "blindspot/discover/attack/random.hpp"
+#include "blindspot/core/random.hpp"
 #include "blindspot/model/fasttext_classifier.hpp"
 #include "blindspot/teach/filters.hpp"
 
@@ -22,8 +22,8 @@
 
 using namespace blindspot;
 using nlohmann::json;
-using teach::Uu;
-using teach::UuKind;
+using discover::Uu;
+using discover::UuKind;
 using ::testing::HasSubstr;
 
 namespace {
@@ -39,12 +39,12 @@ const std::vector<std::string> kNeutral = {
     "island", "kitchen", "forest", "market",  "singer", "painter", "lawyer",  "sailor",   "bridge", "castle"};
 constexpr const char* kPlanted = "zorbly";
 
-const std::string& pick(const std::vector<std::string>& words, discover::Rng& rng) {
+const std::string& pick(const std::vector<std::string>& words, core::Rng& rng) {
   return words[rng.below(words.size())];
 }
 
 // A sentence of six neutral words with `extra` words inserted at random places.
-std::string sentence(discover::Rng& rng, const std::vector<std::string>& extra) {
+std::string sentence(core::Rng& rng, const std::vector<std::string>& extra) {
   std::vector<std::string> words;
   for (int i = 0; i < 6; ++i) words.push_back(pick(kNeutral, rng));
   for (const auto& word : extra)
@@ -57,7 +57,7 @@ std::string sentence(discover::Rng& rng, const std::vector<std::string>& extra) 
 
 // Four or five sentences, each with one word of `sentiment`; `planted` adds "zorbly" to one,
 // `contrast` a word of `opposite` to another ("not great" happens in negative reviews too).
-std::string review(discover::Rng& rng, const std::vector<std::string>& sentiment, bool planted,
+std::string review(core::Rng& rng, const std::vector<std::string>& sentiment, bool planted,
                    const std::vector<std::string>& opposite, bool contrast) {
   const std::size_t sentences = 4 + rng.below(2);
   const std::size_t planted_at = rng.below(sentences);
@@ -91,15 +91,15 @@ struct World {
   data::Split train;
   data::Split test;
   std::unique_ptr<model::FastTextClassifier> model;
-  std::vector<Uu> natural;      // positive texts with "zorbly", read as negative
-  std::vector<Uu> adversarial;  // negative texts with misspelt negative words, read as positive
+  std::vector<discover::Uu> natural;      // positive texts with "zorbly", read as negative
+  std::vector<discover::Uu> adversarial;  // negative texts with misspelt negative words, read as positive
 };
 
 // Built once: a single training thread makes fastText, hence every UU below, reproducible.
 const World& world() {
   static const World built = [] {
     World w;
-    discover::Rng rng(42);
+    core::Rng rng(42);
     std::vector<std::pair<std::string, int>> rows;
     for (int i = 0; i < 300; ++i) {
       rows.emplace_back(review(rng, kPositive, false, kNegative, i % 5 == 0), kPositiveLabel);
@@ -126,7 +126,7 @@ const World& world() {
       }
       const auto p = w.model->probabilities(text);
       if (p[kNegativeLabel] < 0.65) continue;
-      Uu uu;
+      discover::Uu uu;
       uu.id = "dev:" + std::to_string(i) + ":natural";
       uu.text = text;
       uu.true_label = "positive";
@@ -147,9 +147,9 @@ const World& world() {
       const auto result =
           discover::attack_text(*w.model, recipe, text, kNegativeLabel, {}, static_cast<std::uint64_t>(i));
       if (!result.is_uu()) continue;
-      Uu uu;
+      discover::Uu uu;
       uu.id = "dev:" + std::to_string(100 + i) + ":deepwordbug";
-      uu.kind = UuKind::adversarial;
+      uu.kind = discover::UuKind::adversarial;
       uu.text = result.perturbed_text;
       uu.original_text = text;
       uu.marked_text = discover::mark_perturbed(text, result.edits);
@@ -166,7 +166,7 @@ const World& world() {
   return built;
 }
 
-std::vector<Uu> all_uus() {
+std::vector<discover::Uu> all_uus() {
   auto uus = world().natural;
   uus.insert(uus.end(), world().adversarial.begin(), world().adversarial.end());
   return uus;
@@ -474,8 +474,8 @@ TEST(AutoTeacher, LeftOutItemsAreFailuresWithTheirReason) {
   teach::AutoTeacher teacher(world().train, *world().model, all_uus(), options(1));
   const teach::Teacher& as_teacher = teacher;  // what teach() reads
   EXPECT_TRUE(as_teacher.failures().empty());
-  const Uu& edited = world().adversarial[0];
-  Uu bare = edited;
+  const discover::Uu& edited = world().adversarial[0];
+  discover::Uu bare = edited;
   bare.id = "dev:9999:deepwordbug";
   bare.blind_spot = 99;  // a blind spot of its own, in which nothing was edited
   bare.edits.clear();

@@ -16,8 +16,8 @@ using testing::HasSubstr;
 
 namespace {
 
-teach::Uu natural(int row) {
-  teach::Uu uu;
+discover::Uu natural(int row) {
+  discover::Uu uu;
   uu.id = "dev:" + std::to_string(row) + ":natural";
   uu.text = "a review " + std::to_string(row);
   uu.true_label = "negative";
@@ -26,10 +26,10 @@ teach::Uu natural(int row) {
   return uu;
 }
 
-teach::Uu adversarial() {
-  teach::Uu uu;
+discover::Uu adversarial() {
+  discover::Uu uu;
   uu.id = "dev:7:deepwordbug";
-  uu.kind = teach::UuKind::adversarial;
+  uu.kind = discover::UuKind::adversarial;
   uu.text = "a terible film";
   uu.original_text = "a terrible film";
   uu.marked_text = "a [[terible]] film";
@@ -81,10 +81,10 @@ struct Fixture {
 }  // namespace
 
 TEST(Campaign, UuJsonRoundTripsEveryField) {
-  const teach::Uu uu = adversarial();
-  const teach::Uu back = teach::uu_from_json(teach::uu_to_json(uu));
+  const discover::Uu uu = adversarial();
+  const discover::Uu back = teach::uu_from_json(teach::uu_to_json(uu));
   EXPECT_EQ(back.id, uu.id);
-  EXPECT_EQ(back.kind, teach::UuKind::adversarial);
+  EXPECT_EQ(back.kind, discover::UuKind::adversarial);
   EXPECT_EQ(back.marked_text, "a [[terible]] film");
   ASSERT_EQ(back.edits.size(), 1U);
   EXPECT_EQ(back.edits[0].replacement, "terible");
@@ -97,7 +97,7 @@ TEST(Campaign, TestSplitUusAreRefused) {
   test::TempDir dir;
   auto db = store::Database::open(dir / "blindspot.db");
   const auto run = store::begin_run(db, "scan", "{}", "{}");
-  teach::Uu leaked = natural(4);
+  discover::Uu leaked = natural(4);
   leaked.id = "test:4:natural";
   const auto error = test::expect_error([&] {
     teach::create_campaign(db, {run, data::LabelSet({"negative", "positive"}), {natural(1), leaked}, "{}"});
@@ -115,7 +115,7 @@ TEST(Campaign, UnknownLabelIsRefused) {
   test::TempDir dir;
   auto db = store::Database::open(dir / "blindspot.db");
   const auto run = store::begin_run(db, "scan", "{}", "{}");
-  teach::Uu uu = natural(1);
+  discover::Uu uu = natural(1);
   uu.predicted_label = "neutral";
   EXPECT_THAT(test::expect_error([&] {
                 teach::create_campaign(db, {run, data::LabelSet({"negative", "positive"}), {uu}, "{}"});

@@ -37,16 +37,16 @@ class LlamaServerTeacher : public ::testing::Test {
 
 test::LlamaServer* LlamaServerTeacher::server_ = nullptr;
 
-std::vector<Uu> some_uus() {
-  Uu natural;
+std::vector<discover::Uu> some_uus() {
+  discover::Uu natural;
   natural.id = "dev:4:natural";
   natural.text = "not a bad film at all, the cast is great";
   natural.true_label = "positive";
   natural.predicted_label = "negative";
   natural.confidence = 0.93;
-  Uu adversarial;
+  discover::Uu adversarial;
   adversarial.id = "dev:9:deepwordbug";
-  adversarial.kind = UuKind::adversarial;
+  adversarial.kind = discover::UuKind::adversarial;
   adversarial.original_text = "a dreadful, boring film";
   adversarial.text = "a dreadfl, bornig film";
   adversarial.marked_text = "a [[dreadfl]], [[bornig]] film";

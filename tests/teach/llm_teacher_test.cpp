@@ -60,8 +60,8 @@ test::ProtocolServerOptions serving(test::Responder responder) {
   return options;
 }
 
-Uu natural_uu(int row) {
-  Uu uu;
+discover::Uu natural_uu(int row) {
+  discover::Uu uu;
   uu.id = "dev:" + std::to_string(row) + ":natural";
   uu.text = "review number " + std::to_string(row) + " which is not bad at all";
   uu.true_label = "positive";
@@ -70,10 +70,10 @@ Uu natural_uu(int row) {
   return uu;
 }
 
-Uu adversarial_uu(int row) {
-  Uu uu;
+discover::Uu adversarial_uu(int row) {
+  discover::Uu uu;
   uu.id = "dev:" + std::to_string(row) + ":deepwordbug";
-  uu.kind = UuKind::adversarial;
+  uu.kind = discover::UuKind::adversarial;
   uu.original_text = "a terrible film " + std::to_string(row);
   uu.text = "a terirble film " + std::to_string(row);
   uu.marked_text = "a [[terirble]] film " + std::to_string(row);
@@ -123,8 +123,8 @@ class LlmTeacherTest : public ::testing::Test {
     return o;
   }
 
-  static std::vector<Uu> uus(int natural, int adversarial) {
-    std::vector<Uu> out;
+  static std::vector<discover::Uu> uus(int natural, int adversarial) {
+    std::vector<discover::Uu> out;
     for (int i = 0; i < natural; ++i) out.push_back(natural_uu(i));
     for (int i = 0; i < adversarial; ++i) out.push_back(adversarial_uu(100 + i));
     return out;

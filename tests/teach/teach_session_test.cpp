@@ -13,8 +13,8 @@
 namespace blindspot::teach {
 namespace {
 
-Uu make_uu(const std::string& id, const std::string& truth, const std::string& predicted, int blind_spot = -1) {
-  Uu uu;
+discover::Uu make_uu(const std::string& id, const std::string& truth, const std::string& predicted, int blind_spot = -1) {
+  discover::Uu uu;
   uu.id = id;
   uu.text = "text of " + id;
   uu.true_label = truth;
@@ -25,7 +25,7 @@ Uu make_uu(const std::string& id, const std::string& truth, const std::string& p
 }
 
 TEST(SelectUus, SpreadsThePickOverBlindSpotsRoundRobin) {
-  std::vector<Uu> uus;
+  std::vector<discover::Uu> uus;
   for (int i = 0; i < 6; ++i) uus.push_back(make_uu("a" + std::to_string(i), "neg", "pos", 0));
   uus.push_back(make_uu("b0", "pos", "neg", 1));
   for (int i = 0; i < 3; ++i) uus.push_back(make_uu("c" + std::to_string(i), "pos", "neg", 2));
@@ -48,7 +48,7 @@ TEST(SelectUus, SpreadsThePickOverBlindSpotsRoundRobin) {
 }
 
 TEST(SelectUus, UngroupedUusAreGroupedByKindAndLabels) {
-  std::vector<Uu> uus = {make_uu("n1", "neg", "pos"), make_uu("n2", "neg", "pos"), make_uu("n3", "neg", "pos"),
+  std::vector<discover::Uu> uus = {make_uu("n1", "neg", "pos"), make_uu("n2", "neg", "pos"), make_uu("n3", "neg", "pos"),
                          make_uu("p1", "pos", "neg")};
   const auto picked = select_uus(uus, 2, 7);
   ASSERT_EQ(picked.size(), 2u);

@@ -26,12 +26,12 @@ TEST(ReadUusFile, ReadsNaturalAndAdversarialUusAndSkipsFailedAttacks) {
   const auto uus = read_uus_file(dir / "uus.jsonl", kLabels);
   ASSERT_EQ(uus.size(), 2u);
   EXPECT_EQ(uus[0].id, "dev:7:natural");
-  EXPECT_EQ(uus[0].kind, UuKind::natural);
+  EXPECT_EQ(uus[0].kind, discover::UuKind::natural);
   EXPECT_EQ(uus[0].text, "a fine mess");
   EXPECT_EQ(uus[0].predicted_label, "positive");
   EXPECT_DOUBLE_EQ(uus[0].confidence, 0.91);
   EXPECT_EQ(uus[1].id, "dev:3:deepwordbug");
-  EXPECT_EQ(uus[1].kind, UuKind::adversarial);
+  EXPECT_EQ(uus[1].kind, discover::UuKind::adversarial);
   EXPECT_EQ(uus[1].text, "a bda film");
   EXPECT_EQ(uus[1].original_text, "a bad film");
   EXPECT_EQ(uus[1].marked_text, "a [[bda]] film");

@@ -247,7 +247,7 @@ TEST(WebServer, TestSplitCampaignIsRefused) {
   test::CampaignStore campaign(test::synthetic_uus(1));
   // A campaign written around teach::create_campaign's guard: the server still refuses it.
   const auto run = store::begin_run(campaign.db, "scan", "{}", "{}");
-  teach::Uu leaked = test::synthetic_uus(1)[0];
+  discover::Uu leaked = test::synthetic_uus(1)[0];
   leaked.id = "test:0:natural";
   store::create_campaign(campaign.db, {run, R"(["negative","positive"])", "{}", ""},
                          {{leaked.id, teach::uu_to_json(leaked)}});

@@ -8,10 +8,10 @@
 
 namespace blindspot::test {
 
-std::vector<teach::Uu> synthetic_uus(int count) {
-  std::vector<teach::Uu> uus;
+std::vector<discover::Uu> synthetic_uus(int count) {
+  std::vector<discover::Uu> uus;
   for (int row = 0; row < count; ++row) {
-    teach::Uu uu;
+    discover::Uu uu;
     uu.true_label = row % 4 < 2 ? "negative" : "positive";
     uu.predicted_label = uu.true_label == "negative" ? "positive" : "negative";
     uu.confidence = 0.7 + 0.01 * (row % 25);
@@ -20,7 +20,7 @@ std::vector<teach::Uu> synthetic_uus(int count) {
       uu.text = "Review " + std::to_string(row) + ": not bad at all, but dull.<br /><br />Two stars.";
     } else {
       uu.id = "dev:" + std::to_string(row) + ":deepwordbug";
-      uu.kind = teach::UuKind::adversarial;
+      uu.kind = discover::UuKind::adversarial;
       uu.original_text = "Review " + std::to_string(row) + ": a terrible film.";
       uu.text = "Review " + std::to_string(row) + ": a terirble film.";
       uu.marked_text = "Review " + std::to_string(row) + ": a [[terirble]] film.";
@@ -31,7 +31,7 @@ std::vector<teach::Uu> synthetic_uus(int count) {
   return uus;
 }
 
-CampaignStore::CampaignStore(const std::vector<teach::Uu>& uus)
+CampaignStore::CampaignStore(const std::vector<discover::Uu>& uus)
     : file(dir / "blindspot.db"), db(store::Database::open(file)) {
   run = store::begin_run(db, "scan", "{}", "{}");
   teach::create_campaign(db, {run, data::LabelSet({"negative", "positive"}), uus, R"({"test":true})"});
@@ -47,7 +47,7 @@ std::int64_t CampaignStore::count(const std::string& sql) {
   return query.column_int64(0);
 }
 
-WebFixture::WebFixture(const std::vector<teach::Uu>& uus, web::ServerOptions options) : CampaignStore(uus) {
+WebFixture::WebFixture(const std::vector<discover::Uu>& uus, web::ServerOptions options) : CampaignStore(uus) {
   options.port = 0;
   if (!options.clock) {
     auto shared_clock = clock;

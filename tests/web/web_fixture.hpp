@@ -21,11 +21,11 @@
 namespace blindspot::test {
 
 // `count` dev UUs, alternately natural and adversarial (DeepWordBug-like, one marked word).
-std::vector<teach::Uu> synthetic_uus(int count);
+std::vector<discover::Uu> synthetic_uus(int count);
 
 // A store with one scan run holding a campaign of `uus` (labels negative, positive).
 struct CampaignStore {
-  explicit CampaignStore(const std::vector<teach::Uu>& uus);
+  explicit CampaignStore(const std::vector<discover::Uu>& uus);
   TempDir dir;
   std::filesystem::path file;
   std::int64_t run = 0;
@@ -38,7 +38,7 @@ struct CampaignStore {
 // A server on the campaign with an injectable clock (starts at 1,000,000 s) unless the options
 // bring their own.
 struct WebFixture : CampaignStore {
-  explicit WebFixture(const std::vector<teach::Uu>& uus, web::ServerOptions options = {});
+  explicit WebFixture(const std::vector<discover::Uu>& uus, web::ServerOptions options = {});
   ~WebFixture();
   std::shared_ptr<std::atomic<double>> clock = std::make_shared<std::atomic<double>>(1'000'000.0);
   std::unique_ptr<web::Server> server;

@@ -38,8 +38,8 @@ std::vector<teach::Sample> untargeted_samples(const data::Split& train, std::siz
 class ControlTeacher : public teach::Teacher {
  public:
   bool is_baseline() const override { return true; }
-  std::vector<teach::Hypothesis> abstract(const std::vector<teach::Uu>&) override { return {}; }
-  std::vector<teach::Hypothesis> extrapolate(const std::vector<teach::Uu>&,
+  std::vector<teach::Hypothesis> abstract(const std::vector<discover::Uu>&) override { return {}; }
+  std::vector<teach::Hypothesis> extrapolate(const std::vector<discover::Uu>&,
                                              const std::vector<teach::Hypothesis>&) override {
     return {};
   }

@@ -32,7 +32,7 @@ struct BootstrapOptions {
   // sqrt(0.025 * 0.975 / B) / phi(1.96) = 0.085 sd against a width of 3.92 sd).
   int resamples = 1000;
   double level = 0.95;
-  // Resample b draws from discover::derive_seed(seed, b): the interval is the same for a seed
+  // Resample b draws from core::derive_seed(seed, b): the interval is the same for a seed
   // on any machine and for any number of threads.
   std::uint64_t seed = 0;
   // Threads over resamples (0 = all cores).

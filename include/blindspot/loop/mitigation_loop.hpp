@@ -59,7 +59,7 @@ std::string baseline_key(const LoopOptions& options);
 struct TeacherInputs {
   const data::Split& train;
   const model::Classifier& baseline;
-  const std::vector<teach::Uu>& uus;
+  const std::vector<discover::Uu>& uus;
   store::Database& store;
   std::int64_t run_id;
 };

@@ -4,7 +4,7 @@
 #include "blindspot/discover/uu_scan.hpp"
 #include "blindspot/model/classifier.hpp"
 #include "blindspot/teach/teaching.hpp"
-#include "blindspot/teach/token_statistics.hpp"
+#include "blindspot/group/token_statistics.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -32,7 +32,7 @@ struct AutoTeacherOptions {
   // Prediction and generation threads (0 = all cores).
   int threads = 0;
   // Prior and minimum count of the token statistics; counts are texts containing the token.
-  LogOddsOptions log_odds;
+  group::LogOddsOptions log_odds;
   // A natural blind spot's token must occur in at least this many of its UUs (all of them if
   // it has fewer), so that one review naming its film cannot stand for the blind spot.
   std::size_t min_uu_texts = 2;
@@ -78,7 +78,7 @@ class AutoTeacher final : public Teacher {
   // among `uus`, or by a blind spot of its own if there is none. Throws Error{bad_input} if the
   // split's labels differ from the model's or a UU names a label the model does not know (so do
   // abstract() and extrapolate()); Error{usage} for a threshold outside [0, 1].
-  AutoTeacher(const data::Split& train, const model::Classifier& model, std::vector<Uu> uus,
+  AutoTeacher(const data::Split& train, const model::Classifier& model, std::vector<discover::Uu> uus,
               AutoTeacherOptions options = {});
   ~AutoTeacher() override;
   AutoTeacher(const AutoTeacher&) = delete;
@@ -88,9 +88,9 @@ class AutoTeacher final : public Teacher {
   bool is_baseline() const override { return true; }
 
   // Hypothesis ids: "auto:abstraction:<uu id>".
-  std::vector<Hypothesis> abstract(const std::vector<Uu>& uus) override;
+  std::vector<Hypothesis> abstract(const std::vector<discover::Uu>& uus) override;
   // Hypothesis ids: "auto:extrapolation:<uu id>"; parent_id is the abstraction's id.
-  std::vector<Hypothesis> extrapolate(const std::vector<Uu>& uus, const std::vector<Hypothesis>& abstractions) override;
+  std::vector<Hypothesis> extrapolate(const std::vector<discover::Uu>& uus, const std::vector<Hypothesis>& abstractions) override;
   // Up to `per_hypothesis` samples per hypothesis of this teacher (others are left out);
   // sample ids "<hypothesis id>#<n>", n from 1.
   std::vector<Sample> generate(const std::vector<Hypothesis>& hypotheses, int per_hypothesis) override;

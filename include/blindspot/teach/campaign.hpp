@@ -19,13 +19,13 @@ namespace blindspot::teach {
 struct Campaign {
   std::int64_t run_id = 0;
   data::LabelSet labels;
-  std::vector<Uu> uus;
+  std::vector<discover::Uu> uus;
   std::string source_json = "{}";  // {"run":N} or {"file":..,"sha256":..}
 };
 
 // Throws Error{bad_input} if any UU comes from the test split ("test:<row>:..."): teachers,
 // humans included, never see test.
-void check_no_test_uus(const std::vector<Uu>& uus);
+void check_no_test_uus(const std::vector<discover::Uu>& uus);
 
 // Stores a campaign under `campaign.run_id` (a run that exists). Throws Error{bad_input} for test
 // UUs, an empty UU list, a UU whose label is outside the labels, or a run that already holds one.
@@ -35,7 +35,7 @@ std::optional<Campaign> load_campaign(store::Database& db, std::int64_t run_id);
 
 // A UU as one JSON object (the campaign snapshot's format) and back; uu_from_json throws
 // Error{bad_input} naming the field for malformed input.
-std::string uu_to_json(const Uu& uu);
-Uu uu_from_json(const std::string& json);
+std::string uu_to_json(const discover::Uu& uu);
+discover::Uu uu_from_json(const std::string& json);
 
 }  // namespace blindspot::teach

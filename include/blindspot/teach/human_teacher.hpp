@@ -32,19 +32,19 @@ class HumanTeacher : public Teacher {
   // "human:run-<campaign run>"
   std::string name() const override;
   // The abstractions of the given UUs, in the order of `uus`, then by annotator id.
-  std::vector<Hypothesis> abstract(const std::vector<Uu>& uus) override;
+  std::vector<Hypothesis> abstract(const std::vector<discover::Uu>& uus) override;
   // The extrapolations whose abstraction is among `abstractions`.
-  std::vector<Hypothesis> extrapolate(const std::vector<Uu>& uus, const std::vector<Hypothesis>& abstractions) override;
+  std::vector<Hypothesis> extrapolate(const std::vector<discover::Uu>& uus, const std::vector<Hypothesis>& abstractions) override;
   // The samples of the given hypotheses: annotators wrote the campaign's k per submission,
   // whatever `per_hypothesis` says.
   std::vector<Sample> generate(const std::vector<Hypothesis>& hypotheses, int per_hypothesis) override;
 
   // The campaign's UUs that have at least one complete submission, in campaign order.
-  const std::vector<Uu>& annotated_uus() const noexcept { return annotated_; }
+  const std::vector<discover::Uu>& annotated_uus() const noexcept { return annotated_; }
 
  private:
   std::int64_t run_;
-  std::vector<Uu> annotated_;
+  std::vector<discover::Uu> annotated_;
   std::vector<Hypothesis> abstractions_;
   std::vector<Hypothesis> extrapolations_;
   std::vector<Sample> samples_;

@@ -26,9 +26,9 @@ class ImportTeacher : public Teacher {
 
   std::string name() const override;
   // The imported abstraction hypotheses, whichever UUs are given (they were written elsewhere).
-  std::vector<Hypothesis> abstract(const std::vector<Uu>& uus) override;
+  std::vector<Hypothesis> abstract(const std::vector<discover::Uu>& uus) override;
   // The imported extrapolation hypotheses.
-  std::vector<Hypothesis> extrapolate(const std::vector<Uu>& uus, const std::vector<Hypothesis>& abstractions) override;
+  std::vector<Hypothesis> extrapolate(const std::vector<discover::Uu>& uus, const std::vector<Hypothesis>& abstractions) override;
   // Every imported sample, whatever `per_hypothesis` says.
   std::vector<Sample> generate(const std::vector<Hypothesis>& hypotheses, int per_hypothesis) override;
 

@@ -40,8 +40,8 @@ class LlmTeacher : public Teacher {
   LlmTeacher(llm::ChatClient& client, LlmTeacherOptions options);
 
   std::string name() const override;
-  std::vector<Hypothesis> abstract(const std::vector<Uu>& uus) override;
-  std::vector<Hypothesis> extrapolate(const std::vector<Uu>& uus, const std::vector<Hypothesis>& abstractions) override;
+  std::vector<Hypothesis> abstract(const std::vector<discover::Uu>& uus) override;
+  std::vector<Hypothesis> extrapolate(const std::vector<discover::Uu>& uus, const std::vector<Hypothesis>& abstractions) override;
   std::vector<Sample> generate(const std::vector<Hypothesis>& hypotheses, int per_hypothesis) override;
 
   // Asks for each accepted sample's label in a separate call that does not see the

@@ -20,7 +20,7 @@ struct TeachOptions {
 };
 
 struct TeachResult {
-  std::vector<Uu> taught;              // the UUs given to the teacher, in teaching order
+  std::vector<discover::Uu> taught;              // the UUs given to the teacher, in teaching order
   std::vector<Hypothesis> hypotheses;  // abstractions, then extrapolations
   std::vector<Sample> samples;         // every generated sample, with the filters' verdict
   std::vector<TaskFailure> failures;
@@ -31,12 +31,12 @@ struct TeachResult {
 // kind + true label + predicted label when ungrouped), shuffled within each group with `seed`,
 // and taken round robin over the groups, so every blind spot is taught before any gets a
 // second UU. The same input and seed give the same pick.
-std::vector<Uu> select_uus(const std::vector<Uu>& uus, std::size_t max_uus, std::uint64_t seed);
+std::vector<discover::Uu> select_uus(const std::vector<discover::Uu>& uus, std::size_t max_uus, std::uint64_t seed);
 
 // The three tasks in order: abstraction of each selected UU, extrapolation of each abstraction
 // (if enabled), generation for every hypothesis, then the filters, then (with a verifier)
 // label verification of the samples the filters accepted.
-TeachResult teach(Teacher& teacher, const std::vector<Uu>& uus, const SampleFilter& filter,
+TeachResult teach(Teacher& teacher, const std::vector<discover::Uu>& uus, const SampleFilter& filter,
                   const TeachOptions& options, LlmTeacher* verifier = nullptr);
 
 }  // namespace blindspot::teach

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "blindspot/discover/uu.hpp"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -9,30 +11,6 @@ namespace blindspot::teach {
 // The three tasks of a teacher (BRIEF.md step 4).
 inline constexpr const char* kAbstraction = "abstraction";
 inline constexpr const char* kExtrapolation = "extrapolation";
-
-enum class UuKind { natural, adversarial };
-const char* to_string(UuKind kind) noexcept;  // "natural", "adversarial"
-
-// One word change of an adversarial UU.
-struct UuEdit {
-  std::string original;
-  std::string replacement;
-  std::string operation;  // "swap", "substitute", "delete", "insert", "synonym"
-};
-
-// A UU as a teacher sees it.
-struct Uu {
-  std::string id;             // stable across reruns: "<split>:<row>:natural" / "<split>:<row>:<recipe>"
-  UuKind kind = UuKind::natural;
-  std::string text;           // what the model misread (adversarial: the perturbed text)
-  std::string original_text;  // adversarial: the unperturbed text; natural: empty
-  std::string marked_text;    // adversarial: the perturbed text with changed words marked; natural: empty
-  std::vector<UuEdit> edits;  // adversarial only
-  std::string true_label;
-  std::string predicted_label;
-  double confidence = 0;      // probability of predicted_label
-  int blind_spot = -1;        // the group it belongs to; -1 = not grouped
-};
 
 // A pattern a teacher believes makes the model confidently wrong.
 struct Hypothesis {
@@ -96,9 +74,9 @@ class Teacher {
   virtual bool is_baseline() const { return false; }
 
   // One abstraction hypothesis per UU (fewer if some failed).
-  virtual std::vector<Hypothesis> abstract(const std::vector<Uu>& uus) = 0;
+  virtual std::vector<Hypothesis> abstract(const std::vector<discover::Uu>& uus) = 0;
   // One extrapolation per abstraction; `uus` holds the UU of each abstraction (by uu_id).
-  virtual std::vector<Hypothesis> extrapolate(const std::vector<Uu>& uus,
+  virtual std::vector<Hypothesis> extrapolate(const std::vector<discover::Uu>& uus,
                                               const std::vector<Hypothesis>& abstractions) = 0;
   // `per_hypothesis` samples per hypothesis, unfiltered.
   virtual std::vector<Sample> generate(const std::vector<Hypothesis>& hypotheses, int per_hypothesis) = 0;

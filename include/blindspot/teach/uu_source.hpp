@@ -15,16 +15,16 @@ namespace blindspot::teach {
 // "succeeded" become adversarial UUs; other outcomes are skipped). A file may mix both.
 // Throws Error{bad_input} naming the file and line for invalid JSON, a missing or mistyped
 // field, or a label outside `labels`; an empty file or one without any UU is an error too.
-std::vector<Uu> read_uus_file(const std::filesystem::path& file, const data::LabelSet& labels);
+std::vector<discover::Uu> read_uus_file(const std::filesystem::path& file, const data::LabelSet& labels);
 
 // The UUs a run stored (scan, attack or eval runs: tables uus and attacks), natural first, then
 // adversarial, each in split and row order. Throws Error{bad_input} if the run stored none
 // or a label is outside `labels`.
-std::vector<Uu> read_uus_from_run(store::Database& db, std::int64_t run_id, const data::LabelSet& labels);
+std::vector<discover::Uu> read_uus_from_run(store::Database& db, std::int64_t run_id, const data::LabelSet& labels);
 
 // Writes UUs so that read_uus_file() reads them back unchanged, blind spots included: natural UUs
 // as scan writes them, adversarial ones as attack lines with outcome "succeeded". Ids must have
 // the form read_uus_file() gives them ("<split>:<row>:<natural|recipe>"). Atomic.
-void write_uus_jsonl(const std::filesystem::path& file, const std::vector<Uu>& uus);
+void write_uus_jsonl(const std::filesystem::path& file, const std::vector<discover::Uu>& uus);
 
 }  // namespace blindspot::teach

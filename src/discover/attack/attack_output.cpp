@@ -1,25 +1,13 @@
 #include "blindspot/discover/attack/attack_output.hpp"
 
 #include "blindspot/core/atomic_file.hpp"
+#include "blindspot/core/number_format.hpp"
 #include "blindspot/data/csv_writer.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include <cstdio>
-#include <cstdlib>
-
 namespace blindspot::discover {
 namespace {
-
-// Shortest decimal form that reads back to the same double ("0.9731", not "0.97310000000000001").
-std::string format_number(double value) {
-  char buffer[32];
-  for (int precision = 6; precision <= 17; ++precision) {
-    std::snprintf(buffer, sizeof buffer, "%.*g", precision, value);
-    if (std::strtod(buffer, nullptr) == value) break;
-  }
-  return buffer;
-}
 
 nlohmann::ordered_json probabilities_json(const data::LabelSet& labels, const model::Probabilities& probabilities) {
   nlohmann::ordered_json object = nlohmann::ordered_json::object();
@@ -96,7 +84,7 @@ void write_attacks_csv(const std::filesystem::path& file, const data::Split& spl
                                     to_string(result.outcome),
                                     split.labels.name(static_cast<std::size_t>(result.true_label)),
                                     split.labels.name(static_cast<std::size_t>(result.final_label)),
-                                    format_number(result.final_confidence),
+                                    core::format_shortest(result.final_confidence),
                                     std::to_string(result.queries),
                                     std::to_string(result.levenshtein),
                                     std::to_string(result.edits.size()),
@@ -104,8 +92,8 @@ void write_attacks_csv(const std::filesystem::path& file, const data::Split& spl
                                     result.perturbed_text,
                                     mark_perturbed(original, result.edits),
                                     edits_json(result.edits)};
-    for (double p : result.original_probabilities) row.push_back(format_number(p));
-    for (double p : result.final_probabilities) row.push_back(format_number(p));
+    for (double p : result.original_probabilities) row.push_back(core::format_shortest(p));
+    for (double p : result.final_probabilities) row.push_back(core::format_shortest(p));
     data::write_csv_row(out.stream(), row);
   }
   out.commit();

@@ -36,7 +36,7 @@ std::vector<std::size_t> sample_rows(std::size_t rows, std::size_t count, std::u
   std::iota(all.begin(), all.end(), std::size_t{0});
   if (count == 0 || count >= rows) return all;
   // Partial Fisher-Yates: the first `count` positions become a uniform sample.
-  Rng rng(derive_seed(seed, kSampleStream));
+  core::Rng rng(core::derive_seed(seed, kSampleStream));
   for (std::size_t i = 0; i < count; ++i) std::swap(all[i], all[i + rng.below(rows - i)]);
   all.resize(count);
   std::sort(all.begin(), all.end());
@@ -79,7 +79,7 @@ AttackRun attack_split(const model::Classifier& model, const AttackRecipe& recip
       for (std::size_t i = next++; i < rows.size() && !failed; i = next++) {
         const data::Example& example = split.examples[rows[i]];
         AttackResult result = attack_text(model, recipe, example.text, example.label, options,
-                                          derive_seed(options.seed, rows[i]), originals[i]);
+                                          core::derive_seed(options.seed, rows[i]), originals[i]);
         result.row = rows[i];
         result.line = example.line;
         run.results[i] = std::move(result);

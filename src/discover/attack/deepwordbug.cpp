@@ -10,7 +10,7 @@ namespace {
 // TextAttack's _get_random_letter: random.choice(string.ascii_letters).
 constexpr std::string_view kAsciiLetters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
-char random_letter(Rng& rng) { return kAsciiLetters[rng.below(kAsciiLetters.size())]; }
+char random_letter(core::Rng& rng) { return kAsciiLetters[rng.below(kAsciiLetters.size())]; }
 
 std::string join(const std::vector<std::string_view>& chars) {
   std::string word;
@@ -20,7 +20,7 @@ std::string join(const std::vector<std::string_view>& chars) {
 
 }  // namespace
 
-std::optional<std::string> swap_neighbours(std::string_view word, Rng& rng) {
+std::optional<std::string> swap_neighbours(std::string_view word, core::Rng& rng) {
   auto chars = detail::split_chars(word);
   if (chars.size() < 2) return std::nullopt;
   const std::size_t i = rng.below(chars.size() - 1);
@@ -28,7 +28,7 @@ std::optional<std::string> swap_neighbours(std::string_view word, Rng& rng) {
   return join(chars);
 }
 
-std::optional<std::string> substitute_character(std::string_view word, Rng& rng) {
+std::optional<std::string> substitute_character(std::string_view word, core::Rng& rng) {
   auto chars = detail::split_chars(word);
   if (chars.size() < 2) return std::nullopt;
   const std::size_t i = rng.below(chars.size());
@@ -37,14 +37,14 @@ std::optional<std::string> substitute_character(std::string_view word, Rng& rng)
   return join(chars);
 }
 
-std::optional<std::string> delete_character(std::string_view word, Rng& rng) {
+std::optional<std::string> delete_character(std::string_view word, core::Rng& rng) {
   auto chars = detail::split_chars(word);
   if (chars.size() < 2) return std::nullopt;
   chars.erase(chars.begin() + static_cast<std::ptrdiff_t>(rng.below(chars.size())));
   return join(chars);
 }
 
-std::optional<std::string> insert_character(std::string_view word, Rng& rng) {
+std::optional<std::string> insert_character(std::string_view word, core::Rng& rng) {
   auto chars = detail::split_chars(word);
   if (chars.size() < 2) return std::nullopt;
   const std::size_t i = rng.below(chars.size());
@@ -53,8 +53,8 @@ std::optional<std::string> insert_character(std::string_view word, Rng& rng) {
   return join(chars);
 }
 
-std::vector<Candidate> DeepWordBugRecipe::candidates(std::string_view word, Rng& rng) const {
-  using Edit = std::optional<std::string> (*)(std::string_view, Rng&);
+std::vector<Candidate> DeepWordBugRecipe::candidates(std::string_view word, core::Rng& rng) const {
+  using Edit = std::optional<std::string> (*)(std::string_view, core::Rng&);
   constexpr std::pair<Edit, EditOperation> kEdits[] = {
       {swap_neighbours, EditOperation::swap},
       {substitute_character, EditOperation::substitute},

@@ -91,7 +91,7 @@ AttackResult attack_text(const model::Classifier& model, const AttackRecipe& rec
       break;
     }
     const std::string_view word = text.substr(words[index].offset, words[index].size);
-    Rng rng(derive_seed(example_seed, index));
+    core::Rng rng(core::derive_seed(example_seed, index));
     fitting.clear();
     for (Candidate& candidate : recipe.candidates(word, rng)) {
       const std::size_t distance = core::levenshtein(word, candidate.replacement);

@@ -48,7 +48,7 @@ const WordNet& WordNetRecipe::wordnet() const {
   return *wordnet_;
 }
 
-std::vector<Candidate> WordNetRecipe::candidates(std::string_view word, Rng& /*rng*/) const {
+std::vector<Candidate> WordNetRecipe::candidates(std::string_view word, core::Rng& /*rng*/) const {
   const WordNet& dictionary = wordnet();
   const Casing casing = casing_of(word);
   const std::string folded_word = lower(word);

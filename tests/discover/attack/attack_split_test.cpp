@@ -39,7 +39,7 @@ data::Split review_split() {
   split.name = "dev";
   split.file = "dev.csv";
   split.labels = data::LabelSet({"negative", "positive"});
-  discover::Rng rng(2024);
+  core::Rng rng(2024);
   for (int row = 0; row < 60; ++row) {
     const std::size_t length = 4 + rng.below(9);
     std::string text;

@@ -81,7 +81,7 @@ TEST(WordNet, BaseFormsFromSuffixRules) {
 TEST(WordNetRecipe, SynonymsOfEveryPartOfSpeechTheWordHas) {
   const discover::WordNetRecipe recipe;
   EXPECT_EQ(recipe.name(), "wordnet");
-  discover::Rng rng(0);
+  core::Rng rng(0);
   const auto candidates = recipe.candidates("movie", rng);
   EXPECT_EQ(replacements(candidates), (std::vector<std::string>{"film", "picture", "pic", "flick"}));
   for (const auto& candidate : candidates) EXPECT_EQ(candidate.operation, discover::EditOperation::synonym);
@@ -91,7 +91,7 @@ TEST(WordNetRecipe, SynonymsOfEveryPartOfSpeechTheWordHas) {
 
 TEST(WordNetRecipe, InflectsLikeTheWordAndKeepsItsCase) {
   const discover::WordNetRecipe recipe;
-  discover::Rng rng(0);
+  core::Rng rng(0);
   EXPECT_EQ(replacements(recipe.candidates("Movies", rng)),
             (std::vector<std::string>{"Films", "Pictures", "Pics", "Flicks"}));
   EXPECT_EQ(replacements(recipe.candidates("MOVIE", rng)),
@@ -105,7 +105,7 @@ TEST(WordNetRecipe, InflectsLikeTheWordAndKeepsItsCase) {
 TEST(WordNetRecipe, MissingDatabaseIsAnIoErrorNamingTheFile) {
   test::TempDir dir;
   const discover::WordNetRecipe recipe(dir.path());
-  discover::Rng rng(0);
+  core::Rng rng(0);
   const auto error = test::expect_error([&] { recipe.candidates("movie", rng); });
   EXPECT_EQ(error.kind(), core::ErrorKind::io);
   EXPECT_THAT(error.what(), HasSubstr((dir / "data.noun").string()));

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "blindspot/discover/attack/random.hpp"
+#include "blindspot/core/random.hpp"
 #include "blindspot/discover/attack/recipe.hpp"
 
 #include <optional>
@@ -16,13 +16,13 @@ namespace blindspot::discover {
 // TextAttack, each returns nullopt for a word of fewer than 2 characters.
 
 // Exchanges the characters at a random position i and i + 1.
-std::optional<std::string> swap_neighbours(std::string_view word, Rng& rng);
+std::optional<std::string> swap_neighbours(std::string_view word, core::Rng& rng);
 // Replaces the character at a random position by a random letter (possibly the same one).
-std::optional<std::string> substitute_character(std::string_view word, Rng& rng);
+std::optional<std::string> substitute_character(std::string_view word, core::Rng& rng);
 // Removes the character at a random position.
-std::optional<std::string> delete_character(std::string_view word, Rng& rng);
+std::optional<std::string> delete_character(std::string_view word, core::Rng& rng);
 // Inserts a random letter before a random position (never after the last character).
-std::optional<std::string> insert_character(std::string_view word, Rng& rng);
+std::optional<std::string> insert_character(std::string_view word, core::Rng& rng);
 
 // TextAttack's DeepWordBug transformation with use_all_transformations=True: one random
 // candidate from each of the four edits, in the order swap, substitute, delete, insert
@@ -31,7 +31,7 @@ std::optional<std::string> insert_character(std::string_view word, Rng& rng);
 class DeepWordBugRecipe final : public AttackRecipe {
  public:
   std::string name() const override { return "deepwordbug"; }
-  std::vector<Candidate> candidates(std::string_view word, Rng& rng) const override;
+  std::vector<Candidate> candidates(std::string_view word, core::Rng& rng) const override;
 };
 
 }  // namespace blindspot::discover

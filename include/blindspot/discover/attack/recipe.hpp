@@ -1,6 +1,6 @@
 #pragma once
 
-#include "blindspot/discover/attack/random.hpp"
+#include "blindspot/core/random.hpp"
 
 #include <filesystem>
 #include <memory>
@@ -41,7 +41,7 @@ class AttackRecipe {
   // Candidate replacements of `word` (a word as found by find_words(), case kept). Never
   // `word` itself, no duplicates; may be empty. Random choices come from `rng` only, so the
   // same word and seed give the same candidates. Safe to call from several threads at once.
-  virtual std::vector<Candidate> candidates(std::string_view word, Rng& rng) const = 0;
+  virtual std::vector<Candidate> candidates(std::string_view word, core::Rng& rng) const = 0;
 };
 
 // Where Debian's wordnet-base package installs the WordNet 3.0 database files.

@@ -81,7 +81,7 @@ class WordNetRecipe final : public AttackRecipe {
 
   std::string name() const override { return "wordnet"; }
   // Deterministic: `rng` is not used. Throws what WordNet::load() throws.
-  std::vector<Candidate> candidates(std::string_view word, Rng& rng) const override;
+  std::vector<Candidate> candidates(std::string_view word, core::Rng& rng) const override;
 
  private:
   const WordNet& wordnet() const;

@@ -1,7 +1,7 @@
-#include "blindspot/teach/blind_spots.hpp"
+#include "blindspot/group/blind_spots.hpp"
 
 #include "blindspot/core/error.hpp"
-#include "blindspot/teach/token_statistics.hpp"
+#include "blindspot/group/token_statistics.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -11,7 +11,7 @@
 #include <tuple>
 #include <utility>
 
-namespace blindspot::teach {
+namespace blindspot::group {
 namespace {
 
 using core::Error;
@@ -51,7 +51,7 @@ std::vector<int> ids_by_size(const std::vector<int>& assignments, int k) {
   return ids;
 }
 
-std::vector<LabelFlow> label_flows(const std::vector<Uu>& uus, const std::vector<std::size_t>& members) {
+std::vector<LabelFlow> label_flows(const std::vector<discover::Uu>& uus, const std::vector<std::size_t>& members) {
   std::map<std::pair<std::string, std::string>, std::int64_t> counts;
   for (const std::size_t i : members) ++counts[{uus[i].true_label, uus[i].predicted_label}];
   std::vector<LabelFlow> flows;
@@ -95,7 +95,7 @@ std::vector<BlindSpotToken> top_tokens(const std::vector<TokenCounts>& per_uu, c
   return tokens;
 }
 
-std::vector<std::string> representatives(const std::vector<Uu>& uus, const Points& points,
+std::vector<std::string> representatives(const std::vector<discover::Uu>& uus, const Points& points,
                                          const std::vector<double>& centroid, const std::vector<std::size_t>& members,
                                          int count) {
   std::vector<std::pair<double, std::size_t>> by_distance;
@@ -117,15 +117,15 @@ std::vector<std::string> representatives(const std::vector<Uu>& uus, const Point
 
 }  // namespace
 
-Grouping group_uus(const model::Classifier& model, std::vector<Uu>& uus, const GroupOptions& options) {
+Grouping group_uus(const model::Classifier& model, std::vector<discover::Uu>& uus, const GroupOptions& options) {
   check_options(options);
   std::vector<std::vector<float>> vectors;
   vectors.reserve(uus.size());
-  for (const Uu& uu : uus) vectors.push_back(model.sentence_vector(uu.text));  // not thread-safe: one at a time
+  for (const discover::Uu& uu : uus) vectors.push_back(model.sentence_vector(uu.text));  // not thread-safe: one at a time
   return group_uus(vectors, uus, options);
 }
 
-Grouping group_uus(const std::vector<std::vector<float>>& vectors, std::vector<Uu>& uus, const GroupOptions& options) {
+Grouping group_uus(const std::vector<std::vector<float>>& vectors, std::vector<discover::Uu>& uus, const GroupOptions& options) {
   check_options(options);
   if (vectors.size() != uus.size()) {
     throw Error(ErrorKind::internal, "group_uus: " + std::to_string(vectors.size()) + " sentence vectors for " +
@@ -160,7 +160,7 @@ Grouping group_uus(const std::vector<std::vector<float>>& vectors, std::vector<U
     spot.size = static_cast<std::int64_t>(own.size());
     double confidence_sum = 0;
     for (const std::size_t i : own) {
-      (uus[i].kind == UuKind::natural ? spot.natural_count : spot.adversarial_count) += 1;
+      (uus[i].kind == discover::UuKind::natural ? spot.natural_count : spot.adversarial_count) += 1;
       confidence_sum += uus[i].confidence;
       spot.uu_ids.push_back(uus[i].id);
     }
@@ -216,4 +216,4 @@ std::string to_json(const Grouping& grouping, int indent) {
   return json.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-}  // namespace blindspot::teach
+}  // namespace blindspot::group

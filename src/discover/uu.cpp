@@ -1,6 +1,6 @@
-#include "blindspot/teach/teaching.hpp"
+#include "blindspot/discover/uu.hpp"
 
-namespace blindspot::teach {
+namespace blindspot::discover {
 
 const char* to_string(UuKind kind) noexcept {
   switch (kind) {
@@ -12,4 +12,4 @@ const char* to_string(UuKind kind) noexcept {
   return "natural";
 }
 
-}  // namespace blindspot::teach
+}  // namespace blindspot::discover

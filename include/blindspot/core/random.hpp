@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string_view>
 
-namespace blindspot::discover {
+namespace blindspot::core {
 
 // SplitMix64's finaliser: a fixed bijective mix of 64 bits.
 inline std::uint64_t mix64(std::uint64_t z) noexcept {
@@ -54,4 +54,4 @@ inline std::uint64_t derive_seed(std::uint64_t seed, std::uint64_t stream) noexc
   return mixer.next();
 }
 
-}  // namespace blindspot::discover
+}  // namespace blindspot::core

@@ -1,8 +1,8 @@
-#include "blindspot/teach/kmeans.hpp"
+#include "blindspot/group/kmeans.hpp"
 
 #include "blindspot/core/error.hpp"
 #include "blindspot/core/parallel_for.hpp"
-#include "blindspot/discover/attack/random.hpp"
+#include "blindspot/core/random.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -11,7 +11,7 @@
 #include <optional>
 #include <string>
 
-namespace blindspot::teach {
+namespace blindspot::group {
 namespace {
 
 using core::Error;
@@ -30,7 +30,7 @@ double squared_distance(const std::vector<double>& left, const std::vector<doubl
 }
 
 // Uniform in [0, 1) from the top 53 bits.
-double uniform(discover::Rng& rng) noexcept { return static_cast<double>(rng.next() >> 11) * 0x1.0p-53; }
+double uniform(core::Rng& rng) noexcept { return static_cast<double>(rng.next() >> 11) * 0x1.0p-53; }
 
 // Points come from our own code (sentence vectors, tests), so a malformed set is a caller's bug.
 void check_points(const Points& points, const char* caller) {
@@ -68,7 +68,7 @@ Points normalise_rows(const std::vector<std::vector<Value>>& vectors) {
 }
 
 // k-means++ seeding: indices of k distinct-valued points (k <= distinct points, checked by the caller).
-std::vector<std::size_t> seed_centres(const Points& points, int k, discover::Rng& rng) {
+std::vector<std::size_t> seed_centres(const Points& points, int k, core::Rng& rng) {
   const std::size_t n = points.size();
   std::vector<std::size_t> centres = {static_cast<std::size_t>(rng.below(n))};
   std::vector<double> nearest(n);
@@ -166,7 +166,7 @@ void canonicalise(KMeansResult& result) {
 }
 
 KMeansResult lloyd(const Points& points, int k, int max_iterations, std::uint64_t seed) {
-  discover::Rng rng(seed);
+  core::Rng rng(seed);
   KMeansResult result;
   result.k = k;
   for (const std::size_t centre : seed_centres(points, k, rng)) result.centroids.push_back(points[centre]);
@@ -257,7 +257,7 @@ std::vector<std::size_t> silhouette_sample(std::size_t n, int size, std::uint64_
   std::vector<std::size_t> indices(n);
   std::iota(indices.begin(), indices.end(), std::size_t{0});
   if (size <= 0 || static_cast<std::size_t>(size) >= n) return indices;
-  discover::Rng rng(discover::derive_seed(seed, kSilhouetteStream));
+  core::Rng rng(core::derive_seed(seed, kSilhouetteStream));
   const auto wanted = static_cast<std::size_t>(size);
   for (std::size_t i = 0; i < wanted; ++i) {  // partial Fisher-Yates
     std::swap(indices[i], indices[i + static_cast<std::size_t>(rng.below(n - i))]);
@@ -323,7 +323,7 @@ KMeansResult kmeans(const Points& points, int k, const KMeansOptions& options) {
   std::vector<KMeansResult> restarts(static_cast<std::size_t>(options.restarts));
   core::parallel_for(restarts.size(), options.threads, [&](std::size_t begin, std::size_t end) {
     for (std::size_t r = begin; r < end; ++r) {
-      restarts[r] = lloyd(points, k, options.max_iterations, discover::derive_seed(options.seed, r));
+      restarts[r] = lloyd(points, k, options.max_iterations, core::derive_seed(options.seed, r));
       restarts[r].restart = static_cast<int>(r);
     }
   });
@@ -431,4 +431,4 @@ Clustering cluster(const Points& points, const ClusterOptions& options) {
   return clustering;
 }
 
-}  // namespace blindspot::teach
+}  // namespace blindspot::group

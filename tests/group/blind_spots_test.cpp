@@ -1,6 +1,6 @@
-#include "blindspot/teach/blind_spots.hpp"
+#include "blindspot/group/blind_spots.hpp"
 
-#include "blindspot/discover/attack/random.hpp"
+#include "blindspot/core/random.hpp"
 #include "blindspot/model/fasttext_classifier.hpp"
 
 #include "support/test_support.hpp"
@@ -13,20 +13,20 @@
 #include <set>
 
 using namespace blindspot;
-using teach::Uu;
-using teach::UuKind;
+using discover::Uu;
+using discover::UuKind;
 using ::testing::HasSubstr;
 
 namespace {
 
-double normal(discover::Rng& rng) {
+double normal(core::Rng& rng) {
   const auto uniform = [&rng] { return (static_cast<double>(rng.next() >> 11) + 0.5) * 0x1.0p-53; };
   return std::sqrt(-2 * std::log(uniform())) * std::cos(2 * 3.14159265358979323846 * uniform());
 }
 
-Uu make_uu(const std::string& id, const std::string& text, const std::string& true_label,
-           const std::string& predicted_label, UuKind kind = UuKind::natural, double confidence = 0.9) {
-  Uu uu;
+discover::Uu make_uu(const std::string& id, const std::string& text, const std::string& true_label,
+           const std::string& predicted_label, discover::UuKind kind = discover::UuKind::natural, double confidence = 0.9) {
+  discover::Uu uu;
   uu.id = id;
   uu.kind = kind;
   uu.text = text;
@@ -40,7 +40,7 @@ Uu make_uu(const std::string& id, const std::string& text, const std::string& tr
 // interleaved in the input, each with its own topic word and label pattern.
 struct Planted {
   std::vector<std::vector<float>> vectors;
-  std::vector<Uu> uus;
+  std::vector<discover::Uu> uus;
   std::vector<int> blob;
 };
 
@@ -48,7 +48,7 @@ const std::vector<std::string> kTopic = {"stadium", "oven", "galaxy"};
 
 Planted planted() {
   const std::vector<int> sizes = {9, 12, 6};  // the blind spot of blob 1 is the largest: id 0
-  discover::Rng rng(21);
+  core::Rng rng(21);
   Planted result;
   std::vector<int> made(3, 0);
   for (int round = 0; round < 12; ++round) {
@@ -64,10 +64,10 @@ Planted planted() {
       std::string filler = "filler";
       for (std::size_t n = result.uus.size() + 1; n > 0; n /= 26) filler += static_cast<char>('a' + n % 26);
       const std::string text = "The " + kTopic[static_cast<std::size_t>(b)] + ", " + filler + ".";
-      Uu uu = make_uu(id, text, "positive", "negative");
+      discover::Uu uu = make_uu(id, text, "positive", "negative");
       if (b == 0 && member < 3) std::swap(uu.true_label, uu.predicted_label);
       if (b == 2) {
-        uu.kind = UuKind::adversarial;
+        uu.kind = discover::UuKind::adversarial;
         uu.id = "dev:" + std::to_string(result.uus.size()) + ":deepwordbug";
         uu.confidence = 0.7;
       }
@@ -81,9 +81,9 @@ Planted planted() {
 
 TEST(GroupUus, RecoversPlantedBlindSpotsAndSummarisesThem) {
   Planted data = planted();
-  const auto grouping = teach::group_uus(data.vectors, data.uus);
+  const auto grouping = group::group_uus(data.vectors, data.uus);
   EXPECT_EQ(grouping.k, 3);
-  EXPECT_EQ(grouping.selection, teach::KSelection::best_silhouette);
+  EXPECT_EQ(grouping.selection, group::KSelection::best_silhouette);
   ASSERT_EQ(grouping.scores.size(), 9u);
   EXPECT_EQ(grouping.scores[1].k, 3);
   ASSERT_EQ(grouping.blind_spots.size(), 3u);
@@ -143,32 +143,32 @@ TEST(GroupUus, RecoversPlantedBlindSpotsAndSummarisesThem) {
 
 TEST(GroupUus, SameSeedSameGroupsForAnyThreadCount) {
   Planted data = planted();
-  teach::GroupOptions options;
+  group::GroupOptions options;
   options.clustering.kmeans.seed = 8;
   options.clustering.kmeans.threads = 1;
   auto uus_one = data.uus;
-  const auto one = teach::to_json(teach::group_uus(data.vectors, uus_one, options));
+  const auto one = group::to_json(group::group_uus(data.vectors, uus_one, options));
   options.clustering.kmeans.threads = 2;
   auto uus_two = data.uus;
-  EXPECT_EQ(teach::to_json(teach::group_uus(data.vectors, uus_two, options)), one);
+  EXPECT_EQ(group::to_json(group::group_uus(data.vectors, uus_two, options)), one);
   // Well-separated groups are found from any seed (the other candidates' partitions, and so
   // their scores, may differ).
   options.clustering.kmeans.seed = 9;
   auto uus_other = data.uus;
-  const auto other = nlohmann::json::parse(teach::to_json(teach::group_uus(data.vectors, uus_other, options)));
+  const auto other = nlohmann::json::parse(group::to_json(group::group_uus(data.vectors, uus_other, options)));
   EXPECT_EQ(other["k"], 3);
   EXPECT_EQ(other["blind_spots"], nlohmann::json::parse(one)["blind_spots"]);
   for (std::size_t i = 0; i < uus_one.size(); ++i) EXPECT_EQ(uus_two[i].blind_spot, uus_one[i].blind_spot);
 }
 
 TEST(GroupUus, FewUusFormOneBlindSpotWithCommonTokens) {
-  std::vector<Uu> uus = {make_uu("a", "Dull plot, dull cast.", "positive", "negative", UuKind::natural, 0.8),
-                         make_uu("b", "A dull evening with the cast.", "positive", "negative", UuKind::natural, 0.9),
-                         make_uu("c", "Great plot.", "negative", "positive", UuKind::adversarial, 0.7)};
+  std::vector<discover::Uu> uus = {make_uu("a", "Dull plot, dull cast.", "positive", "negative", discover::UuKind::natural, 0.8),
+                         make_uu("b", "A dull evening with the cast.", "positive", "negative", discover::UuKind::natural, 0.9),
+                         make_uu("c", "Great plot.", "negative", "positive", discover::UuKind::adversarial, 0.7)};
   const std::vector<std::vector<float>> vectors = {{1, 0}, {0, 1}, {-1, 0}};
-  const auto grouping = teach::group_uus(vectors, uus);
+  const auto grouping = group::group_uus(vectors, uus);
   EXPECT_EQ(grouping.k, 1);
-  EXPECT_EQ(grouping.selection, teach::KSelection::single);
+  EXPECT_EQ(grouping.selection, group::KSelection::single);
   EXPECT_TRUE(grouping.scores.empty());
   ASSERT_EQ(grouping.blind_spots.size(), 1u);
   const auto& spot = grouping.blind_spots[0];
@@ -190,26 +190,26 @@ TEST(GroupUus, FewUusFormOneBlindSpotWithCommonTokens) {
   EXPECT_EQ(spot.representative_ids, (std::vector<std::string>{"b", "a", "c"}));
   for (const auto& uu : uus) EXPECT_EQ(uu.blind_spot, 0);
 
-  std::vector<Uu> none;
-  const auto empty = teach::group_uus(std::vector<std::vector<float>>{}, none);
+  std::vector<discover::Uu> none;
+  const auto empty = group::group_uus(std::vector<std::vector<float>>{}, none);
   EXPECT_EQ(empty.k, 0);
-  EXPECT_EQ(empty.selection, teach::KSelection::empty);
+  EXPECT_EQ(empty.selection, group::KSelection::empty);
   EXPECT_TRUE(empty.blind_spots.empty());
 }
 
 TEST(GroupUus, IdenticalVectorsFormOneBlindSpot) {
-  std::vector<Uu> uus;
+  std::vector<discover::Uu> uus;
   for (int i = 0; i < 8; ++i) uus.push_back(make_uu("u" + std::to_string(i), "Same text.", "a", "b"));
-  const auto grouping = teach::group_uus(std::vector<std::vector<float>>(8, {0.5F, 0.5F}), uus);
+  const auto grouping = group::group_uus(std::vector<std::vector<float>>(8, {0.5F, 0.5F}), uus);
   EXPECT_EQ(grouping.k, 1);
-  EXPECT_EQ(grouping.selection, teach::KSelection::single);
+  EXPECT_EQ(grouping.selection, group::KSelection::single);
   EXPECT_EQ(grouping.blind_spots[0].size, 8);
   EXPECT_EQ(grouping.blind_spots[0].representative_ids, (std::vector<std::string>{"u0", "u1", "u2"}));
 }
 
 TEST(GroupUus, JsonHoldsEverySummary) {
   Planted data = planted();
-  const auto parsed = nlohmann::json::parse(teach::to_json(teach::group_uus(data.vectors, data.uus)));
+  const auto parsed = nlohmann::json::parse(group::to_json(group::group_uus(data.vectors, data.uus)));
   EXPECT_EQ(parsed["k"], 3);
   EXPECT_EQ(parsed["selection"], "best_silhouette");
   ASSERT_EQ(parsed["scores"].size(), 9u);
@@ -236,18 +236,18 @@ TEST(GroupUus, JsonHoldsEverySummary) {
 }
 
 TEST(GroupUus, RejectsMismatchedInputAndBadOptions) {
-  std::vector<Uu> uus = {make_uu("a", "x", "a", "b")};
-  auto err = test::expect_error([&] { teach::group_uus(std::vector<std::vector<float>>{}, uus); });
+  std::vector<discover::Uu> uus = {make_uu("a", "x", "a", "b")};
+  auto err = test::expect_error([&] { group::group_uus(std::vector<std::vector<float>>{}, uus); });
   EXPECT_EQ(err.kind(), core::ErrorKind::internal);
   EXPECT_THAT(err.what(), HasSubstr("0 sentence vectors for 1 UUs"));
-  teach::GroupOptions options;
+  group::GroupOptions options;
   options.representatives = -1;
-  err = test::expect_error([&] { teach::group_uus(std::vector<std::vector<float>>{{1}}, uus, options); });
+  err = test::expect_error([&] { group::group_uus(std::vector<std::vector<float>>{{1}}, uus, options); });
   EXPECT_EQ(err.kind(), core::ErrorKind::usage);
   EXPECT_THAT(err.what(), HasSubstr("representatives must be >= 0, got -1"));
   options = {};
   options.clustering.k_max = 1;
-  err = test::expect_error([&] { teach::group_uus(std::vector<std::vector<float>>{{1}}, uus, options); });
+  err = test::expect_error([&] { group::group_uus(std::vector<std::vector<float>>{{1}}, uus, options); });
   EXPECT_THAT(err.what(), HasSubstr("k_max (1) must be >= k_min (2)"));
   EXPECT_EQ(uus[0].blind_spot, -1);  // untouched on error
 }
@@ -264,7 +264,7 @@ const std::vector<std::string> kNeutral = {"day",   "week",   "friends", "town",
 const std::vector<std::string> kPositive = {"great", "wonderful", "lovely", "superb"};
 const std::vector<std::string> kNegative = {"awful", "terrible", "boring", "dreadful"};
 
-std::string words(discover::Rng& rng, const std::vector<std::pair<const std::vector<std::string>*, int>>& parts) {
+std::string words(core::Rng& rng, const std::vector<std::pair<const std::vector<std::string>*, int>>& parts) {
   std::vector<std::string> chosen;
   for (const auto& [list, count] : parts) {
     for (int i = 0; i < count; ++i) {
@@ -278,7 +278,7 @@ std::string words(discover::Rng& rng, const std::vector<std::pair<const std::vec
 }
 
 TEST(GroupUus, TopicsOfARealModelFormSeparateBlindSpots) {
-  discover::Rng rng(5);
+  core::Rng rng(5);
   data::Split train;
   train.name = "train";
   train.labels = data::LabelSet({"negative", "positive"});
@@ -295,7 +295,7 @@ TEST(GroupUus, TopicsOfARealModelFormSeparateBlindSpots) {
   model::FastTextClassifier model(fasttext);
   model.train(train, {});
 
-  std::vector<Uu> uus;
+  std::vector<discover::Uu> uus;
   std::vector<bool> is_football;
   for (int i = 0; i < 80 && uus.size() < 30; ++i) {
     const bool football = i % 2 == 0;
@@ -304,7 +304,7 @@ TEST(GroupUus, TopicsOfARealModelFormSeparateBlindSpots) {
     const int wrong = football ? 0 : 1;  // the label a sentiment-free text of the topic is read as
     if (probabilities[static_cast<std::size_t>(wrong)] < 0.65) continue;
     uus.push_back(make_uu("dev:" + std::to_string(i) + ":natural", text, football ? "positive" : "negative",
-                          football ? "negative" : "positive", UuKind::natural,
+                          football ? "negative" : "positive", discover::UuKind::natural,
                           probabilities[static_cast<std::size_t>(wrong)]));
     is_football.push_back(football);
   }
@@ -312,7 +312,7 @@ TEST(GroupUus, TopicsOfARealModelFormSeparateBlindSpots) {
   ASSERT_GE(football_count, 8);
   ASSERT_GE(static_cast<long>(uus.size()) - football_count, 8);
 
-  const auto grouping = teach::group_uus(model, uus);
+  const auto grouping = group::group_uus(model, uus);
   EXPECT_EQ(grouping.k, 2);
   std::set<int> football_spots;
   std::set<int> cooking_spots;
@@ -345,7 +345,7 @@ TEST(GroupUus, TopicsOfARealModelFormSeparateBlindSpots) {
   std::vector<std::vector<float>> vectors;
   for (const auto& uu : uus) vectors.push_back(model.sentence_vector(uu.text));
   auto copy = uus;
-  EXPECT_EQ(teach::to_json(teach::group_uus(vectors, copy)), teach::to_json(grouping));
+  EXPECT_EQ(group::to_json(group::group_uus(vectors, copy)), group::to_json(grouping));
 }
 
 }  // namespace

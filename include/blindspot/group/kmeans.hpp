@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace blindspot::teach {
+namespace blindspot::group {
 
 // Points as rows of equal dimension.
 using Points = std::vector<std::vector<double>>;
@@ -24,7 +24,7 @@ struct KMeansOptions {
   int restarts = 10;
   // Lloyd iterations per restart if the assignments keep changing.
   int max_iterations = 100;
-  // Restart r draws from discover::derive_seed(seed, r), so the result never depends on how
+  // Restart r draws from core::derive_seed(seed, r), so the result never depends on how
   // restarts are spread over threads.
   std::uint64_t seed = 0;
   // Threads over restarts (0 = all cores); the result is the same for any value.
@@ -128,4 +128,4 @@ struct Clustering {
 // silhouette_sample is 1 or negative, plus kmeans()'s errors.
 Clustering cluster(const Points& points, const ClusterOptions& options = {});
 
-}  // namespace blindspot::teach
+}  // namespace blindspot::group

@@ -1,14 +1,14 @@
 #pragma once
 
 #include "blindspot/model/classifier.hpp"
-#include "blindspot/teach/kmeans.hpp"
-#include "blindspot/teach/teaching.hpp"
+#include "blindspot/group/kmeans.hpp"
+#include "blindspot/discover/uu.hpp"
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
-namespace blindspot::teach {
+namespace blindspot::group {
 
 // Options of group_uus() (docs/blind-spots.md).
 struct GroupOptions {
@@ -20,7 +20,7 @@ struct GroupOptions {
   // A token must occur in at least this many of the blind spot's UUs (all of them if it has
   // fewer), so that one UU's vocabulary cannot pass for a pattern.
   std::int64_t min_token_uus = 2;
-  // alpha_0 of the weighted log-odds prior (teach::weighted_log_odds). 0 = the number of tokens
+  // alpha_0 of the weighted log-odds prior (group::weighted_log_odds). 0 = the number of tokens
   // of all UUs together, so that each token's prior alpha_w is its own count over all UUs:
   // Monroe et al.'s background-count prior, which scales with the corpus. (The automatic
   // teacher's fixed 1000 is meant for UUs against a whole training set; against a few hundred
@@ -80,15 +80,15 @@ struct Grouping {
 // the same result for any count. Fewer than 4 UUs form one blind spot. Throws cluster()'s
 // Error{usage} for bad options, and Error{usage} if top_tokens, min_token_uus, prior_strength or
 // representatives is negative.
-Grouping group_uus(const model::Classifier& model, std::vector<Uu>& uus, const GroupOptions& options = {});
+Grouping group_uus(const model::Classifier& model, std::vector<discover::Uu>& uus, const GroupOptions& options = {});
 
 // The same with the vectors already computed: `vectors[i]` represents `uus[i]`. Throws
 // Error{internal} on a length mismatch or vectors of different dimension.
-Grouping group_uus(const std::vector<std::vector<float>>& vectors, std::vector<Uu>& uus,
+Grouping group_uus(const std::vector<std::vector<float>>& vectors, std::vector<discover::Uu>& uus,
                    const GroupOptions& options = {});
 
 // The grouping as a JSON object (for the run store and the report): k, selection, scores and
 // every blind spot's summary.
 std::string to_json(const Grouping& grouping, int indent = 2);
 
-}  // namespace blindspot::teach
+}  // namespace blindspot::group

@@ -8,7 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
-namespace blindspot::teach {
+namespace blindspot::group {
 
 // The tokens the statistics count: the words (discover::find_words()) of the normalised text
 // (model::normalise_text(): case-folded, NFKC, HTML line breaks removed), stopwords
@@ -76,4 +76,4 @@ struct TokenScore {
 std::vector<TokenScore> weighted_log_odds(const TokenCounts& target, const TokenCounts& reference,
                                           const LogOddsOptions& options = {});
 
-}  // namespace blindspot::teach
+}  // namespace blindspot::group

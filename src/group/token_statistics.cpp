@@ -1,4 +1,4 @@
-#include "blindspot/teach/token_statistics.hpp"
+#include "blindspot/group/token_statistics.hpp"
 
 #include "blindspot/core/error.hpp"
 #include "blindspot/discover/attack/words.hpp"
@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <cmath>
 
-namespace blindspot::teach {
+namespace blindspot::group {
 
 std::vector<std::string> content_tokens(std::string_view text) {
   const std::string normalised = model::normalise_text(text);
@@ -86,4 +86,4 @@ std::vector<TokenScore> weighted_log_odds(const TokenCounts& target, const Token
   return scores;
 }
 
-}  // namespace blindspot::teach
+}  // namespace blindspot::group

@@ -1,4 +1,4 @@
-#include "blindspot/teach/token_statistics.hpp"
+#include "blindspot/group/token_statistics.hpp"
 
 #include "support/test_support.hpp"
 
@@ -9,11 +9,11 @@
 #include <string>
 
 using namespace blindspot;
-using teach::TokenCounts;
+using group::TokenCounts;
 
 namespace {
 
-const teach::TokenScore& find(const std::vector<teach::TokenScore>& scores, const std::string& token) {
+const group::TokenScore& find(const std::vector<group::TokenScore>& scores, const std::string& token) {
   for (const auto& score : scores) {
     if (score.token == token) return score;
   }
@@ -21,9 +21,9 @@ const teach::TokenScore& find(const std::vector<teach::TokenScore>& scores, cons
 }
 
 TEST(ContentTokens, NormalisedWordsWithoutStopwords) {
-  EXPECT_EQ(teach::content_tokens("The movie was NOT great!<br />Don't watch it, Ｗａｔｃｈ"),
+  EXPECT_EQ(group::content_tokens("The movie was NOT great!<br />Don't watch it, Ｗａｔｃｈ"),
             (std::vector<std::string>{"movie", "great", "watch", "watch"}));
-  EXPECT_TRUE(teach::content_tokens("it was the one, wasn't it?").size() == 1);  // "one"
+  EXPECT_TRUE(group::content_tokens("it was the one, wasn't it?").size() == 1);  // "one"
 }
 
 TEST(TokenCounts, CountsAndTotals) {
@@ -53,9 +53,9 @@ TEST(WeightedLogOdds, MatchesHandComputedValues) {
   reference.add("great", 5);
   reference.add("plot", 4);
   reference.add("acting", 1);
-  teach::LogOddsOptions options;
+  group::LogOddsOptions options;
   options.prior_strength = 16;
-  const auto scores = teach::weighted_log_odds(target, reference, options);
+  const auto scores = group::weighted_log_odds(target, reference, options);
   ASSERT_EQ(scores.size(), 3u);  // only target tokens are scored
 
   // awful: log(6/16) - log(3/23) = log(2.875); var = 1/6 + 1/3 = 0.5.
@@ -84,7 +84,7 @@ TEST(WeightedLogOdds, PlantedTokenRanksFirstAndIsSignificant) {
   for (int i = 0; i < 5; ++i) uus.add_text("A dreadful film with a story and actors number " + std::to_string(i));
   TokenCounts reference;
   for (int i = 0; i < 200; ++i) reference.add_text("A lovely film with a story and actors number " + std::to_string(i));
-  const auto scores = teach::weighted_log_odds(uus, reference);
+  const auto scores = group::weighted_log_odds(uus, reference);
   ASSERT_FALSE(scores.empty());
   EXPECT_EQ(scores[0].token, "dreadful");
   EXPECT_GT(scores[0].z, 1.96);
@@ -99,9 +99,9 @@ TEST(WeightedLogOdds, TiesBreakByTokenAndMinCountFilters) {
   target.add("mango", 1);
   TokenCounts reference;
   reference.add("other", 10);
-  teach::LogOddsOptions options;
+  group::LogOddsOptions options;
   options.min_count = 2;
-  const auto scores = teach::weighted_log_odds(target, reference, options);
+  const auto scores = group::weighted_log_odds(target, reference, options);
   ASSERT_EQ(scores.size(), 2u);
   EXPECT_EQ(scores[0].token, "apple");
   EXPECT_EQ(scores[1].token, "zebra");
@@ -109,9 +109,9 @@ TEST(WeightedLogOdds, TiesBreakByTokenAndMinCountFilters) {
 }
 
 TEST(WeightedLogOdds, NonPositivePriorIsAUsageError) {
-  teach::LogOddsOptions options;
+  group::LogOddsOptions options;
   options.prior_strength = 0;
-  const auto error = test::expect_error([&] { teach::weighted_log_odds(TokenCounts{}, TokenCounts{}, options); });
+  const auto error = test::expect_error([&] { group::weighted_log_odds(TokenCounts{}, TokenCounts{}, options); });
   EXPECT_EQ(error.kind(), core::ErrorKind::usage);
   EXPECT_THAT(error.what(), ::testing::HasSubstr("prior_strength (alpha_0) must be > 0"));
 }

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace blindspot::discover {
+
+enum class UuKind { natural, adversarial };
+const char* to_string(UuKind kind) noexcept;  // "natural", "adversarial"
+
+// One word change of an adversarial UU.
+struct UuEdit {
+  std::string original;
+  std::string replacement;
+  std::string operation;  // "swap", "substitute", "delete", "insert", "synonym"
+};
+
+// A UU as the scan or the attack found it, as teachers and the grouping see it.
+struct Uu {
+  std::string id;             // stable across reruns: "<split>:<row>:natural" / "<split>:<row>:<recipe>"
+  UuKind kind = UuKind::natural;
+  std::string text;           // what the model misread (adversarial: the perturbed text)
+  std::string original_text;  // adversarial: the unperturbed text; natural: empty
+  std::string marked_text;    // adversarial: the perturbed text with changed words marked; natural: empty
+  std::vector<UuEdit> edits;  // adversarial only
+  std::string true_label;
+  std::string predicted_label;
+  double confidence = 0;      // probability of predicted_label
+  int blind_spot = -1;        // the group it belongs to; -1 = not grouped
+};
+
+}  // namespace blindspot::discover
