@@ -4,6 +4,7 @@
 #include "blindspot/eval/calibration.hpp"
 #include "blindspot/model/classifier.hpp"
 #include "blindspot/model/fasttext_classifier.hpp"
+#include "blindspot/loop/teachers.hpp"
 #include "blindspot/store/database.hpp"
 #include "blindspot/teach/teaching.hpp"
 
@@ -54,16 +55,6 @@ std::string loop_key(const LoopOptions& options);
 // The same over the options of the steps before teaching (data, model, threshold, dev attack,
 // seed): loops that differ only in their teacher share those steps and their files.
 std::string baseline_key(const LoopOptions& options);
-
-// Makes the teacher for the teach step, given what it may need.
-struct TeacherInputs {
-  const data::Split& train;
-  const model::Classifier& baseline;
-  const std::vector<discover::Uu>& uus;
-  store::Database& store;
-  std::int64_t run_id;
-};
-using TeacherFactory = std::function<std::unique_ptr<teach::Teacher>(const TeacherInputs&)>;
 
 // Metrics of one model on the test split.
 struct TestMetrics {
