@@ -1,12 +1,11 @@
 // Abstraction and extrapolation: the statistics of a UU's blind spot (auto_teacher.cpp) worded
 // as a hypothesis, and its mirror for the other label (docs/auto-teacher.md).
 
-#include "blindspot/teach/auto_teacher.hpp"
-
 #include "auto_teacher_impl.hpp"
 #include "sentences.hpp"
 
 #include "blindspot/model/text_normaliser.hpp"
+#include "blindspot/teach/auto_teacher.hpp"
 
 #include <fmt/format.h>
 
@@ -15,6 +14,7 @@
 namespace blindspot::teach {
 namespace {
 
+using core::Rng;
 using detail::GroupKey;
 using detail::GroupStats;
 using detail::Json;
@@ -22,7 +22,6 @@ using detail::key_of;
 using detail::split_sentences;
 using detail::stable_hash;
 using detail::token_hits;
-using core::Rng;
 
 // Sentences from this many distinct training texts carry a mirror (extrapolated natural)
 // hypothesis, one per sample, so that two samples never share their added sentence.
@@ -98,6 +97,32 @@ std::string describe_group(const GroupKey& key, std::size_t size) {
                      key.predicted_label);
 }
 
+// The carriers of a natural abstraction: the sentences of the first of `sources` that has any
+// with the most of `tokens` (at most `limit`, in text order).
+Json uu_carriers(const std::vector<const discover::Uu*>& sources, const std::set<std::string, std::less<>>& tokens,
+                 std::size_t limit) {
+  Json carriers = Json::array();
+  for (const discover::Uu* source : sources) {
+    const auto sentences = split_sentences(source->text);
+    std::vector<std::pair<std::size_t, std::size_t>> ranked;  // (hits, sentence)
+    for (std::size_t i = 0; i < sentences.size(); ++i) {
+      const std::size_t hits =
+          token_hits(std::string_view(source->text).substr(sentences[i].offset, sentences[i].size), tokens);
+      if (hits > 0) ranked.emplace_back(hits, i);
+    }
+    std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    if (ranked.size() > limit) ranked.resize(limit);
+    std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+    for (const auto& [hits, i] : ranked) {
+      carriers.push_back({{"text", source->text.substr(sentences[i].offset, sentences[i].size)},
+                          {"source", "uu " + source->id},
+                          {"row", -1}});
+    }
+    if (!carriers.empty()) break;
+  }
+  return carriers;
+}
+
 }  // namespace
 
 Json AutoTeacher::Impl::provenance(const char* task) const {
@@ -156,27 +181,9 @@ std::optional<Hypothesis> AutoTeacher::Impl::abstract_natural(const discover::Uu
   }
   // The UU's sentences with the most hypothesis tokens; another member's if it has none.
   const std::set<std::string, std::less<>> token_set(names.begin(), names.end());
-  Json carriers = Json::array();
-  std::vector<const discover::Uu*> candidates = {&uu};
-  for (const std::size_t index : stats.members) candidates.push_back(&uus[index]);
-  for (const discover::Uu* source : candidates) {
-    const auto sentences = split_sentences(source->text);
-    std::vector<std::pair<std::size_t, std::size_t>> ranked;  // (hits, sentence)
-    for (std::size_t i = 0; i < sentences.size(); ++i) {
-      const std::size_t hits =
-          token_hits(std::string_view(source->text).substr(sentences[i].offset, sentences[i].size), token_set);
-      if (hits > 0) ranked.emplace_back(hits, i);
-    }
-    std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
-    if (ranked.size() > options.carrier_sentences) ranked.resize(options.carrier_sentences);
-    std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
-    for (const auto& [hits, i] : ranked) {
-      carriers.push_back({{"text", source->text.substr(sentences[i].offset, sentences[i].size)},
-                          {"source", "uu " + source->id},
-                          {"row", -1}});
-    }
-    if (!carriers.empty()) break;
-  }
+  std::vector<const discover::Uu*> sources = {&uu};
+  for (const std::size_t index : stats.members) sources.push_back(&uus[index]);
+  const Json carriers = uu_carriers(sources, token_set, options.carrier_sentences);
   Hypothesis hypothesis = make_hypothesis(uu, kAbstraction);
   hypothesis.text =
       fmt::format("Texts labelled {} that contain {} are read as {} with confidence >= {:.2f}.", uu.true_label,
@@ -337,8 +344,8 @@ std::optional<Hypothesis> AutoTeacher::Impl::extrapolate_one(const discover::Uu&
         "The edits of {} turn {} texts into confident {} predictions by breaking the words that carry {}. The words "
         "that most distinguish confidently correct {} training texts from {} ones are {}; the same edits on them "
         "should move {} texts towards {}.",
-        describe_group(key, stats.members.size()), uu.true_label, uu.predicted_label, uu.true_label,
-        uu.predicted_label, uu.true_label, evidence, uu.predicted_label, uu.true_label);
+        describe_group(key, stats.members.size()), uu.true_label, uu.predicted_label, uu.true_label, uu.predicted_label,
+        uu.true_label, evidence, uu.predicted_label, uu.true_label);
   } else {
     core::Rng rng(core::derive_seed(options.seed, stable_hash(hypothesis.id)));
     const Json carriers = mirror_carriers(predicted, names, rng);
@@ -365,8 +372,8 @@ std::optional<Hypothesis> AutoTeacher::Impl::extrapolate_one(const discover::Uu&
         "In {}, {} texts containing tokens more frequent in {} texts are read as {}. Mirrored: the tokens that most "
         "distinguish confidently correct {} training texts from {} ones are {}; {} {} training sentences "
         "containing them show the model such words inside {} texts.",
-        describe_group(key, stats.members.size()), uu.true_label, uu.predicted_label, uu.predicted_label,
-        uu.true_label, uu.predicted_label, evidence, carriers.size(), uu.predicted_label, uu.predicted_label);
+        describe_group(key, stats.members.size()), uu.true_label, uu.predicted_label, uu.predicted_label, uu.true_label,
+        uu.predicted_label, evidence, carriers.size(), uu.predicted_label, uu.predicted_label);
   }
   hypothesis.details_json = details.dump();
   return hypothesis;
@@ -376,7 +383,8 @@ std::vector<Hypothesis> AutoTeacher::abstract(const std::vector<discover::Uu>& u
   std::vector<Hypothesis> hypotheses;
   for (const discover::Uu& uu : uus) impl_->check_labels(uu);
   for (const discover::Uu& uu : uus) {
-    auto hypothesis = uu.kind == discover::UuKind::natural ? impl_->abstract_natural(uu) : impl_->abstract_adversarial(uu);
+    auto hypothesis =
+        uu.kind == discover::UuKind::natural ? impl_->abstract_natural(uu) : impl_->abstract_adversarial(uu);
     if (hypothesis) hypotheses.push_back(std::move(*hypothesis));
   }
   return hypotheses;

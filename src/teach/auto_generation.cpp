@@ -2,8 +2,6 @@
 // with the hypothesis' edits (adversarial) or carrier sentences (natural) added
 // (docs/auto-teacher.md, "Generation").
 
-#include "blindspot/teach/auto_teacher.hpp"
-
 #include "auto_teacher_impl.hpp"
 #include "sentences.hpp"
 
@@ -13,6 +11,7 @@
 #include "blindspot/discover/attack/deepwordbug.hpp"
 #include "blindspot/discover/attack/words.hpp"
 #include "blindspot/model/text_normaliser.hpp"
+#include "blindspot/teach/auto_teacher.hpp"
 #include "blindspot/teach/text_similarity.hpp"
 
 #include <fmt/format.h>
@@ -23,13 +22,13 @@
 namespace blindspot::teach {
 namespace {
 
+using core::Rng;
 using detail::Json;
 using detail::Span;
 using detail::split_sentences;
 using detail::stable_hash;
 using detail::token_hits;
 using discover::EditOperation;
-using core::Rng;
 
 // TaskFailure::task of generate() (teaching.hpp names the other tasks).
 constexpr const char* kGeneration = "generation";
@@ -140,8 +139,7 @@ std::optional<Plan> parse_plan(const Hypothesis& hypothesis, const data::LabelSe
   const Json operations = details.value("operations", Json::object());
   for (const auto& [name, count] : operations.items()) {
     const auto operation = parse_operation(name);
-    if (operation && count.get<std::int64_t>() > 0)
-      plan.operations.emplace_back(*operation, count.get<std::int64_t>());
+    if (operation && count.get<std::int64_t>() > 0) plan.operations.emplace_back(*operation, count.get<std::int64_t>());
   }
   plan.edits_per_sample = details.value("edits_per_sample", std::size_t{0});
   for (const auto& carrier : details.value("carriers", Json::array())) {
@@ -172,10 +170,14 @@ std::optional<Plan> read_plan(const Hypothesis& hypothesis, const data::LabelSet
 std::optional<std::string> apply_operation(EditOperation operation, std::string_view word, core::Rng& rng,
                                            const discover::AttackRecipe& wordnet) {
   switch (operation) {
-    case EditOperation::swap: return discover::swap_neighbours(word, rng);
-    case EditOperation::substitute: return discover::substitute_character(word, rng);
-    case EditOperation::deletion: return discover::delete_character(word, rng);
-    case EditOperation::insertion: return discover::insert_character(word, rng);
+    case EditOperation::swap:
+      return discover::swap_neighbours(word, rng);
+    case EditOperation::substitute:
+      return discover::substitute_character(word, rng);
+    case EditOperation::deletion:
+      return discover::delete_character(word, rng);
+    case EditOperation::insertion:
+      return discover::insert_character(word, rng);
     case EditOperation::synonym:
       try {
         auto candidates = wordnet.candidates(word, rng);
@@ -249,6 +251,233 @@ std::vector<std::size_t> edit_targets(std::string_view text, const std::vector<d
   return targets;
 }
 
+// What the steps of generate_for() share: the teacher's inputs (read only), the hypothesis' plan
+// and the training rows its samples have taken so far.
+struct Generation {
+  const data::Split& train;
+  const model::Classifier& model;
+  const AutoTeacherOptions& options;
+  const discover::AttackRecipe& wordnet;
+  const discover::AttackRecipe& deepwordbug;
+  const Hypothesis& hypothesis;
+  const Plan& plan;
+  const std::vector<std::size_t>& pool;  // confidently correct rows of the plan's label, in row order
+  bool adversarial = false;
+  std::set<std::string, std::less<>> token_set;  // the plan's tokens
+  std::vector<std::size_t> preferred;            // adversarial: pool rows that contain a token, sorted
+  std::set<std::size_t> used;                    // rows of carriers and of earlier samples' sources
+};
+
+// One sample in the making.
+struct Draft {
+  std::size_t number = 0;  // 0-based sample number
+  std::uint64_t seed = 0;  // of the sample's random choices
+  std::size_t first = 0;   // train row of A
+  std::size_t second = 0;  // train row of B
+  std::vector<const Carrier*> carriers;
+  std::string text;
+  std::pair<double, double> similarity{1, 1};  // exact shingle Jaccard to A and to B
+  Json edits = Json::array();
+  std::string edit_summary;
+};
+
+// A row of `rows` that neither `used` nor `also_excluded` holds, drawn with `rng`.
+std::optional<std::size_t> draw(const std::vector<std::size_t>& rows, const std::set<std::size_t>& used,
+                                const std::set<std::size_t>& also_excluded, core::Rng& rng) {
+  std::vector<std::size_t> available;
+  for (const std::size_t row : rows) {
+    if (used.count(row) == 0 && also_excluded.count(row) == 0) available.push_back(row);
+  }
+  if (available.empty()) return std::nullopt;
+  return available[rng.below(available.size())];
+}
+
+// Rows of `label` that contain one of `tokens`, sorted, without duplicates.
+std::vector<std::size_t> rows_with_tokens(const std::vector<std::string>& tokens, int label,
+                                          const std::unordered_map<std::string, std::vector<std::uint32_t>>& postings,
+                                          const std::vector<int>& row_label) {
+  std::vector<std::size_t> rows;
+  for (const auto& token : tokens) {
+    const auto found = postings.find(token);
+    if (found == postings.end()) continue;
+    for (const std::uint32_t row : found->second) {
+      if (row_label[row] == label) rows.push_back(row);
+    }
+  }
+  std::sort(rows.begin(), rows.end());
+  rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+  return rows;
+}
+
+// Rows the plan's carriers come from: a sample never takes them as a source.
+std::set<std::size_t> carrier_rows(const Plan& plan) {
+  std::set<std::size_t> rows;
+  for (const auto& carrier : plan.carriers) {
+    if (carrier.row >= 0) rows.insert(static_cast<std::size_t>(carrier.row));
+  }
+  return rows;
+}
+
+// Pick sources, first half: A, from the preferred rows if any; false when the pool is used up.
+bool pick_first(Generation& state, Draft& draft, core::Rng& rng) {
+  std::optional<std::size_t> first =
+      state.preferred.empty() ? std::nullopt : draw(state.preferred, state.used, {}, rng);
+  if (!first) first = draw(state.pool, state.used, {}, rng);
+  if (!first) return false;
+  state.used.insert(*first);
+  draft.first = *first;
+  return true;
+}
+
+// Pick sources, second half: A's passage, the sample's carriers, then B among up to
+// kSourceAttempts drawn rows whose recombination stays under the similarity cap (hard natural
+// samples: the one the model is least sure of, ties the first drawn; else the first that fits).
+// False when no row fits.
+bool pick_second(Generation& state, Draft& draft, core::Rng& rng) {
+  const std::string& first_text = state.train.examples[draft.first].text;
+  const Span first_passage = choose_passage(first_text, rng, state.adversarial ? &state.token_set : nullptr);
+  const Plan& plan = state.plan;
+  for (std::size_t c = 0; c < plan.carriers_per_sample && !plan.carriers.empty(); ++c) {
+    draft.carriers.push_back(&plan.carriers[(draft.number * plan.carriers_per_sample + c) % plan.carriers.size()]);
+  }
+  std::optional<std::size_t> second;
+  std::set<std::size_t> rejected;
+  const auto first_shingles = word_shingles(first_text, SimilarityOptions{});
+  const bool pick_hardest = state.options.hard_samples && !state.adversarial;
+  double hardest = 2;
+  for (std::size_t attempt = 0; attempt < kSourceAttempts; ++attempt) {
+    const auto candidate = draw(state.pool, state.used, rejected, rng);
+    if (!candidate) break;
+    rejected.insert(*candidate);
+    const std::string& second_text = state.train.examples[*candidate].text;
+    const Span second_passage = choose_passage(second_text, rng, nullptr);
+    std::string candidate_text = first_text.substr(first_passage.offset, first_passage.size);
+    for (const Carrier* carrier : draft.carriers) candidate_text += " " + carrier->text;
+    candidate_text += " " + second_text.substr(second_passage.offset, second_passage.size);
+    const auto shingles = word_shingles(candidate_text, SimilarityOptions{});
+    const std::pair<double, double> candidate_similarity{
+        jaccard(shingles, first_shingles), jaccard(shingles, word_shingles(second_text, SimilarityOptions{}))};
+    if (std::max(candidate_similarity.first, candidate_similarity.second) > state.options.max_source_similarity) {
+      continue;
+    }
+    const double p =
+        pick_hardest ? state.model.probabilities(candidate_text)[static_cast<std::size_t>(plan.label_index)] : 0;
+    if (!second || p < hardest) {
+      second = candidate;
+      draft.text = std::move(candidate_text);
+      draft.similarity = candidate_similarity;
+      hardest = p;
+    }
+    if (!pick_hardest) break;
+  }
+  if (!second) return false;
+  state.used.insert(*second);
+  draft.second = *second;
+  return true;
+}
+
+// Apply edits (adversarial): the plan's operations on its edit targets, each word with its own
+// generator.
+void apply_edits(const Generation& state, Draft& draft) {
+  const auto words = discover::find_words(draft.text);
+  std::vector<std::pair<discover::WordSpan, std::string>> replacements;
+  for (const std::size_t index : edit_targets(draft.text, words, state.plan, state.model)) {
+    const std::string_view word = std::string_view(draft.text).substr(words[index].offset, words[index].size);
+    core::Rng word_rng(core::derive_seed(draft.seed, index));
+    const auto edit = edit_word(word, state.plan, word_rng, state.wordnet);
+    if (!edit) continue;
+    replacements.emplace_back(words[index], edit->first);
+    draft.edits.push_back(
+        {{"original", word}, {"replacement", edit->first}, {"operation", discover::to_string(edit->second)}});
+    draft.edit_summary += fmt::format("{}'{}' -> '{}' ({})", draft.edit_summary.empty() ? "" : ", ", word, edit->first,
+                                      discover::to_string(edit->second));
+  }
+  std::sort(replacements.begin(), replacements.end(),
+            [](const auto& a, const auto& b) { return a.first.offset < b.first.offset; });
+  draft.text = splice(draft.text, replacements);
+}
+
+// Harden (adversarial, hard samples): if the model still reads the sample right, the attack edits
+// more words until it is confidently wrong; its edits are kept only if it gets there.
+void harden(const Generation& state, Draft& draft) {
+  discover::AttackOptions attack;
+  attack.threshold = state.options.threshold;
+  attack.budget = state.options.hard_budget;
+  const int label_index = state.plan.label_index;
+  const auto label = static_cast<std::size_t>(label_index);
+  const auto hardened = discover::attack_text(state.model, state.deepwordbug, draft.text, label_index, attack,
+                                              core::derive_seed(draft.seed, 0x68617264));
+  if (hardened.final_label == label_index && hardened.final_probabilities[label] >= state.options.threshold) return;
+  for (const auto& edit : hardened.edits) {
+    // The attack may edit a word the hypothesis' edits made: one edit from the original word.
+    const auto earlier = std::find_if(draft.edits.begin(), draft.edits.end(), [&](const Json& e) {
+      return e.value("replacement", "") == edit.original && !e.contains("added_by");
+    });
+    const std::string original =
+        earlier != draft.edits.end() ? (*earlier)["original"].get<std::string>() : edit.original;
+    if (earlier != draft.edits.end()) draft.edits.erase(earlier);
+    draft.edits.push_back({{"original", original},
+                           {"replacement", edit.replacement},
+                           {"operation", discover::to_string(edit.operation)},
+                           {"added_by", "attack"}});
+    draft.edit_summary += fmt::format("{}'{}' -> '{}' ({}, attack)", draft.edit_summary.empty() ? "" : ", ", original,
+                                      edit.replacement, discover::to_string(edit.operation));
+  }
+  draft.text = hardened.perturbed_text;
+}
+
+// The sample's reasoning: how it was made, in words.
+std::string sample_reasoning(const Generation& state, const Draft& draft) {
+  const auto& train = state.train;
+  const Plan& plan = state.plan;
+  const std::int64_t first_line = train.examples[draft.first].line;
+  const std::int64_t second_line = train.examples[draft.second].line;
+  if (state.adversarial) {
+    return fmt::format(
+        "Passages of {} lines {} and {} (both {}, classified correctly with p >= {:.2f}) with {} words edited "
+        "as in the hypothesis: {}. The edits do not change what a reader understands, so the label stays {}.",
+        train.name, first_line, second_line, plan.label, state.options.threshold, draft.edits.size(),
+        draft.edit_summary.empty() ? std::string("none applicable") : draft.edit_summary, plan.label);
+  }
+  std::string carrier_summary;
+  for (const Carrier* carrier : draft.carriers) {
+    if (carrier_summary.find(carrier->source) == std::string::npos) {
+      carrier_summary += (carrier_summary.empty() ? "" : ", ") + carrier->source;
+    }
+  }
+  return fmt::format(
+      "A passage of {} line {}, the sentence(s) carrying the hypothesis' tokens (from {}), and a passage of {} "
+      "line {}; every part comes from a text labelled {}.",
+      train.name, first_line, carrier_summary, train.name, second_line, plan.label);
+}
+
+// Make the sample: its text, label, reasoning and provenance.
+Sample make_sample(const Generation& state, Draft& draft) {
+  const auto& train = state.train;
+  Json carrier_sources = Json::array();
+  for (const Carrier* carrier : draft.carriers) carrier_sources.push_back(carrier->source);
+  Sample sample;
+  sample.id = fmt::format("{}#{}", state.hypothesis.id, draft.number + 1);
+  sample.hypothesis_id = state.hypothesis.id;
+  sample.reasoning = sample_reasoning(state, draft);
+  sample.text = std::move(draft.text);
+  sample.label = state.plan.label;
+  sample.teacher = kAutoTeacherName;
+  sample.prompt_version = kAutoTeacherVersion;
+  sample.provenance_json = Json{
+      {"teacher", kAutoTeacherName},
+      {"baseline", true},
+      {"version", kAutoTeacherVersion},
+      {"construction", state.adversarial ? "recombination + edits" : "recombination + carrier sentences"},
+      {"sources", Json::array({{{"split", train.name}, {"line", train.examples[draft.first].line}},
+                               {{"split", train.name}, {"line", train.examples[draft.second].line}}})},
+      {"source_similarity", {draft.similarity.first, draft.similarity.second}},
+      {"hard_samples", state.options.hard_samples},
+      {"carriers", carrier_sources},
+      {"edits", draft.edits}}.dump();
+  return sample;
+}
+
 }  // namespace
 
 AutoTeacher::Impl::HypothesisOutput AutoTeacher::Impl::generate_for(const Hypothesis& hypothesis,
@@ -260,184 +489,49 @@ AutoTeacher::Impl::HypothesisOutput AutoTeacher::Impl::generate_for(const Hypoth
     output.failures.push_back({kGeneration, hypothesis.id, why + "; no samples", false});
     return output;
   }
-  const bool adversarial = plan->kind == "adversarial";
   const auto& pool = pools[static_cast<std::size_t>(plan->label_index)];
-  std::set<std::size_t> used;
-  for (const auto& carrier : plan->carriers) {
-    if (carrier.row >= 0) used.insert(static_cast<std::size_t>(carrier.row));
-  }
-  std::vector<std::size_t> preferred;
-  const std::set<std::string, std::less<>> token_set(plan->tokens.begin(), plan->tokens.end());
-  if (adversarial) {
-    for (const auto& token : plan->tokens) {
-      const auto found = postings.find(token);
-      if (found == postings.end()) continue;
-      for (const std::uint32_t row : found->second) {
-        if (row_label[row] == plan->label_index) preferred.push_back(row);
-      }
-    }
-    std::sort(preferred.begin(), preferred.end());
-    preferred.erase(std::unique(preferred.begin(), preferred.end()), preferred.end());
-  }
-  const auto draw = [&](const std::vector<std::size_t>& rows, const std::set<std::size_t>& also_excluded,
-                        core::Rng& rng) -> std::optional<std::size_t> {
-    std::vector<std::size_t> available;
-    for (const std::size_t row : rows) {
-      if (used.count(row) == 0 && also_excluded.count(row) == 0) available.push_back(row);
-    }
-    if (available.empty()) return std::nullopt;
-    return available[rng.below(available.size())];
+  const bool adversarial = plan->kind == "adversarial";
+  Generation state{
+      .train = train,
+      .model = model,
+      .options = options,
+      .wordnet = *wordnet,
+      .deepwordbug = *deepwordbug,
+      .hypothesis = hypothesis,
+      .plan = *plan,
+      .pool = pool,
+      .adversarial = adversarial,
+      .token_set = {plan->tokens.begin(), plan->tokens.end()},
+      .preferred = adversarial ? rows_with_tokens(plan->tokens, plan->label_index, postings, row_label)
+                               : std::vector<std::size_t>{},
+      .used = carrier_rows(*plan),
   };
   const std::uint64_t hypothesis_seed = core::derive_seed(options.seed, stable_hash(hypothesis.id));
   for (std::size_t n = 0; n < count; ++n) {
-    const std::uint64_t sample_seed = core::derive_seed(hypothesis_seed, n);
-    core::Rng rng(sample_seed);
-    std::optional<std::size_t> first = preferred.empty() ? std::nullopt : draw(preferred, {}, rng);
-    if (!first) first = draw(pool, {}, rng);
-    if (!first) {
+    Draft draft;
+    draft.number = n;
+    draft.seed = core::derive_seed(hypothesis_seed, n);
+    core::Rng rng(draft.seed);
+    if (!pick_first(state, draft, rng)) {
       output.failures.push_back({kGeneration, hypothesis.id,
                                  fmt::format("only {} confidently correct {} training texts left for {} samples",
                                              pool.size(), plan->label, count),
                                  false});
       break;
     }
-    used.insert(*first);
-    const std::string& first_text = train.examples[*first].text;
-    const Span first_passage = choose_passage(first_text, rng, adversarial ? &token_set : nullptr);
-    std::vector<const Carrier*> carriers;
-    for (std::size_t c = 0; c < plan->carriers_per_sample && !plan->carriers.empty(); ++c) {
-      carriers.push_back(&plan->carriers[(n * plan->carriers_per_sample + c) % plan->carriers.size()]);
-    }
-    std::string text;
-    std::optional<std::size_t> second;
-    std::pair<double, double> similarity{1, 1};
-    std::set<std::size_t> rejected;
-    const auto first_shingles = word_shingles(first_text, SimilarityOptions{});
-    // Hard natural samples: every second source that passes the cap is a candidate, and the one
-    // the model is least sure of wins (ties: the first drawn).
-    const bool pick_hardest = options.hard_samples && !adversarial;
-    double hardest = 2;
-    for (std::size_t attempt = 0; attempt < kSourceAttempts; ++attempt) {
-      const auto candidate = draw(pool, rejected, rng);
-      if (!candidate) break;
-      rejected.insert(*candidate);
-      const std::string& second_text = train.examples[*candidate].text;
-      const Span second_passage = choose_passage(second_text, rng, nullptr);
-      std::string candidate_text = first_text.substr(first_passage.offset, first_passage.size);
-      for (const Carrier* carrier : carriers) candidate_text += " " + carrier->text;
-      candidate_text += " " + second_text.substr(second_passage.offset, second_passage.size);
-      const auto shingles = word_shingles(candidate_text, SimilarityOptions{});
-      const std::pair<double, double> candidate_similarity{
-          jaccard(shingles, first_shingles), jaccard(shingles, word_shingles(second_text, SimilarityOptions{}))};
-      if (std::max(candidate_similarity.first, candidate_similarity.second) > options.max_source_similarity) continue;
-      const double p =
-          pick_hardest ? model.probabilities(candidate_text)[static_cast<std::size_t>(plan->label_index)] : 0;
-      if (!second || p < hardest) {
-        second = candidate;
-        text = std::move(candidate_text);
-        similarity = candidate_similarity;
-        hardest = p;
-      }
-      if (!pick_hardest) break;
-    }
-    if (!second) {
+    if (!pick_second(state, draft, rng)) {
       output.failures.push_back(
           {kGeneration, hypothesis.id,
            fmt::format("sample {}: no second source keeps it under similarity {:.2f} to train line {}", n + 1,
-                       options.max_source_similarity, train.examples[*first].line),
+                       options.max_source_similarity, train.examples[draft.first].line),
            false});
       continue;
     }
-    used.insert(*second);
-
-    Json edits = Json::array();
-    std::string edit_summary;
-    if (adversarial) {
-      const auto words = discover::find_words(text);
-      std::vector<std::pair<discover::WordSpan, std::string>> replacements;
-      for (const std::size_t index : edit_targets(text, words, *plan, model)) {
-        const std::string_view word = std::string_view(text).substr(words[index].offset, words[index].size);
-        core::Rng word_rng(core::derive_seed(sample_seed, index));
-        const auto edit = edit_word(word, *plan, word_rng, *wordnet);
-        if (!edit) continue;
-        replacements.emplace_back(words[index], edit->first);
-        edits.push_back(
-            {{"original", word}, {"replacement", edit->first}, {"operation", discover::to_string(edit->second)}});
-        edit_summary += fmt::format("{}'{}' -> '{}' ({})", edit_summary.empty() ? "" : ", ", word, edit->first,
-                                    discover::to_string(edit->second));
-      }
-      std::sort(replacements.begin(), replacements.end(),
-                [](const auto& a, const auto& b) { return a.first.offset < b.first.offset; });
-      text = splice(text, replacements);
-      if (options.hard_samples) {
-        // Still read right: the attack edits more words until the model is confidently wrong.
-        discover::AttackOptions attack;
-        attack.threshold = options.threshold;
-        attack.budget = options.hard_budget;
-        const auto label = static_cast<std::size_t>(plan->label_index);
-        const auto hardened = discover::attack_text(model, *deepwordbug, text, plan->label_index, attack,
-                                                    core::derive_seed(sample_seed, 0x68617264));
-        if (hardened.final_label != plan->label_index || hardened.final_probabilities[label] < options.threshold) {
-          for (const auto& edit : hardened.edits) {
-            // The attack may edit a word the hypothesis' edits made: one edit from the original word.
-            const auto earlier = std::find_if(edits.begin(), edits.end(), [&](const Json& e) {
-              return e.value("replacement", "") == edit.original && !e.contains("added_by");
-            });
-            const std::string original =
-                earlier != edits.end() ? (*earlier)["original"].get<std::string>() : edit.original;
-            if (earlier != edits.end()) edits.erase(earlier);
-            edits.push_back({{"original", original},
-                             {"replacement", edit.replacement},
-                             {"operation", discover::to_string(edit.operation)},
-                             {"added_by", "attack"}});
-            edit_summary += fmt::format("{}'{}' -> '{}' ({}, attack)", edit_summary.empty() ? "" : ", ", original,
-                                        edit.replacement, discover::to_string(edit.operation));
-          }
-          text = hardened.perturbed_text;
-        }
-      }
+    if (state.adversarial) {
+      apply_edits(state, draft);
+      if (options.hard_samples) harden(state, draft);
     }
-
-    const auto line_of = [&](std::size_t row) { return train.examples[row].line; };
-    Json carrier_sources = Json::array();
-    std::string carrier_summary;
-    for (const Carrier* carrier : carriers) {
-      carrier_sources.push_back(carrier->source);
-      if (carrier_summary.find(carrier->source) == std::string::npos) {
-        carrier_summary += (carrier_summary.empty() ? "" : ", ") + carrier->source;
-      }
-    }
-    Sample sample;
-    sample.id = fmt::format("{}#{}", hypothesis.id, n + 1);
-    sample.hypothesis_id = hypothesis.id;
-    sample.text = std::move(text);
-    sample.label = plan->label;
-    sample.teacher = kAutoTeacherName;
-    sample.prompt_version = kAutoTeacherVersion;
-    if (adversarial) {
-      sample.reasoning = fmt::format(
-          "Passages of {} lines {} and {} (both {}, classified correctly with p >= {:.2f}) with {} words edited "
-          "as in the hypothesis: {}. The edits do not change what a reader understands, so the label stays {}.",
-          train.name, line_of(*first), line_of(*second), plan->label, options.threshold, edits.size(),
-          edit_summary.empty() ? std::string("none applicable") : edit_summary, plan->label);
-    } else {
-      sample.reasoning = fmt::format(
-          "A passage of {} line {}, the sentence(s) carrying the hypothesis' tokens (from {}), and a passage of {} "
-          "line {}; every part comes from a text labelled {}.",
-          train.name, line_of(*first), carrier_summary, train.name, line_of(*second), plan->label);
-    }
-    sample.provenance_json = Json{
-        {"teacher", kAutoTeacherName},
-        {"baseline", true},
-        {"version", kAutoTeacherVersion},
-        {"construction", adversarial ? "recombination + edits" : "recombination + carrier sentences"},
-        {"sources", Json::array({{{"split", train.name}, {"line", line_of(*first)}},
-                                 {{"split", train.name}, {"line", line_of(*second)}}})},
-        {"source_similarity", {similarity.first, similarity.second}},
-        {"hard_samples", options.hard_samples},
-        {"carriers", carrier_sources},
-        {"edits", edits}}.dump();
-    output.samples.push_back(std::move(sample));
+    output.samples.push_back(make_sample(state, draft));
   }
   if (output.samples.size() < count && output.failures.empty()) {
     output.failures.push_back(
