@@ -1,4 +1,4 @@
-#include "blindspot/web/active_time.hpp"
+#include "active_time.hpp"
 
 #include <algorithm>
 

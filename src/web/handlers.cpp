@@ -4,11 +4,11 @@
 #include "form.hpp"
 #include "pages.hpp"
 #include "session.hpp"
+#include "submission_flow.hpp"
+#include "tokens.hpp"
 
 #include "blindspot/core/error.hpp"
-#include "blindspot/store/runs.hpp"
-#include "blindspot/web/active_time.hpp"
-#include "blindspot/web/tokens.hpp"
+#include "blindspot/store/annotations.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -19,7 +19,6 @@ using httplib::Request;
 using httplib::Response;
 
 constexpr const char* kHtml = "text/html; charset=utf-8";
-constexpr std::size_t kBytesPerChar = 3;
 
 void html(Response& res, int status, const std::string& body) {
   res.status = status;
@@ -63,13 +62,6 @@ pages::Progress progress_of(const App& app, std::int64_t submitted) {
   const auto quota = app.options.assignment.per_annotator;
   const auto uus = static_cast<std::int64_t>(app.campaign.uus.size());
   return {submitted, quota > 0 ? std::min<std::int64_t>(quota, uus) : 0};
-}
-
-// Counts the time since the assignment's last server-seen event into its current step.
-void see(App& app, store::AssignmentRecord& assignment) {
-  const double now = app.now();
-  assignment.pending_seconds += active_gap_seconds(assignment.last_seen_unix, now, app.options.idle_cutoff_seconds);
-  assignment.last_seen_unix = std::max(assignment.last_seen_unix, now);
 }
 
 void handle_invite(App& app, const Request& req, Response& res) {
@@ -116,9 +108,9 @@ void handle_questionnaire_post(App& app, const Request& req, Response& res) {
   const auto session = require_form_session(app, req, res);
   if (!session) return;
   const nlohmann::ordered_json answers = {{"version", "familiarity-v1"},
-                                          {"labelling", form_int(req, "labelling", 1, 5)},
-                                          {"task", form_int(req, "task", 1, 5)},
-                                          {"ml", form_int(req, "ml", 1, 5)}};
+                                          {"labelling", form_int(req.params, "labelling", 1, 5)},
+                                          {"task", form_int(req.params, "task", 1, 5)},
+                                          {"ml", form_int(req.params, "ml", 1, 5)}};
   app.write([&](store::Database& db) { store::set_familiarity(db, session->annotator.id, answers.dump()); });
   see_other(res, "/task");
 }
@@ -132,7 +124,7 @@ void handle_task_page(App& app, const Request& req, Response& res) {
   app.write([&](store::Database& db) {
     next = next_assignment(db, app.campaign.run_id, session->annotator.id, app.options.assignment, app.now());
     if (!next.assignment) return;
-    see(app, *next.assignment);
+    see_assignment(*next.assignment, app.now(), app.options.idle_cutoff_seconds);
     store::update_assignment(db, *next.assignment);
     submission = store::find_submission(db, next.assignment->id);
   });
@@ -152,114 +144,60 @@ void handle_task_page(App& app, const Request& req, Response& res) {
   html(res, 200, pages::task(view));
 }
 
-// What one step's form holds, validated before anything is written.
-struct StepInput {
-  std::string hypothesis;
-  std::string reasoning;
-  std::string samples_json;
-};
+// The rules of a step's form for this server's campaign.
+StepRules step_rules(const App& app) {
+  StepRules rules;
+  rules.labels = &app.campaign.labels;
+  rules.samples_per_uu = app.options.samples_per_uu;
+  rules.idle_cutoff_seconds = app.options.idle_cutoff_seconds;
+  return rules;
+}
 
-StepInput read_step(const App& app, const Request& req, const std::string& step) {
-  StepInput input;
-  if (step == "abstraction" || step == "extrapolation") {
-    input.hypothesis = form_text(req, "hypothesis", pages::kMaxHypothesisChars * kBytesPerChar, true);
-    input.reasoning = form_text(req, "reasoning", pages::kMaxHypothesisChars * kBytesPerChar, false);
-  } else if (step == "generation") {
-    nlohmann::ordered_json samples = nlohmann::ordered_json::array();
-    for (int n = 1; n <= app.options.samples_per_uu; ++n) {
-      const std::string suffix = "_" + std::to_string(n);
-      const std::string text = form_text(req, "text" + suffix, pages::kMaxSampleChars * kBytesPerChar, true);
-      const std::string label = form_text(req, "label" + suffix, 1000, true);
-      if (!app.campaign.labels.index_of(label)) {
-        throw core::Error(core::ErrorKind::bad_input, "field \"label" + suffix + "\": \"" + label +
-                                                          "\" is not one of the labels (" +
-                                                          app.campaign.labels.joined() + ")");
-      }
-      const std::string reasoning =
-          form_text(req, "reasoning" + suffix, pages::kMaxHypothesisChars * kBytesPerChar, false);
-      samples.push_back({{"text", text}, {"label", label}, {"reasoning", reasoning}});
-    }
-    input.samples_json = samples.dump();
+// Read under the write lock, so the time is when the post's turn came, as for every event.
+TaskPost task_post(App& app, const Request& req, const Session& session) {
+  return {session.annotator.id, std::stoll(req.matches[1]), app.now()};
+}
+
+// Every post to an assignment gets its status and page here.
+void respond(Response& res, const SubmitOutcome& outcome) {
+  switch (outcome.status) {
+    case SubmitStatus::invalid_field:
+      return refuse(res, 400, "Please check your answer", outcome.message);
+    case SubmitStatus::not_found:
+      return refuse(res, 404, "Not found", "There is no such task for you.");
+    case SubmitStatus::released:
+      return refuse(res, 409, "Task released",
+                    "This task was given back to the pool after a long time without activity, so your answer was "
+                    "not stored. Continue with the next task at /task.");
+    case SubmitStatus::heartbeat_seen:
+      res.status = 204;
+      return;
+    case SubmitStatus::next_step:
+    case SubmitStatus::task_done:
+    case SubmitStatus::already_submitted:
+      return see_other(res, "/task");
   }
-  return input;
 }
 
 void handle_task_post(App& app, const Request& req, Response& res) {
   const auto session = require_form_session(app, req, res);
   if (!session) return;
-  const std::int64_t assignment_id = std::stoll(req.matches[1]);
-  const std::string step = req.matches[2];
-  const StepInput input = read_step(app, req, step);
-  enum class Outcome { stored, repeated, heartbeat, not_found, released } outcome = Outcome::stored;
+  const auto step = parse_task_step(req.matches[2].str());
+  if (!step) throw core::Error(core::ErrorKind::internal, "no step " + req.matches[2].str());
+  SubmitOutcome outcome;
   app.write([&](store::Database& db) {
-    auto assignment = store::find_assignment(db, assignment_id);
-    // Another annotator's assignment is as unknown as one that does not exist.
-    if (!assignment || assignment->annotator_id != session->annotator.id) {
-      outcome = Outcome::not_found;
-      return;
-    }
-    if (assignment->released_at) {
-      outcome = Outcome::released;
-      return;
-    }
-    if (step == "heartbeat") {
-      if (!assignment->submitted_at) {
-        see(app, *assignment);
-        store::update_assignment(db, *assignment);
-      }
-      outcome = Outcome::heartbeat;
-      return;
-    }
-    // A form posted again (double click, reload, back button) finds its step done: stored once.
-    if (assignment->step != step) {
-      outcome = Outcome::repeated;
-      return;
-    }
-    see(app, *assignment);
-    const double seconds = assignment->pending_seconds;
-    auto submission = store::find_submission(db, assignment->id).value_or(store::SubmissionRecord{});
-    submission.assignment_id = assignment->id;
-    submission.run_id = assignment->run_id;
-    submission.annotator_id = assignment->annotator_id;
-    submission.uu_id = assignment->uu_id;
-    submission.updated_at = store::utc_timestamp();
-    if (step == "abstraction") {
-      submission.abstraction = input.hypothesis;
-      submission.abstraction_reasoning = input.reasoning;
-      submission.abstraction_seconds = seconds;
-      assignment->step = "extrapolation";
-    } else if (step == "extrapolation") {
-      submission.extrapolation = input.hypothesis;
-      submission.extrapolation_reasoning = input.reasoning;
-      submission.extrapolation_seconds = seconds;
-      assignment->step = "generation";
-    } else {
-      submission.samples_json = input.samples_json;
-      submission.generation_seconds = seconds;
-      submission.submitted_at = submission.updated_at;
-      assignment->step = "done";
-      assignment->submitted_at = submission.updated_at;
-    }
-    submission.active_seconds =
-        submission.abstraction_seconds + submission.extrapolation_seconds + submission.generation_seconds;
-    assignment->pending_seconds = 0;
-    store::save_submission(db, submission);
-    store::update_assignment(db, *assignment);
+    outcome = submit_step(db, task_post(app, req, *session), *step, req.params, step_rules(app));
   });
-  switch (outcome) {
-    case Outcome::not_found:
-      return refuse(res, 404, "Not found", "There is no such task for you.");
-    case Outcome::released:
-      return refuse(res, 409, "Task released",
-                    "This task was given back to the pool after a long time without activity, so your answer was "
-                    "not stored. Continue with the next task at /task.");
-    case Outcome::heartbeat:
-      res.status = 204;
-      return;
-    case Outcome::stored:
-    case Outcome::repeated:
-      return see_other(res, "/task");
-  }
+  respond(res, outcome);
+}
+
+void handle_heartbeat_post(App& app, const Request& req, Response& res) {
+  const auto session = require_form_session(app, req, res);
+  if (!session) return;
+  SubmitOutcome outcome;
+  app.write(
+      [&](store::Database& db) { outcome = record_heartbeat(db, task_post(app, req, *session), step_rules(app)); });
+  respond(res, outcome);
 }
 
 void handle_done(App& app, const Request& req, Response& res) {
@@ -304,7 +242,8 @@ void register_routes(httplib::Server& server, App& app) {
   server.Get("/questionnaire", guarded(handle_questionnaire_page));
   server.Post("/questionnaire", guarded(handle_questionnaire_post));
   server.Get("/task", guarded(handle_task_page));
-  server.Post(R"(/task/(\d{1,18})/(abstraction|extrapolation|generation|heartbeat))", guarded(handle_task_post));
+  server.Post(R"(/task/(\d{1,18})/(abstraction|extrapolation|generation))", guarded(handle_task_post));
+  server.Post(R"(/task/(\d{1,18})/heartbeat)", guarded(handle_heartbeat_post));
   server.Get("/done", guarded(handle_done));
   // Browsers ask for it on every site; an empty answer keeps a 404 out of their consoles.
   server.Get("/favicon.ico", [](const Request&, Response& res) { res.status = 204; });

@@ -1,4 +1,4 @@
-#include "blindspot/web/html.hpp"
+#include "html.hpp"
 
 namespace blindspot::web {
 

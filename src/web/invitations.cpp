@@ -1,9 +1,10 @@
 #include "blindspot/web/invitations.hpp"
 
+#include "tokens.hpp"
+
 #include "blindspot/core/error.hpp"
 #include "blindspot/store/annotations.hpp"
 #include "blindspot/store/runs.hpp"
-#include "blindspot/web/tokens.hpp"
 
 namespace blindspot::web {
 

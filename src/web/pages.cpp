@@ -1,6 +1,6 @@
 #include "pages.hpp"
 
-#include "blindspot/web/html.hpp"
+#include "html.hpp"
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>

@@ -1,6 +1,6 @@
 #include "session.hpp"
 
-#include "blindspot/web/tokens.hpp"
+#include "tokens.hpp"
 
 #include <cmath>
 

@@ -1,4 +1,4 @@
-#include "blindspot/web/tokens.hpp"
+#include "tokens.hpp"
 
 #include "blindspot/core/error.hpp"
 #include "blindspot/core/sha256.hpp"

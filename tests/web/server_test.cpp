@@ -1,11 +1,11 @@
 // The annotation web app over HTTP: an httplib client against a server on an ephemeral port.
 
+#include "tokens.hpp"
 #include "web_fixture.hpp"
 
 #include "blindspot/store/annotations.hpp"
 #include "blindspot/store/runs.hpp"
 #include "blindspot/teach/campaign.hpp"
-#include "blindspot/web/tokens.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,13 +1,13 @@
 // The pure parts of the web app: active time, assignment, escaping, tokens.
 
+#include "active_time.hpp"
+#include "html.hpp"
+#include "tokens.hpp"
 #include "web_fixture.hpp"
 
 #include "blindspot/store/annotations.hpp"
-#include "blindspot/web/active_time.hpp"
 #include "blindspot/web/assignment.hpp"
-#include "blindspot/web/html.hpp"
 #include "blindspot/web/invitations.hpp"
-#include "blindspot/web/tokens.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,5 +1,7 @@
 #pragma once
 
+// Private to the web module (its tests reach it through src/web).
+
 #include <string>
 #include <string_view>
 

@@ -1,5 +1,7 @@
 #pragma once
 
+// Private to the web module (its tests reach it through src/web).
+
 #include <vector>
 
 // Server-side active time of an annotation task (docs/web.md, "Active time"). The server sees
