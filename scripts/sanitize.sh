@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The sanitizer builds (cmake/sanitizers.cmake), run by scripts/test.sh and so by CI:
+#  asan: build-asan, ASan + UBSan, every unit-test suite (target blindspot_unit_tests), then
+#        `ctest -LE e2e`: the whole fast suite;
+#  tsan: build-tsan, TSan, the suites of the threaded code only (core's parallel_for, the LLM
+#        client's worker pool and rate limiter with the protocol test server, the web server),
+#        then ctest -R on those tests.
+# Any report fails the run: UBSan does not recover (-fno-sanitize-recover=all) and every
+# sanitizer halts on its first error. Each phase prints its wall time (figures in bench/README.md).
+# Usage: scripts/sanitize.sh [asan|tsan]...   (default: asan tsan). Builds with nproc jobs; set
+# CMAKE_CXX_COMPILER_LAUNCHER=ccache in the environment to cache the objects between runs.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+jobs=$(nproc)
+# Also in force while building: gtest_discover_tests runs each suite to list its tests.
+export ASAN_OPTIONS="halt_on_error=1:abort_on_error=0:detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1"
+export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
+export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1"
+export CI="${CI:-1}"
+
+# The tests TSan runs (ctest -R): parallel_for, the LLM client (retries, rate limits, in-flight
+# bound, complete_all's workers) and its protocol test server, the rate limiter, the web server.
+tsan_tests='^(ParallelFor|ChatClient[A-Za-z]*|ChatRateLimiter|ProtocolServer|WebServer)\.'
+tsan_targets=(blindspot_core_tests blindspot_llm_tests blindspot_web_tests)
+
+# CPU seconds (user + sys) of this shell's finished children, from the `times` builtin, which must
+# run in this shell (a $(...) subshell has children of its own).
+times_file=$(mktemp)
+trap 'rm -f "$times_file"' EXIT
+children_cpu() { tail -1 "$times_file" | awk '{ split($1, u, /[ms]/); split($2, s, /[ms]/); print u[1] * 60 + u[2] + s[1] * 60 + s[2] }'; }
+
+phase() {
+  local name=$1 start=$SECONDS before after
+  shift
+  times >"$times_file"
+  before=$(children_cpu)
+  "$@"
+  times >"$times_file"
+  after=$(children_cpu)
+  echo "sanitize: $name took $((SECONDS - start)) s wall, $(awk -v a="$before" -v b="$after" 'BEGIN { printf "%.0f", b - a }') s CPU (user+sys)"
+}
+
+build() {
+  local dir=$1 sanitizers=$2
+  shift 2
+  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release -DBLINDSPOT_SANITIZE="$sanitizers" >/dev/null
+  cmake --build "$dir" -j"$jobs" --target "$@"
+}
+
+asan() {
+  phase "asan build" build build-asan address,undefined blindspot_unit_tests
+  phase "asan tests" ctest --test-dir build-asan -LE e2e --output-on-failure -j"$jobs" --timeout 900
+}
+
+tsan() {
+  phase "tsan build" build build-tsan thread "${tsan_targets[@]}"
+  phase "tsan tests" ctest --test-dir build-tsan -R "$tsan_tests" --output-on-failure -j"$jobs" --timeout 900
+}
+
+[ $# -gt 0 ] || set -- asan tsan
+for what in "$@"; do
+  case $what in
+    asan) asan ;;
+    tsan) tsan ;;
+    *) echo "usage: scripts/sanitize.sh [asan|tsan]..." >&2; exit 2 ;;
+  esac
+done
