@@ -268,8 +268,7 @@ struct ChatClient::Impl {
         throw Error(ErrorKind::remote, failure_message(key, attempts, retryable, first_failure, last_failure));
       }
       if (reply.retry_after_seconds && *reply.retry_after_seconds > 0) pause_all(*reply.retry_after_seconds);
-      std::this_thread::sleep_for(
-          std::chrono::duration<double>(backoff.delay_seconds(retry, reply.retry_after_seconds)));
+      backoff.wait(retry, reply.retry_after_seconds);
       ++retry;
     }
   }

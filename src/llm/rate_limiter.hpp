@@ -1,5 +1,7 @@
 #pragma once
 
+#include "clock.hpp"
+
 #include <chrono>
 #include <mutex>
 
@@ -11,7 +13,7 @@ namespace blindspot::llm::detail {
 // `rate_per_minute` units a minute; a burst of 1 spaces single units evenly (60/rate s apart).
 class RateLimiter {
  public:
-  RateLimiter(double rate_per_minute, double burst);
+  RateLimiter(double rate_per_minute, double burst, Clock clock = Clock::steady());
 
   // Blocks until `amount` units may be used. An amount above the burst waits for a full bucket
   // and then goes into debt, so large requests are slowed but never starved.
@@ -20,14 +22,14 @@ class RateLimiter {
   void adjust(double extra_amount);
 
  private:
-  using Clock = std::chrono::steady_clock;
-  void refill(Clock::time_point now);
+  void refill(Clock::TimePoint now);
 
   double rate_per_second_;
   double burst_;
+  Clock clock_;
   std::mutex mutex_;
   double level_;
-  Clock::time_point updated_;
+  Clock::TimePoint updated_;
 };
 
 }  // namespace blindspot::llm::detail

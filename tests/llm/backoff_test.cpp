@@ -1,23 +1,63 @@
 // Private helpers of src/llm: their timing rules are easier to pin down here than through HTTP.
+// They run on a fake clock, so the tests assert exact schedules and no wall-time bounds.
 #include "backoff.hpp"
+
+#include "clock.hpp"
 #include "rate_limiter.hpp"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
+#include <mutex>
 #include <thread>
 #include <vector>
 
 using namespace blindspot::llm::detail;
-using Clock = std::chrono::steady_clock;
 
 namespace {
+
+// Exact to the nanosecond the fake clock counts in.
+constexpr double kExact = 1e-9;
 
 std::chrono::system_clock::time_point at_epoch(std::int64_t seconds) {
   return std::chrono::system_clock::time_point(std::chrono::seconds(seconds));
 }
 
-double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+// A clock that moves only when someone sleeps on it: each sleep is recorded and, unless the
+// clock is frozen, advances it by the requested time plus `oversleep_seconds` (a late wake-up).
+class FakeClock {
+ public:
+  explicit FakeClock(double oversleep_seconds = 0, bool frozen = false)
+      : oversleep_(oversleep_seconds), frozen_(frozen) {}
+
+  Clock clock() {
+    return {[this] {
+              const std::lock_guard lock(mutex_);
+              return now_;
+            },
+            [this](std::chrono::duration<double> duration) {
+              const std::lock_guard lock(mutex_);
+              sleeps_.push_back(duration.count());
+              if (!frozen_) now_ += std::chrono::round<std::chrono::nanoseconds>(duration + oversleep_);
+            }};
+  }
+  double seconds() {
+    const std::lock_guard lock(mutex_);
+    return std::chrono::duration<double>(now_ - Clock::TimePoint()).count();
+  }
+  std::vector<double> sleeps() {
+    const std::lock_guard lock(mutex_);
+    return sleeps_;
+  }
+
+ private:
+  std::chrono::duration<double> oversleep_;
+  bool frozen_;
+  std::mutex mutex_;
+  Clock::TimePoint now_;
+  std::vector<double> sleeps_;
+};
 
 }  // namespace
 
@@ -43,6 +83,23 @@ TEST(ChatBackoff, SameSeedSameDelaysAndRetryAfterIsAFloor) {
   EXPECT_DOUBLE_EQ(c.delay_seconds(0, 3.0), 3.0);
 }
 
+TEST(ChatBackoff, WaitSleepsTheDelayOnItsClock) {
+  FakeClock fake;
+  Backoff reference(1, 60, 7);
+  Backoff backoff(1, 60, 7, fake.clock());
+  std::vector<double> expected;
+  for (int retry = 0; retry < 4; ++retry) {
+    expected.push_back(reference.delay_seconds(retry, std::nullopt));
+    EXPECT_DOUBLE_EQ(backoff.wait(retry, std::nullopt), expected.back()) << retry;
+  }
+  expected.push_back(3.0);  // Retry-After above the jitter's ceiling of 1 s
+  EXPECT_DOUBLE_EQ(backoff.wait(0, 3.0), 3.0);
+  EXPECT_EQ(fake.sleeps(), expected);
+  double total = 0;
+  for (const double seconds : expected) total += seconds;
+  EXPECT_NEAR(fake.seconds(), total, 5 * kExact);
+}
+
 TEST(ChatBackoff, ParsesRetryAfterSecondsAndHttpDates) {
   const auto now = at_epoch(1445412480);  // Wed, 21 Oct 2015 07:28:00 GMT
   EXPECT_EQ(parse_retry_after("120", now), 120.0);
@@ -55,22 +112,38 @@ TEST(ChatBackoff, ParsesRetryAfterSecondsAndHttpDates) {
 }
 
 TEST(ChatRateLimiter, BurstOfOneSpacesCallsEvenly) {
-  RateLimiter limiter(1200, 1);  // 20 a second: 50 ms apart
-  const auto start = Clock::now();
+  FakeClock fake;
+  RateLimiter limiter(1200, 1, fake.clock());  // 20 a second: 50 ms apart
   std::vector<double> times;
   for (int i = 0; i < 5; ++i) {
     limiter.acquire(1);
-    times.push_back(seconds_since(start));
+    times.push_back(fake.seconds());
   }
-  // Slots are scheduled, not chained: a late wake-up shortens the next gap, never the schedule.
-  EXPECT_LT(times[0], 0.02);
-  for (std::size_t i = 1; i < times.size(); ++i) EXPECT_GE(times[i], 0.05 * static_cast<double>(i) - 0.002) << i;
-  EXPECT_LT(times.back(), 0.4);
+  for (std::size_t i = 0; i < times.size(); ++i) EXPECT_NEAR(times[i], 0.05 * static_cast<double>(i), kExact) << i;
+  EXPECT_EQ(fake.sleeps().size(), 4u);  // the first call goes at once
+}
+
+TEST(ChatRateLimiter, LateWakeUpsShortenTheNextGapNotTheSchedule) {
+  FakeClock fake(0.01);  // every sleep wakes 10 ms late
+  RateLimiter limiter(1200, 1, fake.clock());
+  std::vector<double> times;
+  for (int i = 0; i < 5; ++i) {
+    limiter.acquire(1);
+    times.push_back(fake.seconds());
+  }
+  // Slots are scheduled, not chained: call i still goes at its slot i * 50 ms, 10 ms late.
+  EXPECT_NEAR(times[0], 0, kExact);
+  for (std::size_t i = 1; i < times.size(); ++i)
+    EXPECT_NEAR(times[i], 0.05 * static_cast<double>(i) + 0.01, kExact) << i;
+  const std::vector<double> sleeps = fake.sleeps();
+  ASSERT_EQ(sleeps.size(), 4u);
+  EXPECT_NEAR(sleeps[0], 0.05, kExact);
+  for (std::size_t i = 1; i < sleeps.size(); ++i) EXPECT_NEAR(sleeps[i], 0.04, kExact) << i;
 }
 
 TEST(ChatRateLimiter, ConcurrentCallersShareTheRate) {
-  RateLimiter limiter(1200, 1);
-  const auto start = Clock::now();
+  FakeClock fake(0, /*frozen=*/true);  // every caller arrives at the same instant
+  RateLimiter limiter(1200, 1, fake.clock());
   std::vector<std::jthread> threads;
   for (int i = 0; i < 4; ++i) {
     threads.emplace_back([&] {
@@ -78,21 +151,34 @@ TEST(ChatRateLimiter, ConcurrentCallersShareTheRate) {
     });
   }
   threads.clear();
-  // 8 acquisitions at 20/s: the last starts 7 intervals after the first.
-  EXPECT_GE(seconds_since(start), 0.34);
-  EXPECT_LT(seconds_since(start), 0.6);
+  // 8 acquisitions at 20/s: one goes at once, the others wait for slots 1..7, 50 ms apart,
+  // whichever thread takes which.
+  std::vector<double> sleeps = fake.sleeps();
+  std::sort(sleeps.begin(), sleeps.end());
+  ASSERT_EQ(sleeps.size(), 7u);
+  for (std::size_t i = 0; i < sleeps.size(); ++i)
+    EXPECT_NEAR(sleeps[i], 0.05 * static_cast<double>(i + 1), kExact) << i;
 }
 
 TEST(ChatRateLimiter, LargeAmountsGoIntoDebtAndAdjustRefunds) {
-  RateLimiter tokens(60'000, 100);  // 1000 a second, bucket of 100
-  auto start = Clock::now();
-  tokens.acquire(300);  // full bucket: goes at once, 200 in debt
-  EXPECT_LT(seconds_since(start), 0.02);
-  start = Clock::now();
-  tokens.acquire(100);  // waits for the debt plus its own 100: 0.3 s
-  EXPECT_GE(seconds_since(start), 0.28);
-  tokens.adjust(-1000);  // the calls used far less than estimated: back to a full bucket
-  start = Clock::now();
+  FakeClock fake;
+  RateLimiter tokens(60'000, 100, fake.clock());  // 1000 a second, bucket of 100
+  // A full bucket: 300 go at once, 200 in debt.
+  tokens.acquire(300);
+  EXPECT_TRUE(fake.sleeps().empty());
+  // Waits for the debt plus its own 100: 0.3 s.
   tokens.acquire(100);
-  EXPECT_LT(seconds_since(start), 0.02);
+  ASSERT_EQ(fake.sleeps().size(), 1u);
+  EXPECT_NEAR(fake.sleeps()[0], 0.3, kExact);
+  tokens.adjust(-1000);  // the calls used far less than estimated: back to a full bucket
+  tokens.acquire(100);
+  EXPECT_EQ(fake.sleeps().size(), 1u);
+  EXPECT_NEAR(fake.seconds(), 0.3, kExact);
+}
+
+TEST(ChatClock, SteadyClockSleepsAtLeastTheRequestedTime) {
+  const Clock clock = Clock::steady();
+  const auto start = clock.now();
+  clock.sleep_for(std::chrono::milliseconds(5));
+  EXPECT_GE(clock.now() - start, std::chrono::milliseconds(5));  // a lower bound only: never flaky when loaded
 }

@@ -1,0 +1,12 @@
+#include "clock.hpp"
+
+#include <thread>
+
+namespace blindspot::llm::detail {
+
+Clock Clock::steady() {
+  return {[] { return std::chrono::steady_clock::now(); },
+          [](std::chrono::duration<double> duration) { std::this_thread::sleep_for(duration); }};
+}
+
+}  // namespace blindspot::llm::detail
