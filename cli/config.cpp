@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <functional>
 #include <sstream>
+#include <string_view>
+#include <utility>
 
 namespace blindspot::cli {
 namespace {
@@ -53,9 +55,12 @@ std::vector<std::string> values_of(const toml::node& node) {
     if (auto text = item.value<std::string>()) return *text;
     if (item.is_boolean()) return *item.value<bool>() ? "true" : "false";
     std::ostringstream out;
-    if (item.is_integer()) out << *item.value<std::int64_t>();
-    else if (item.is_floating_point()) out << *item.value<double>();
-    else return {};
+    if (item.is_integer())
+      out << *item.value<std::int64_t>();
+    else if (item.is_floating_point())
+      out << *item.value<double>();
+    else
+      return {};
     return out.str();
   };
   if (const auto* array = node.as_array()) {
@@ -99,91 +104,123 @@ void add_environment_names(CLI::App& app) {
   for (CLI::App* subcommand : app.get_subcommands([](CLI::App*) { return true; })) add_environment_names(*subcommand);
 }
 
-void apply_config_file(CLI::App& app, const std::string& explicit_path) {
-  const std::string path = config_path(explicit_path);
-  if (path.empty()) return;
+namespace {
+
+toml::table parse_config_file(const std::string& path) {
   if (!std::filesystem::exists(path)) throw Error(ErrorKind::usage, "config file " + path + " does not exist");
-  toml::table table;
   try {
-    table = toml::parse_file(path);
+    return toml::parse_file(path);
   } catch (const toml::parse_error& error) {
     throw Error(ErrorKind::usage, std::string(error.description()),
                 core::InputLocation{path, static_cast<std::int64_t>(error.source().begin.line), ""});
   }
-  // Commands at every depth (`annotators list` is a command of a command), and the chain the
-  // command line chose.
-  std::vector<CLI::App*> all_commands;
-  std::vector<CLI::App*> chosen;
-  const std::function<void(CLI::App&)> collect = [&](CLI::App& parent) {
-    for (CLI::App* sub : parent.get_subcommands([](CLI::App*) { return true; })) {
-      all_commands.push_back(sub);
-      collect(*sub);
-    }
-    for (CLI::App* sub : parent.get_subcommands()) chosen.push_back(sub);
-  };
-  collect(app);
+}
+
+// Applies one config file's keys to the options of the commands the command line chose, and
+// refuses keys no command knows.
+class ConfigApplier {
+ public:
+  ConfigApplier(CLI::App& app, std::string path) : app_(app), path_(std::move(path)) { collect(app); }
 
   // Command tables first: they win over top-level keys because a set option is never reset. A
   // table inside a command's table is its subcommand's: [annotators.list].
-  const std::function<void(CLI::App&, const toml::table&, const std::string&)> apply_table =
-      [&](CLI::App& parent, const toml::table& commands, const std::string& prefix) {
-        for (const auto& [key, node] : commands) {
-          if (!node.is_table()) continue;
-          const std::string command = prefix + std::string(key.str());
-          const auto subs = parent.get_subcommands([](CLI::App*) { return true; });
-          const auto command_it =
-              std::find_if(subs.begin(), subs.end(), [&](CLI::App* sub) { return sub->get_name() == key.str(); });
-          if (command_it == subs.end()) {
-            std::vector<std::string> names;
-            for (CLI::App* sub : subs) names.push_back(prefix + sub->get_name());
-            throw Error(ErrorKind::usage,
-                        "unknown command table [" + command + "]" + core::did_you_mean(command, names),
-                        core::InputLocation{path, static_cast<std::int64_t>(node.source().begin.line), ""});
-          }
-          apply_table(**command_it, *node.as_table(), command + ".");
-          for (const auto& [option_key, value] : *node.as_table()) {
-            if (value.is_table()) continue;
-            const std::string name = key_to_option_name(std::string(option_key.str()));
-            CLI::Option* option = find_option(**command_it, name);
-            const std::string where =
-                path + ":" + std::to_string(value.source().begin.line) + ": [" + command + "] " + name;
-            if (option == nullptr) {
-              std::vector<std::string> names;
-              for (CLI::Option* known : configurable_options(**command_it)) {
-                names.push_back(known->get_lnames().front());
-              }
-              throw Error(ErrorKind::usage,
-                          where + ": no such option of `" + command + "`" + core::did_you_mean(name, names));
-            }
-            if (std::find(chosen.begin(), chosen.end(), *command_it) != chosen.end()) apply_value(option, value, where);
-          }
-        }
-      };
-  apply_table(app, table, "");
-  for (const auto& [key, node] : table) {
-    if (node.is_table()) continue;
-    const std::string name = key_to_option_name(std::string(key.str()));
-    const std::string where = path + ":" + std::to_string(node.source().begin.line) + ": " + name;
+  void apply(const toml::table& table) {
+    apply_tables(app_, table, "");
+    for (const auto& [key, node] : table) {
+      if (!node.is_table()) apply_top_level(std::string(key.str()), node);
+    }
+  }
+
+ private:
+  // Commands at every depth (`annotators list` is a command of a command), and the chain the
+  // command line chose.
+  void collect(CLI::App& parent) {
+    for (CLI::App* sub : parent.get_subcommands([](CLI::App*) { return true; })) {
+      all_commands_.push_back(sub);
+      collect(*sub);
+    }
+    for (CLI::App* sub : parent.get_subcommands()) chosen_.push_back(sub);
+  }
+
+  bool is_chosen(CLI::App* command) const {
+    return std::find(chosen_.begin(), chosen_.end(), command) != chosen_.end();
+  }
+
+  std::string line_of(const toml::node& node) const { return path_ + ":" + std::to_string(node.source().begin.line); }
+
+  CLI::App& command_of(CLI::App& parent, std::string_view key, const std::string& prefix, const toml::node& node) {
+    const auto subs = parent.get_subcommands([](CLI::App*) { return true; });
+    const auto found = std::find_if(subs.begin(), subs.end(), [&](CLI::App* sub) { return sub->get_name() == key; });
+    if (found != subs.end()) return **found;
+    std::vector<std::string> names;
+    for (CLI::App* sub : subs) names.push_back(prefix + sub->get_name());
+    const std::string command = prefix + std::string(key);
+    throw Error(ErrorKind::usage, "unknown command table [" + command + "]" + core::did_you_mean(command, names),
+                core::InputLocation{path_, static_cast<std::int64_t>(node.source().begin.line), ""});
+  }
+
+  void apply_tables(CLI::App& parent, const toml::table& commands, const std::string& prefix) {
+    for (const auto& [key, node] : commands) {
+      if (!node.is_table()) continue;
+      const std::string command_name = prefix + std::string(key.str());
+      CLI::App& command = command_of(parent, key.str(), prefix, node);
+      apply_tables(command, *node.as_table(), command_name + ".");
+      for (const auto& [option_key, value] : *node.as_table()) {
+        if (!value.is_table()) apply_command_key(command, command_name, std::string(option_key.str()), value);
+      }
+    }
+  }
+
+  void apply_command_key(CLI::App& command, const std::string& command_name, const std::string& key,
+                         const toml::node& value) {
+    const std::string name = key_to_option_name(key);
+    const std::string where = line_of(value) + ": [" + command_name + "] " + name;
+    CLI::Option* option = find_option(command, name);
+    if (option == nullptr) {
+      std::vector<std::string> names;
+      for (CLI::Option* known : configurable_options(command)) names.push_back(known->get_lnames().front());
+      throw Error(ErrorKind::usage,
+                  where + ": no such option of `" + command_name + "`" + core::did_you_mean(name, names));
+    }
+    if (is_chosen(&command)) apply_value(option, value, where);
+  }
+
+  void apply_top_level(const std::string& key, const toml::node& node) {
+    const std::string name = key_to_option_name(key);
+    const std::string where = line_of(node) + ": " + name;
     bool known = false;
-    if (CLI::Option* option = find_option(app, name)) {
+    if (CLI::Option* option = find_option(app_, name)) {
       known = true;
       apply_value(option, node, where);
     }
-    for (CLI::App* command : all_commands) {
+    for (CLI::App* command : all_commands_) {
       CLI::Option* option = find_option(*command, name);
       if (option == nullptr) continue;
       known = true;
-      if (std::find(chosen.begin(), chosen.end(), command) != chosen.end()) apply_value(option, node, where);
+      if (is_chosen(command)) apply_value(option, node, where);
     }
-    if (!known) {
-      std::vector<std::string> names;
-      for (CLI::Option* option : configurable_options(app)) names.push_back(option->get_lnames().front());
-      for (CLI::App* command : all_commands) {
-        for (CLI::Option* option : configurable_options(*command)) names.push_back(option->get_lnames().front());
-      }
-      throw Error(ErrorKind::usage, where + ": no command has this option" + core::did_you_mean(name, names));
+    if (known) return;
+    std::vector<std::string> names;
+    for (CLI::Option* option : configurable_options(app_)) names.push_back(option->get_lnames().front());
+    for (CLI::App* command : all_commands_) {
+      for (CLI::Option* option : configurable_options(*command)) names.push_back(option->get_lnames().front());
     }
+    throw Error(ErrorKind::usage, where + ": no command has this option" + core::did_you_mean(name, names));
   }
+
+  CLI::App& app_;
+  std::string path_;
+  std::vector<CLI::App*> all_commands_;
+  std::vector<CLI::App*> chosen_;
+};
+
+}  // namespace
+
+void apply_config_file(CLI::App& app, const std::string& explicit_path) {
+  const std::string path = config_path(explicit_path);
+  if (path.empty()) return;
+  const toml::table table = parse_config_file(path);
+  ConfigApplier(app, path).apply(table);
 }
 
 }  // namespace blindspot::cli

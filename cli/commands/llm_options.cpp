@@ -1,10 +1,10 @@
 #include "llm_options.hpp"
 
+#include "blindspot/core/error.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
-
-#include "blindspot/core/error.hpp"
 
 namespace blindspot::cli {
 
@@ -54,7 +54,8 @@ void add_llm_options(CLI::App& command, LlmSettings& settings) {
                    "Ask the LLM for each accepted sample's label separately; reject disagreements");
 }
 
-void resolve_llm(LlmSettings& settings, std::string& teacher) {
+loop::TeacherKind resolve_teacher(LlmSettings& settings, const std::string& teacher_flag, std::string_view option,
+                                  const std::vector<loop::TeacherKind>& allowed) {
   // OPENAI_BASE_URL and the key's variable come last: a flag, BLINDSPOT_BASE_URL or the config
   // file wins over them.
   if (settings.endpoint.base_url.empty()) {
@@ -63,15 +64,24 @@ void resolve_llm(LlmSettings& settings, std::string& teacher) {
   if (!settings.api_key_env.empty()) {
     if (const char* key = std::getenv(settings.api_key_env.c_str()); key != nullptr) settings.endpoint.api_key = key;
   }
-  if (teacher.empty()) teacher = settings.endpoint.base_url.empty() ? "auto" : "llm";
-  if ((teacher == "llm" || settings.verify_labels) && settings.endpoint.base_url.empty()) {
+  const loop::TeacherKind teacher =
+      !teacher_flag.empty()
+          ? loop::parse_teacher_kind(teacher_flag, option, allowed)
+          : (settings.endpoint.base_url.empty() ? loop::TeacherKind::automatic : loop::TeacherKind::llm);
+  const bool needs_endpoint = teacher == loop::TeacherKind::llm || settings.verify_labels;
+  if (needs_endpoint && settings.endpoint.base_url.empty()) {
     throw core::Error(core::ErrorKind::usage,
                       "--teacher llm and --verify-labels need an endpoint: --base-url URL (or BLINDSPOT_BASE_URL, "
                       "OPENAI_BASE_URL)");
   }
-  if ((teacher == "llm" || settings.verify_labels) && settings.endpoint.model.empty()) {
+  if (needs_endpoint && settings.endpoint.model.empty()) {
     throw core::Error(core::ErrorKind::usage, "--teacher llm needs --llm-model NAME (or BLINDSPOT_LLM_MODEL)");
   }
+  return teacher;
+}
+
+void resolve_llm(LlmSettings& settings, std::string& teacher) {
+  teacher = loop::to_string(resolve_teacher(settings, teacher, "--teacher", loop::teacher_kinds()));
 }
 
 std::string llm_teacher_settings_json(const LlmSettings& settings) {

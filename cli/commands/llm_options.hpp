@@ -3,6 +3,7 @@
 #include "../context.hpp"
 
 #include "blindspot/llm/client.hpp"
+#include "blindspot/loop/teachers.hpp"
 #include "blindspot/teach/llm_teacher.hpp"
 
 #include <CLI/CLI.hpp>
@@ -33,6 +34,11 @@ void add_llm_options(CLI::App& command, LlmSettings& settings);
 // when an endpoint is configured, else "auto". Throws Error{usage} when the llm teacher has no
 // endpoint or model.
 void resolve_llm(LlmSettings& settings, std::string& teacher);
+
+// The same, returning the teacher of `teacher_flag` (one of `allowed`; empty: llm when an endpoint
+// is configured, else auto). Throws Error{usage} for a teacher `option` does not take.
+loop::TeacherKind resolve_teacher(LlmSettings& settings, const std::string& teacher_flag, std::string_view option,
+                                  const std::vector<loop::TeacherKind>& allowed);
 
 // What changes an LLM teacher's output besides the messages (endpoint, model, sampling, prompt
 // folder, task description, length hint), as a JSON object: part of a loop's key, so a changed

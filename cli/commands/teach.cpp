@@ -1,17 +1,15 @@
+#include "../ui/table.hpp"
 #include "commands.hpp"
 #include "llm_options.hpp"
 #include "shared_options.hpp"
 
-#include "../ui/table.hpp"
-
 #include "blindspot/core/error.hpp"
 #include "blindspot/core/sha256.hpp"
 #include "blindspot/llm/client.hpp"
+#include "blindspot/loop/teachers.hpp"
 #include "blindspot/store/runs.hpp"
-#include "blindspot/teach/auto_teacher.hpp"
 #include "blindspot/teach/filters.hpp"
 #include "blindspot/teach/human_teacher.hpp"
-#include "blindspot/teach/import_teacher.hpp"
 #include "blindspot/teach/llm_teacher.hpp"
 #include "blindspot/teach/teach_output.hpp"
 #include "blindspot/teach/teach_session.hpp"
@@ -27,7 +25,7 @@ namespace blindspot::cli {
 namespace {
 
 struct TeachSettings {
-  std::string uus;  // a UU file, or the id of a run that stored UUs
+  std::string uus;                // a UU file, or the id of a run that stored UUs
   std::int64_t campaign_run = 0;  // --teacher human: the annotation campaign (docs/web.md)
   bool max_uus_given = false;
   std::filesystem::path model_file;
@@ -47,8 +45,8 @@ struct TeachSettings {
 std::vector<discover::Uu> load_uus(Context& context, const std::string& where, const data::LabelSet& labels) {
   if (std::filesystem::exists(where)) {
     auto uus = teach::read_uus_file(where, labels);
-    store::record_artifact(context.store(), {context.run_id(), "uus", "input", stored_path(where),
-                                             core::sha256_file(where), "{}"});
+    store::record_artifact(context.store(),
+                           {context.run_id(), "uus", "input", stored_path(where), core::sha256_file(where), "{}"});
     return uus;
   }
   const bool numeric = !where.empty() && where.find_first_not_of("0123456789") == std::string::npos;
@@ -90,160 +88,139 @@ void print_result(const teach::TeachResult& result, const std::string& teacher, 
   }
   table.add_row({"tasks failed", std::to_string(result.failures.size())});
   std::cout << table.render();
-  std::cout << fmt::format("written to\n  {0}.hypotheses.jsonl\n  {0}.hypotheses.csv\n  {0}.samples.jsonl\n"
-                           "  {0}.samples.csv\nrun: {1}\n",
-                           prefix.string(), run);
+  std::cout << fmt::format(
+      "written to\n  {0}.hypotheses.jsonl\n  {0}.hypotheses.csv\n  {0}.samples.jsonl\n"
+      "  {0}.samples.csv\nrun: {1}\n",
+      prefix.string(), run);
 }
 
-void run_teach(Context& context, TeachSettings& settings) {
-  resolve_llm(settings.llm, settings.teacher);
-  const auto model = load_model_for_run(context, settings.model_file);
-  const data::LabelSet& labels = model->labels();
-  // The human teacher's UUs are those of its campaign that annotators completed; every other
-  // teacher's come from --uus.
-  std::unique_ptr<teach::HumanTeacher> human;
-  if (settings.teacher == "human") {
-    if (settings.campaign_run == 0) throw core::Error(core::ErrorKind::usage, "--teacher human needs --run CAMPAIGN_RUN");
-    human = std::make_unique<teach::HumanTeacher>(context.store(), settings.campaign_run);
-    if (human->annotated_uus().empty()) {
-      throw core::Error(core::ErrorKind::bad_input, fmt::format("campaign run {} has no complete submission yet (see "
-                                                                "`blindspot annotators list --run {}`)",
-                                                                settings.campaign_run, settings.campaign_run));
-    }
-    // Annotators chose how many UUs they did; teach all of them unless --max-uus says otherwise.
-    if (!settings.max_uus_given) settings.teach.max_uus = 0;
-  } else if (settings.uus.empty()) {
-    throw core::Error(core::ErrorKind::usage, "--uus is required (a UU file or a run id)");
+// The human teacher of the campaign --run. Its UUs are those of the campaign that annotators
+// completed, not --uus.
+std::unique_ptr<teach::HumanTeacher> campaign_teacher(Context& context, TeachSettings& settings) {
+  if (settings.campaign_run == 0) throw core::Error(core::ErrorKind::usage, "--teacher human needs --run CAMPAIGN_RUN");
+  auto human = std::make_unique<teach::HumanTeacher>(context.store(), settings.campaign_run);
+  if (human->annotated_uus().empty()) {
+    throw core::Error(core::ErrorKind::bad_input, fmt::format("campaign run {} has no complete submission yet (see "
+                                                              "`blindspot annotators list --run {}`)",
+                                                              settings.campaign_run, settings.campaign_run));
   }
-  const std::vector<discover::Uu> uus = human ? human->annotated_uus() : load_uus(context, settings.uus, labels);
-  const data::Split train = read_split_for_run(context, settings.source, labels);
-  // The leakage guard needs the test split: samples that (nearly) copy a test text are rejected.
-  const std::optional<data::Split> test = read_optional_split(context, settings.source, "test", labels);
-  settings.teach.extrapolate = !settings.no_extrapolation;
-  settings.filter.threads = settings.threads;
-  const teach::SampleFilter filter(labels, train, test ? &*test : nullptr, settings.filter);
+  // Annotators chose how many UUs they did; teach all of them unless --max-uus says otherwise.
+  if (!settings.max_uus_given) settings.teach.max_uus = 0;
+  return human;
+}
 
+// A teacher with what it teaches, and the LLM client and label verifier it may use.
+struct Teaching {
+  loop::TeacherKind kind = loop::TeacherKind::automatic;
+  std::vector<discover::Uu> uus;
   std::unique_ptr<llm::ChatClient> client;
   std::unique_ptr<teach::Teacher> teacher;
-  teach::LlmTeacher* verifier = nullptr;
-  if (settings.teacher == "llm" || settings.llm.verify_labels) {
-    client = make_llm_client(context, settings.llm, settings.teach.seed);
-    settings.llm.teacher.labels = labels;
-    settings.llm.teacher.seed = static_cast<std::int64_t>(settings.teach.seed);
-  }
-  if (settings.teacher == "llm") {
-    auto llm_teacher = std::make_unique<teach::LlmTeacher>(*client, settings.llm.teacher);
-    if (settings.llm.verify_labels) verifier = llm_teacher.get();
-    teacher = std::move(llm_teacher);
-  } else if (settings.teacher == "auto") {
-    teach::AutoTeacherOptions options;
-    options.seed = settings.teach.seed;
-    options.threads = settings.threads;
-    teacher = std::make_unique<teach::AutoTeacher>(train, *model, uus, options);
-  } else if (human) {
-    teacher = std::move(human);
-  } else {
-    teacher = std::make_unique<teach::ImportTeacher>(settings.import_hypotheses, settings.import_samples);
-  }
   std::unique_ptr<teach::LlmTeacher> separate_verifier;
-  if (settings.llm.verify_labels && verifier == nullptr) {
-    separate_verifier = std::make_unique<teach::LlmTeacher>(*client, settings.llm.teacher);
-    verifier = separate_verifier.get();
-  }
+  teach::LlmTeacher* verifier = nullptr;  // --verify-labels: the LLM teacher itself, or a separate one
+};
 
-  const teach::TeachResult result = teach::teach(*teacher, uus, filter, settings.teach, verifier);
-  const bool baseline = teacher->is_baseline();
-
-  if (settings.out_prefix.empty()) {
-    settings.out_prefix = context.workspace / "teach" / fmt::format("run-{}-{}", context.run_id(), settings.teacher);
+// The UUs to teach: the campaign's annotated ones for the human teacher (which is made here), else --uus.
+void select_uus(Context& context, TeachSettings& settings, Teaching& teaching, const data::LabelSet& labels) {
+  if (teaching.kind == loop::TeacherKind::human) {
+    auto human = campaign_teacher(context, settings);
+    teaching.uus = human->annotated_uus();
+    teaching.teacher = std::move(human);
+    return;
   }
-  const auto path = [&](const char* suffix) { return std::filesystem::path(settings.out_prefix.string() + suffix); };
-  teach::write_hypotheses_jsonl(path(".hypotheses.jsonl"), result.hypotheses, baseline);
-  teach::write_hypotheses_csv(path(".hypotheses.csv"), result.hypotheses, baseline);
-  teach::write_samples_jsonl(path(".samples.jsonl"), result.samples, baseline);
-  teach::write_samples_csv(path(".samples.csv"), result.samples, baseline);
-  teach::record_teaching(context.store(), context.run_id(), result);
-  for (const char* suffix : {".hypotheses.jsonl", ".hypotheses.csv", ".samples.jsonl", ".samples.csv"}) {
-    record_output(context, std::string(suffix + 1), path(suffix));
-  }
+  if (settings.uus.empty()) throw core::Error(core::ErrorKind::usage, "--uus is required (a UU file or a run id)");
+  teaching.uus = load_uus(context, settings.uus, labels);
+}
 
+// The LLM client, the teacher (unless select_uus() made it) and the label verifier.
+void make_teacher(Context& context, const TeachSettings& settings, Teaching& teaching, const data::Split& train,
+                  const model::Classifier& model) {
+  if (teaching.kind == loop::TeacherKind::llm || settings.llm.verify_labels) {
+    teaching.client = make_llm_client(context, settings.llm, settings.teach.seed);
+  }
+  if (!teaching.teacher) {
+    loop::TeacherSettings teacher;
+    teacher.kind = teaching.kind;
+    teacher.seed = settings.teach.seed;
+    teacher.threads = settings.threads;
+    teacher.client = teaching.client.get();
+    teacher.llm = settings.llm.teacher;
+    teacher.import_hypotheses = settings.import_hypotheses;
+    teacher.import_samples = settings.import_samples;
+    teaching.teacher = loop::make_teacher(teacher, {train, model, teaching.uus, context.store(), context.run_id()});
+  }
+  if (!settings.llm.verify_labels) return;
+  if (teaching.kind == loop::TeacherKind::llm) {
+    teaching.verifier = static_cast<teach::LlmTeacher*>(teaching.teacher.get());
+    return;
+  }
+  teach::LlmTeacherOptions options = settings.llm.teacher;
+  options.labels = model.labels();
+  options.seed = static_cast<std::int64_t>(settings.teach.seed);
+  teaching.separate_verifier = std::make_unique<teach::LlmTeacher>(*teaching.client, options);
+  teaching.verifier = teaching.separate_verifier.get();
+}
+
+void print_json(const teach::TeachResult& result, const Teaching& teaching, const teach::TeachOutputFiles& files,
+                const llm::Ledger& ledger, std::int64_t run) {
   std::size_t accepted = 0;
   for (const auto& s : result.samples) accepted += s.accepted ? 1 : 0;
-  const llm::Ledger ledger = client ? client->ledger() : llm::Ledger{};
-  auto& db = context.store();
-  db.transaction([&] {
-    store::record_metric(db, context.run_id(), "teach", "uus_taught", static_cast<double>(result.taught.size()));
-    store::record_metric(db, context.run_id(), "teach", "hypotheses", static_cast<double>(result.hypotheses.size()));
-    store::record_metric(db, context.run_id(), "teach", "samples", static_cast<double>(result.samples.size()));
-    store::record_metric(db, context.run_id(), "teach", "samples_accepted", static_cast<double>(accepted));
-    store::record_metric(db, context.run_id(), "teach", "failures", static_cast<double>(result.failures.size()));
-    store::record_metric(db, context.run_id(), "llm", "http_calls", static_cast<double>(ledger.http_calls));
-    store::record_metric(db, context.run_id(), "llm", "cached_calls", static_cast<double>(ledger.cached_calls));
-    store::record_metric(db, context.run_id(), "llm", "prompt_tokens", static_cast<double>(ledger.usage.prompt_tokens));
-    store::record_metric(db, context.run_id(), "llm", "completion_tokens",
-                         static_cast<double>(ledger.usage.completion_tokens));
-    store::record_metric(db, context.run_id(), "llm", "cost_usd", ledger.cost_usd);
-    if (settings.teacher == "human") {
-      // The cost inputs of the campaign; USD = hours x wage x (1 + fee), teach::human_cost_usd.
-      const teach::HumanCampaignCost cost = teach::human_campaign_cost(db, settings.campaign_run);
-      store::record_metric(db, context.run_id(), "human", "submissions", static_cast<double>(cost.submissions));
-      store::record_metric(db, context.run_id(), "human", "active_seconds", cost.active_seconds);
-      store::record_metric(db, context.run_id(), "human", "incomplete_active_seconds", cost.incomplete_active_seconds);
-    }
-  });
-
-  std::size_t retryable = 0;
-  for (const auto& failure : result.failures) retryable += failure.retryable ? 1 : 0;
-  if (context.json) {
-    nlohmann::ordered_json failures = nlohmann::ordered_json::array();
-    for (const auto& f : result.failures) {
-      failures.push_back({{"task", f.task}, {"item", f.item_id}, {"reason", f.reason}, {"retryable", f.retryable}});
-    }
-    nlohmann::ordered_json rejections = nlohmann::ordered_json::object();
-    for (const auto& [reason, count] : teach::rejection_counts(result.samples)) rejections[reason] = count;
-    const nlohmann::ordered_json out = {
-        {"run", context.run_id()},
-        {"teacher", teacher->name()},
-        {"baseline", baseline},
-        {"uus", uus.size()},
-        {"uus_taught", result.taught.size()},
-        {"hypotheses", result.hypotheses.size()},
-        {"samples", result.samples.size()},
-        {"samples_accepted", accepted},
-        {"rejections", rejections},
-        {"failures", failures},
-        {"budget_reached", result.budget_reached},
-        {"llm",
-         {{"http_calls", ledger.http_calls},
-          {"http_attempts", ledger.http_attempts},
-          {"cached_calls", ledger.cached_calls},
-          {"prompt_tokens", ledger.usage.prompt_tokens},
-          {"completion_tokens", ledger.usage.completion_tokens},
-          {"cost_usd", ledger.cost_usd},
-          {"unpriced", ledger.unpriced}}},
-        {"outputs",
-         {{"hypotheses_jsonl", path(".hypotheses.jsonl").string()},
-          {"hypotheses_csv", path(".hypotheses.csv").string()},
-          {"samples_jsonl", path(".samples.jsonl").string()},
-          {"samples_csv", path(".samples.csv").string()}}}};
-    std::cout << out.dump(2) << '\n';
-  } else {
-    print_result(result, teacher->name(), baseline, settings.out_prefix, context.run_id());
-    if (client) {
-      std::cout << fmt::format("LLM: {} calls made, {} from the cache, {} + {} tokens, ${:.4f}{}\n", ledger.http_calls,
-                               ledger.cached_calls, ledger.usage.prompt_tokens, ledger.usage.completion_tokens,
-                               ledger.cost_usd, ledger.unpriced ? " (model not in the price table)" : "");
-    }
-    for (const auto& f : result.failures) {
-      if (!f.retryable) std::cerr << fmt::format("blindspot: note: {} of {}: {}\n", f.task, f.item_id, f.reason);
-    }
+  nlohmann::ordered_json failures = nlohmann::ordered_json::array();
+  for (const auto& f : result.failures) {
+    failures.push_back({{"task", f.task}, {"item", f.item_id}, {"reason", f.reason}, {"retryable", f.retryable}});
   }
+  nlohmann::ordered_json rejections = nlohmann::ordered_json::object();
+  for (const auto& [reason, count] : teach::rejection_counts(result.samples)) rejections[reason] = count;
+  const nlohmann::ordered_json out = {{"run", run},
+                                      {"teacher", teaching.teacher->name()},
+                                      {"baseline", teaching.teacher->is_baseline()},
+                                      {"uus", teaching.uus.size()},
+                                      {"uus_taught", result.taught.size()},
+                                      {"hypotheses", result.hypotheses.size()},
+                                      {"samples", result.samples.size()},
+                                      {"samples_accepted", accepted},
+                                      {"rejections", rejections},
+                                      {"failures", failures},
+                                      {"budget_reached", result.budget_reached},
+                                      {"llm",
+                                       {{"http_calls", ledger.http_calls},
+                                        {"http_attempts", ledger.http_attempts},
+                                        {"cached_calls", ledger.cached_calls},
+                                        {"prompt_tokens", ledger.usage.prompt_tokens},
+                                        {"completion_tokens", ledger.usage.completion_tokens},
+                                        {"cost_usd", ledger.cost_usd},
+                                        {"unpriced", ledger.unpriced}}},
+                                      {"outputs",
+                                       {{"hypotheses_jsonl", files.hypotheses_jsonl.string()},
+                                        {"hypotheses_csv", files.hypotheses_csv.string()},
+                                        {"samples_jsonl", files.samples_jsonl.string()},
+                                        {"samples_csv", files.samples_csv.string()}}}};
+  std::cout << out.dump(2) << '\n';
+}
+
+void print_text(const teach::TeachResult& result, const Teaching& teaching, const std::filesystem::path& prefix,
+                const llm::Ledger& ledger, std::int64_t run) {
+  print_result(result, teaching.teacher->name(), teaching.teacher->is_baseline(), prefix, run);
+  if (teaching.client) {
+    std::cout << fmt::format("LLM: {} calls made, {} from the cache, {} + {} tokens, ${:.4f}{}\n", ledger.http_calls,
+                             ledger.cached_calls, ledger.usage.prompt_tokens, ledger.usage.completion_tokens,
+                             ledger.cost_usd, ledger.unpriced ? " (model not in the price table)" : "");
+  }
+  for (const auto& f : result.failures) {
+    if (!f.retryable) std::cerr << fmt::format("blindspot: note: {} of {}: {}\n", f.task, f.item_id, f.reason);
+  }
+}
+
+// A teach run that the budget stopped or whose LLM calls failed ends with an error (exit 1) after
+// everything else is written: a rerun pays only for what is missing.
+void fail_if_incomplete(const teach::TeachResult& result, double max_usd) {
   if (result.budget_reached) {
     throw core::Error(core::ErrorKind::remote,
                       fmt::format("stopped at the --max-usd budget of ${:.4f}; everything done so far is written and "
                                   "cached: rerun with a larger --max-usd to continue without paying again",
-                                  settings.llm.max_usd));
+                                  max_usd));
   }
+  const auto retryable = std::count_if(result.failures.begin(), result.failures.end(),
+                                       [](const teach::TaskFailure& f) { return f.retryable; });
   if (retryable > 0) {
     const auto first = std::find_if(result.failures.begin(), result.failures.end(),
                                     [](const teach::TaskFailure& f) { return f.retryable; });
@@ -252,6 +229,46 @@ void run_teach(Context& context, TeachSettings& settings) {
                                   "the same command to retry only the failed ones",
                                   retryable, first->task, first->item_id, first->reason));
   }
+}
+
+void run_teach(Context& context, TeachSettings& settings) {
+  Teaching teaching;
+  teaching.kind = resolve_teacher(
+      settings.llm, settings.teacher, "--teacher",
+      {loop::TeacherKind::llm, loop::TeacherKind::automatic, loop::TeacherKind::import, loop::TeacherKind::human});
+  const auto model = load_model_for_run(context, settings.model_file);
+  const data::LabelSet& labels = model->labels();
+  select_uus(context, settings, teaching, labels);
+  const data::Split train = read_split_for_run(context, settings.source, labels);
+  // The leakage guard needs the test split: samples that (nearly) copy a test text are rejected.
+  const std::optional<data::Split> test = read_optional_split(context, settings.source, "test", labels);
+  settings.teach.extrapolate = !settings.no_extrapolation;
+  settings.filter.threads = settings.threads;
+  const teach::SampleFilter filter(labels, train, test ? &*test : nullptr, settings.filter);
+  make_teacher(context, settings, teaching, train, *model);
+  const teach::TeachResult result =
+      teach::teach(*teaching.teacher, teaching.uus, filter, settings.teach, teaching.verifier);
+
+  if (settings.out_prefix.empty()) {
+    settings.out_prefix =
+        context.workspace / "teach" / fmt::format("run-{}-{}", context.run_id(), loop::to_string(teaching.kind));
+  }
+  const teach::TeachOutputFiles files = teach::teach_output_files(settings.out_prefix);
+  teach::write_teach_outputs(files, result, teaching.teacher->is_baseline());
+  teach::record_teaching(context.store(), context.run_id(), result);
+  record_output(context, "hypotheses.jsonl", files.hypotheses_jsonl);
+  record_output(context, "hypotheses.csv", files.hypotheses_csv);
+  record_output(context, "samples.jsonl", files.samples_jsonl);
+  record_output(context, "samples.csv", files.samples_csv);
+  const llm::Ledger ledger = teaching.client ? teaching.client->ledger() : llm::Ledger{};
+  teach::record_teach_metrics(context.store(), context.run_id(), result, ledger,
+                              teaching.kind == loop::TeacherKind::human ? settings.campaign_run : 0);
+  if (context.json) {
+    print_json(result, teaching, files, ledger, context.run_id());
+  } else {
+    print_text(result, teaching, settings.out_prefix, ledger, context.run_id());
+  }
+  fail_if_incomplete(result, settings.llm.max_usd);
 }
 
 }  // namespace
@@ -265,19 +282,16 @@ void add_teach_command(CLI::App& app, Context& context) {
   command->add_option("--run", settings->campaign_run, "--teacher human: the annotation campaign's run (docs/web.md)");
   add_model_option(*command, settings->model_file);
   add_shared_options(*command, settings->source, "train");
-  command
-      ->add_option("--teacher", settings->teacher,
-                   "llm, auto (no-LLM baseline), import or human (an annotation campaign, --run) (default: llm when "
-                   "an endpoint is configured, else auto)")
-      ->check(CLI::IsMember({"llm", "auto", "import", "human"}));
-  command
-      ->add_option_function<std::size_t>(
-          "--max-uus",
-          [settings](std::size_t value) {
-            settings->teach.max_uus = value;
-            settings->max_uus_given = true;
-          },
-          "UUs to teach, spread over blind spots (0 = all; default 20, all for --teacher human)");
+  command->add_option("--teacher", settings->teacher,
+                      "llm, auto (no-LLM baseline), import or human (an annotation campaign, --run) (default: llm when "
+                      "an endpoint is configured, else auto)");
+  command->add_option_function<std::size_t>(
+      "--max-uus",
+      [settings](std::size_t value) {
+        settings->teach.max_uus = value;
+        settings->max_uus_given = true;
+      },
+      "UUs to teach, spread over blind spots (0 = all; default 20, all for --teacher human)");
   command->add_option("--samples-per-hypothesis,-k", settings->teach.samples_per_hypothesis, "Samples per hypothesis")
       ->check(CLI::Range(1, 50))
       ->capture_default_str();

@@ -4,8 +4,12 @@
 #include "blindspot/core/error.hpp"
 #include "blindspot/core/line_reader.hpp"
 #include "blindspot/data/csv_writer.hpp"
+#include "blindspot/store/runs.hpp"
+#include "blindspot/teach/human_teacher.hpp"
 
 #include <nlohmann/json.hpp>
+
+#include <algorithm>
 
 namespace blindspot::teach {
 namespace {
@@ -45,7 +49,9 @@ ordered_json sample_json(const Sample& s, bool baseline) {
 }
 
 // Replacing invalid UTF-8 keeps a reply's stray bytes from aborting the whole output.
-std::string dump(const ordered_json& value) { return value.dump(-1, ' ', false, ordered_json::error_handler_t::replace); }
+std::string dump(const ordered_json& value) {
+  return value.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
+}
 
 template <typename Item, typename ToJson>
 void write_jsonl(const std::filesystem::path& file, const std::vector<Item>& items, ToJson to_json) {
@@ -80,8 +86,7 @@ void write_hypotheses_jsonl(const std::filesystem::path& file, const std::vector
   write_jsonl(file, hypotheses, [&](const Hypothesis& h) { return hypothesis_json(h, baseline); });
 }
 
-void write_hypotheses_csv(const std::filesystem::path& file, const std::vector<Hypothesis>& hypotheses,
-                          bool baseline) {
+void write_hypotheses_csv(const std::filesystem::path& file, const std::vector<Hypothesis>& hypotheses, bool baseline) {
   write_csv(file, hypotheses, [&](const Hypothesis& h) { return hypothesis_json(h, baseline); });
 }
 
@@ -215,6 +220,46 @@ std::vector<Sample> stored_samples(store::Database& db, std::int64_t run_id) {
     out.push_back(std::move(s));
   }
   return out;
+}
+
+TeachOutputFiles teach_output_files(const std::filesystem::path& prefix) {
+  const auto with = [&](const char* suffix) { return std::filesystem::path(prefix.string() + suffix); };
+  return {with(".hypotheses.jsonl"), with(".hypotheses.csv"), with(".samples.jsonl"), with(".samples.csv")};
+}
+
+void write_teach_outputs(const TeachOutputFiles& files, const TeachResult& result, bool baseline) {
+  write_hypotheses_jsonl(files.hypotheses_jsonl, result.hypotheses, baseline);
+  write_hypotheses_csv(files.hypotheses_csv, result.hypotheses, baseline);
+  write_samples_jsonl(files.samples_jsonl, result.samples, baseline);
+  write_samples_csv(files.samples_csv, result.samples, baseline);
+}
+
+void record_teach_metrics(store::Database& db, std::int64_t run_id, const TeachResult& result,
+                          const llm::Ledger& ledger, std::int64_t campaign_run) {
+  const auto accepted =
+      std::count_if(result.samples.begin(), result.samples.end(), [](const Sample& sample) { return sample.accepted; });
+  const auto record = [&](const char* group, const char* name, double value) {
+    store::record_metric(db, run_id, group, name, value);
+  };
+  db.transaction([&] {
+    record("teach", "uus_taught", static_cast<double>(result.taught.size()));
+    record("teach", "hypotheses", static_cast<double>(result.hypotheses.size()));
+    record("teach", "samples", static_cast<double>(result.samples.size()));
+    record("teach", "samples_accepted", static_cast<double>(accepted));
+    record("teach", "failures", static_cast<double>(result.failures.size()));
+    record("llm", "http_calls", static_cast<double>(ledger.http_calls));
+    record("llm", "cached_calls", static_cast<double>(ledger.cached_calls));
+    record("llm", "prompt_tokens", static_cast<double>(ledger.usage.prompt_tokens));
+    record("llm", "completion_tokens", static_cast<double>(ledger.usage.completion_tokens));
+    record("llm", "cost_usd", ledger.cost_usd);
+    if (campaign_run > 0) {
+      // The cost inputs of the campaign; USD = hours x wage x (1 + fee), human_cost_usd().
+      const HumanCampaignCost cost = human_campaign_cost(db, campaign_run);
+      record("human", "submissions", static_cast<double>(cost.submissions));
+      record("human", "active_seconds", cost.active_seconds);
+      record("human", "incomplete_active_seconds", cost.incomplete_active_seconds);
+    }
+  });
 }
 
 }  // namespace blindspot::teach

@@ -2,6 +2,7 @@
 
 #include "blindspot/data/example.hpp"
 #include "blindspot/discover/uu.hpp"
+#include "blindspot/discover/uu_scan.hpp"
 #include "blindspot/llm/client.hpp"
 #include "blindspot/model/classifier.hpp"
 #include "blindspot/store/database.hpp"
@@ -53,10 +54,11 @@ using TeacherFactory = std::function<std::unique_ptr<teach::Teacher>(const Teach
 // Everything make_teacher() needs besides the inputs of the teach step.
 struct TeacherSettings {
   TeacherKind kind = TeacherKind::automatic;
-  std::uint64_t seed = 0;          // of every random choice (and the LLM's sampling seed)
-  double threshold = 0.65;         // tau: the automatic teacher's and adversarial training's confidence
-  int threads = 0;                 // 0: all cores
-  std::size_t attack_budget = 30;  // adversarial_training: the DeepWordBug edit budget
+  std::uint64_t seed = 0;  // of every random choice (and the LLM's sampling seed)
+  double threshold =
+      discover::kDefaultUuThreshold;  // tau: the automatic teacher's and adversarial training's confidence
+  int threads = 0;                    // 0: all cores
+  std::size_t attack_budget = 30;     // adversarial_training: the DeepWordBug edit budget
   // The controls make twice this many samples: the filters may reject some (a short text with a
   // few edits can stay a near duplicate of its source), and the pick then takes exactly the budget.
   std::size_t sample_budget = 0;

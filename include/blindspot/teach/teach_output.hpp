@@ -1,5 +1,6 @@
 #pragma once
 
+#include "blindspot/llm/client.hpp"
 #include "blindspot/store/database.hpp"
 #include "blindspot/teach/teach_session.hpp"
 
@@ -31,6 +32,25 @@ void write_samples_csv(const std::filesystem::path& file, const std::vector<Samp
 // Stores the hypotheses and samples of a teach run (tables hypotheses and samples) in one
 // transaction, replacing what the run stored before.
 void record_teaching(store::Database& db, std::int64_t run_id, const TeachResult& result);
+
+// The four files of a teach run: PREFIX.hypotheses.{jsonl,csv} and PREFIX.samples.{jsonl,csv}.
+struct TeachOutputFiles {
+  std::filesystem::path hypotheses_jsonl;
+  std::filesystem::path hypotheses_csv;
+  std::filesystem::path samples_jsonl;
+  std::filesystem::path samples_csv;
+};
+TeachOutputFiles teach_output_files(const std::filesystem::path& prefix);
+// Writes all four (each atomically).
+void write_teach_outputs(const TeachOutputFiles& files, const TeachResult& result, bool baseline);
+
+// Records what a teach run did as metrics of `run_id`: "teach" (uus_taught, hypotheses, samples,
+// samples_accepted, failures), "llm" (http_calls, cached_calls, prompt_tokens, completion_tokens,
+// cost_usd of `ledger`) and, for a human teacher's campaign (`campaign_run` > 0), "human"
+// (submissions, active_seconds, incomplete_active_seconds: the inputs of its cost), in one
+// transaction.
+void record_teach_metrics(store::Database& db, std::int64_t run_id, const TeachResult& result,
+                          const llm::Ledger& ledger, std::int64_t campaign_run = 0);
 
 // What a run stored, in id order.
 std::vector<Hypothesis> stored_hypotheses(store::Database& db, std::int64_t run_id);

@@ -1,0 +1,92 @@
+#include "blindspot/loop/loop_records.hpp"
+
+#include "blindspot/store/runs.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <utility>
+
+namespace blindspot::loop {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+json summary(const TestMetrics& m) {
+  json counts = json::object();
+  for (const auto& [threshold, count] : m.uu_counts) counts[fmt::format("{:.2f}", threshold)] = count;
+  return {{"accuracy", m.accuracy},
+          {"macro_f1", m.macro_f1},
+          {"ece", m.ece},
+          {"brier", m.brier},
+          {"uu_counts", counts},
+          {"adversarial_attacked", m.adversarial_attacked},
+          {"adversarial_uus", m.adversarial_uus}};
+}
+
+void record_test_metrics(store::Database& db, std::int64_t run_id, const std::string& split, const TestMetrics& m) {
+  store::record_metric(db, run_id, split, "accuracy", m.accuracy);
+  store::record_metric(db, run_id, split, "macro_f1", m.macro_f1);
+  store::record_metric(db, run_id, split, "ece", m.ece);
+  store::record_metric(db, run_id, split, "brier", m.brier);
+  store::record_metric(db, run_id, split, "adversarial_uus", static_cast<double>(m.adversarial_uus));
+  for (const auto& [threshold, count] : m.uu_counts) {
+    store::record_metric(db, run_id, split, fmt::format("uus@{:.2f}", threshold), static_cast<double>(count));
+  }
+}
+
+json rounds_json(const LoopResult& result) {
+  json rounds = json::array();
+  for (const auto& round : result.rounds) {
+    rounds.push_back({{"round", round.round},
+                      {"dev_uus", round.dev_uus},
+                      {"blind_spots", round.blind_spots},
+                      {"hypotheses", round.hypotheses},
+                      {"samples_added", round.samples_added},
+                      {"dev_uus_fixed", round.dev_uus_fixed},
+                      {"after", summary(round.after)}});
+  }
+  return rounds;
+}
+
+}  // namespace
+
+void record_loop_metrics(store::Database& db, std::int64_t run_id, const LoopResult& result) {
+  if (!result.complete) return;
+  db.transaction([&] {
+    record_test_metrics(db, run_id, "test_before", result.before);
+    record_test_metrics(db, run_id, "test_after", result.after);
+    store::record_metric(db, run_id, "dev", "uus", static_cast<double>(result.dev_uus));
+    store::record_metric(db, run_id, "dev", "uus_fixed", static_cast<double>(result.dev_uus_fixed));
+  });
+}
+
+std::string metrics_summary_json(const TestMetrics& metrics) { return summary(metrics).dump(); }
+
+std::string loop_result_json(const LoopResult& result, std::int64_t run_id, std::string_view teacher) {
+  json steps = json::array();
+  for (const auto& step : result.steps) {
+    steps.push_back({{"step", step.step}, {"reused", step.reused}, {"seconds", step.seconds}});
+  }
+  json out = {{"run", run_id},
+              {"loop", result.key},
+              {"folder", result.folder.string()},
+              {"teacher", teacher},
+              {"complete", result.complete},
+              {"steps", steps},
+              {"dev_uus", result.dev_uus},
+              {"blind_spots", result.blind_spots},
+              {"hypotheses", result.hypotheses},
+              {"samples_accepted", result.samples_accepted},
+              {"samples_added", result.samples_added}};
+  out["rounds"] = rounds_json(result);
+  out["attribution"] = json::parse(attribution_json(result.attribution));
+  if (result.complete) {
+    out["dev_uus_fixed"] = result.dev_uus_fixed;
+    out["before"] = summary(result.before);
+    out["after"] = summary(result.after);
+  }
+  return out.dump(2);
+}
+
+}  // namespace blindspot::loop
