@@ -119,13 +119,13 @@ void run_loop_command(Context& context, RunSettings& settings) {
   };
   const bool show_steps = !context.json && !context.quiet;
   const loop::LoopResult result = loop::run_loop(
-      settings.loop, context.workspace / "loops", context.store(), context.run_id(), make_teacher, settings.stop_after,
-      [&](const loop::StepReport& step) {
-        if (show_steps) {
-          std::cerr << fmt::format("step {:<15} {}\n", step.step,
-                                   step.reused ? "already done (skipped)" : fmt::format("done in {:.1f} s", step.seconds));
-        }
-      });
+      settings.loop, {context.workspace / "loops", context.store(), context.run_id(), make_teacher},
+      {settings.stop_after, [&](const loop::StepReport& step) {
+         if (show_steps) {
+           std::cerr << fmt::format("step {:<15} {}\n", step.step,
+                                    step.reused ? "already done (skipped)" : fmt::format("done in {:.1f} s", step.seconds));
+         }
+       }});
   const std::filesystem::path& folder = result.folder;
   if (result.complete) record_output(context, "loop_metrics", folder / "metrics.json");
 

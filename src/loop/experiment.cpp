@@ -126,7 +126,7 @@ ExperimentOutcome run_experiment(const ExperimentConfig& config, const std::file
                         : condition == "adversarial_training" ? std::string(augment::kAdversarialTrainingVersion)
                                                               : condition;
       if (on_progress) on_progress(fmt::format("seed {}, condition {}", seed, condition));
-      loops.push_back(run_loop(options, root, store, run_id, teachers(condition, seed)));
+      loops.push_back(run_loop(options, {root, store, run_id, teachers(condition, seed)}));
     }
     outcome.loops.push_back(std::move(loops));
   }

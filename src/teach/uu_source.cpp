@@ -30,7 +30,8 @@ class UuLine {
     } catch (const json::parse_error& error) {
       throw Error(ErrorKind::bad_input, std::string("invalid JSON: ") + error.what(), InputLocation{file_, line_, ""});
     }
-    if (!value.is_object()) throw Error(ErrorKind::bad_input, "expected a JSON object", InputLocation{file_, line_, ""});
+    if (!value.is_object())
+      throw Error(ErrorKind::bad_input, "expected a JSON object", InputLocation{file_, line_, ""});
     const std::string split = string_of(value, "split");
     const std::int64_t row_index = integer_of(value, "row");
     discover::Uu uu;
@@ -65,7 +66,8 @@ class UuLine {
   }
   std::string string_of(const json& object, const char* key) const {
     const json& value = member(object, key);
-    if (!value.is_string()) throw Error(ErrorKind::bad_input, "must be a JSON string", InputLocation{file_, line_, key});
+    if (!value.is_string())
+      throw Error(ErrorKind::bad_input, "must be a JSON string", InputLocation{file_, line_, key});
     return value.get<std::string>();
   }
   std::int64_t integer_of(const json& object, const char* key) const {
@@ -77,7 +79,8 @@ class UuLine {
   }
   double number_of(const json& object, const char* key) const {
     const json& value = member(object, key);
-    if (!value.is_number()) throw Error(ErrorKind::bad_input, "must be a JSON number", InputLocation{file_, line_, key});
+    if (!value.is_number())
+      throw Error(ErrorKind::bad_input, "must be a JSON number", InputLocation{file_, line_, key});
     const double number = value.get<double>();
     if (number < 0 || number > 1) {
       throw Error(ErrorKind::bad_input, "must be a probability in [0, 1]", InputLocation{file_, line_, key});
@@ -94,7 +97,8 @@ class UuLine {
   }
   std::vector<discover::UuEdit> edits_of(const json& object) const {
     const json& edits = member(object, "edits");
-    if (!edits.is_array()) throw Error(ErrorKind::bad_input, "must be a JSON array", InputLocation{file_, line_, "edits"});
+    if (!edits.is_array())
+      throw Error(ErrorKind::bad_input, "must be a JSON array", InputLocation{file_, line_, "edits"});
     std::vector<discover::UuEdit> out;
     for (const json& edit : edits) {
       if (!edit.is_object()) {
@@ -119,25 +123,39 @@ std::vector<discover::UuEdit> edits_from_json(const std::string& text) {
   return edits;
 }
 
-}  // namespace
-
-std::vector<discover::Uu> read_uus_file(const std::filesystem::path& file, const data::LabelSet& labels) {
-  const std::string content = core::read_file(file);
+// The UUs of a file and how many records it holds (blank lines aside).
+struct UuLines {
   std::vector<discover::Uu> uus;
   std::int64_t records = 0;
+};
+
+UuLines read_uu_lines(const std::filesystem::path& file, const data::LabelSet& labels) {
+  const std::string content = core::read_file(file);
+  UuLines out;
   core::LineReader lines(content);
   while (const auto row = lines.next()) {
     if (row->find_first_not_of(" \t\r") == std::string_view::npos) continue;
-    ++records;
-    if (auto uu = UuLine(file, lines.number(), labels).parse(*row)) uus.push_back(std::move(*uu));
+    ++out.records;
+    if (auto uu = UuLine(file, lines.number(), labels).parse(*row)) out.uus.push_back(std::move(*uu));
   }
-  if (records == 0) throw Error(ErrorKind::bad_input, "file is empty", InputLocation{file, 0, ""});
-  if (uus.empty()) {
+  return out;
+}
+
+}  // namespace
+
+std::vector<discover::Uu> read_uus_jsonl(const std::filesystem::path& file, const data::LabelSet& labels) {
+  return read_uu_lines(file, labels).uus;
+}
+
+std::vector<discover::Uu> read_uus_file(const std::filesystem::path& file, const data::LabelSet& labels) {
+  UuLines lines = read_uu_lines(file, labels);
+  if (lines.records == 0) throw Error(ErrorKind::bad_input, "file is empty", InputLocation{file, 0, ""});
+  if (lines.uus.empty()) {
     throw Error(ErrorKind::bad_input,
-                "no UUs in " + std::to_string(records) + " records (no attack succeeded, or not a UU file)",
+                "no UUs in " + std::to_string(lines.records) + " records (no attack succeeded, or not a UU file)",
                 InputLocation{file, 0, ""});
   }
-  return uus;
+  return std::move(lines.uus);
 }
 
 std::vector<discover::Uu> read_uus_from_run(store::Database& db, std::int64_t run_id, const data::LabelSet& labels) {
@@ -193,7 +211,8 @@ void write_uus_jsonl(const std::filesystem::path& file, const std::vector<discov
     if (uu.kind == discover::UuKind::adversarial) {
       nlohmann::ordered_json edits = nlohmann::ordered_json::array();
       for (const discover::UuEdit& edit : uu.edits) {
-        edits.push_back({{"original", edit.original}, {"replacement", edit.replacement}, {"operation", edit.operation}});
+        edits.push_back(
+            {{"original", edit.original}, {"replacement", edit.replacement}, {"operation", edit.operation}});
       }
       line["recipe"] = uu.id.substr(second + 1);
       line["outcome"] = "succeeded";

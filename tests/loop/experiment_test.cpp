@@ -115,9 +115,10 @@ TEST(Experiment, TheHumanConditionTeachesWhatAnnotatorsSubmittedAndCostsTheirTim
   // `blindspot serve --uus <loop>/uus.jsonl` would offer them.
   LoopOptions first = config.loop;
   first.model.seed = 0;
-  const auto grouped = run_loop(
-      first, dir / "loops", db, store::begin_run(db, "run", "{}", "{}"),
-      [](const TeacherInputs&) -> std::unique_ptr<teach::Teacher> { return nullptr; }, "group");
+  const auto grouped = run_loop(first,
+                                {dir / "loops", db, store::begin_run(db, "run", "{}", "{}"),
+                                 [](const TeacherInputs&) -> std::unique_ptr<teach::Teacher> { return nullptr; }},
+                                {.stop_after = "group"});
   const data::LabelSet labels({"negative", "positive"});
   const auto uus = teach::read_uus_file(grouped.folder.parent_path() / "uus.jsonl", labels);
   ASSERT_GE(uus.size(), 2u);

@@ -10,8 +10,8 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <algorithm>
 
+#include <algorithm>
 #include <map>
 
 namespace blindspot::loop {
@@ -40,7 +40,7 @@ TEST(MitigationLoop, AResumedLoopSkipsFinishedStepsAndEndsLikeAnUninterruptedOne
   test::TempDir whole;
   auto whole_db = store::Database::open(whole / "blindspot.db");
   const LoopResult reference =
-      run_loop(options, whole / "loop", whole_db, store::begin_run(whole_db, "run", "{}", "{}"), auto_teacher);
+      run_loop(options, {whole / "loop", whole_db, store::begin_run(whole_db, "run", "{}", "{}"), auto_teacher});
   ASSERT_TRUE(reference.complete);
   EXPECT_EQ(reference.steps.size(), step_names().size());
   EXPECT_GT(reference.dev_uus, 10);
@@ -54,19 +54,21 @@ TEST(MitigationLoop, AResumedLoopSkipsFinishedStepsAndEndsLikeAnUninterruptedOne
   test::TempDir pieces;
   auto db = store::Database::open(pieces / "blindspot.db");
   for (std::size_t i = 0; i < step_names().size(); ++i) {
-    const LoopResult partial = run_loop(options, pieces / "loop", db, store::begin_run(db, "run", "{}", "{}"),
-                                        auto_teacher, step_names()[i]);
+    const LoopResult partial =
+        run_loop(options, {pieces / "loop", db, store::begin_run(db, "run", "{}", "{}"), auto_teacher},
+                 {.stop_after = step_names()[i]});
     ASSERT_EQ(partial.steps.size(), i + 1);
     for (std::size_t j = 0; j < i; ++j) EXPECT_TRUE(partial.steps[j].reused) << step_names()[j];
     EXPECT_FALSE(partial.steps[i].reused) << step_names()[i];
     EXPECT_EQ(partial.key, reference.key);
   }
   const LoopResult resumed =
-      run_loop(options, pieces / "loop", db, store::begin_run(db, "run", "{}", "{}"), auto_teacher);
+      run_loop(options, {pieces / "loop", db, store::begin_run(db, "run", "{}", "{}"), auto_teacher});
   ASSERT_TRUE(resumed.complete);
   for (const auto& step : resumed.steps) EXPECT_TRUE(step.reused) << step.step;
   for (const char* file : {"baseline.bin", "uus.jsonl"}) {
-    EXPECT_EQ(test::read_text(reference.folder.parent_path() / file), test::read_text(resumed.folder.parent_path() / file))
+    EXPECT_EQ(test::read_text(reference.folder.parent_path() / file),
+              test::read_text(resumed.folder.parent_path() / file))
         << file;
   }
   for (const char* file : {"samples.jsonl", "train.augmented.csv", "retrained.bin", "metrics.json"}) {
@@ -76,7 +78,7 @@ TEST(MitigationLoop, AResumedLoopSkipsFinishedStepsAndEndsLikeAnUninterruptedOne
   // A damaged output makes its step run again.
   test::write_text(resumed.folder / "metrics.json", "{}");
   const LoopResult repaired =
-      run_loop(options, pieces / "loop", db, store::begin_run(db, "run", "{}", "{}"), auto_teacher);
+      run_loop(options, {pieces / "loop", db, store::begin_run(db, "run", "{}", "{}"), auto_teacher});
   EXPECT_FALSE(repaired.steps.back().reused);
   EXPECT_EQ(test::read_text(reference.folder / "metrics.json"), test::read_text(resumed.folder / "metrics.json"));
 
@@ -84,7 +86,8 @@ TEST(MitigationLoop, AResumedLoopSkipsFinishedStepsAndEndsLikeAnUninterruptedOne
   LoopOptions other_teacher = options;
   other_teacher.max_uus = 3;
   const LoopResult sibling =
-      run_loop(other_teacher, pieces / "loop", db, store::begin_run(db, "run", "{}", "{}"), auto_teacher, "group");
+      run_loop(other_teacher, {pieces / "loop", db, store::begin_run(db, "run", "{}", "{}"), auto_teacher},
+               {.stop_after = "group"});
   ASSERT_EQ(sibling.steps.size(), 4u);
   for (const auto& step : sibling.steps) EXPECT_TRUE(step.reused) << step.step;
   EXPECT_EQ(sibling.folder.parent_path(), resumed.folder.parent_path());
@@ -187,7 +190,7 @@ TEST(MitigationLoop, AttributionCreditsTheHypothesisWhoseSamplesFixedItsUu) {
   const auto copying = [](const TeacherInputs& inputs) -> std::unique_ptr<teach::Teacher> {
     return std::make_unique<CopyingTeacher>(inputs.train);
   };
-  const LoopResult result = run_loop(options, dir / "loop", db, store::begin_run(db, "run", "{}", "{}"), copying);
+  const LoopResult result = run_loop(options, {dir / "loop", db, store::begin_run(db, "run", "{}", "{}"), copying});
   ASSERT_TRUE(result.complete);
   ASSERT_EQ(result.attribution.size(), 4u);
   for (const auto& a : result.attribution) {
@@ -209,11 +212,11 @@ TEST(MitigationLoop, AttributionCreditsTheHypothesisWhoseSamplesFixedItsUu) {
 
   // A rerun reuses the attribution; asking for fewer hypotheses redoes only the
   // attribution.
-  const LoopResult again = run_loop(options, dir / "loop", db, store::begin_run(db, "run", "{}", "{}"), copying);
+  const LoopResult again = run_loop(options, {dir / "loop", db, store::begin_run(db, "run", "{}", "{}"), copying});
   for (const auto& step : again.steps) EXPECT_TRUE(step.reused) << step.step;
   options.attribution = 1;
   options.threads = 1;
-  const LoopResult fewer = run_loop(options, dir / "loop", db, store::begin_run(db, "run", "{}", "{}"), copying);
+  const LoopResult fewer = run_loop(options, {dir / "loop", db, store::begin_run(db, "run", "{}", "{}"), copying});
   ASSERT_EQ(fewer.attribution.size(), 1u);
   EXPECT_FALSE(fewer.steps.back().reused);
   EXPECT_EQ(fewer.steps.back().step, "attribute");
@@ -230,13 +233,13 @@ TEST(MitigationLoop, FurtherRoundsStartFromTheLastModelAndResumeLikeTheFirst) {
   options.max_uus = 4;
   test::TempDir dir;
   auto db = store::Database::open(dir / "blindspot.db");
-  const LoopResult one = run_loop(options, dir / "loop", db, store::begin_run(db, "run", "{}", "{}"), auto_teacher);
+  const LoopResult one = run_loop(options, {dir / "loop", db, store::begin_run(db, "run", "{}", "{}"), auto_teacher});
   ASSERT_TRUE(one.complete);
   ASSERT_EQ(one.rounds.size(), 1u);
 
   // Two rounds after one: round 1 is reused, round 2 runs from scan_dev@2 on.
   options.rounds = 2;
-  const LoopResult two = run_loop(options, dir / "loop", db, store::begin_run(db, "run", "{}", "{}"), auto_teacher);
+  const LoopResult two = run_loop(options, {dir / "loop", db, store::begin_run(db, "run", "{}", "{}"), auto_teacher});
   ASSERT_TRUE(two.complete);
   EXPECT_EQ(two.key, one.key);
   ASSERT_EQ(two.rounds.size(), 2u);
@@ -262,19 +265,21 @@ TEST(MitigationLoop, FurtherRoundsStartFromTheLastModelAndResumeLikeTheFirst) {
   // run.
   test::TempDir pieces;
   auto pieces_db = store::Database::open(pieces / "blindspot.db");
-  const LoopResult partial = run_loop(options, pieces / "loop", pieces_db,
-                                      store::begin_run(pieces_db, "run", "{}", "{}"), auto_teacher, "teach@2");
+  const LoopResult partial =
+      run_loop(options, {pieces / "loop", pieces_db, store::begin_run(pieces_db, "run", "{}", "{}"), auto_teacher},
+               {.stop_after = "teach@2"});
   EXPECT_FALSE(partial.complete);
   EXPECT_EQ(partial.steps.back().step, "teach@2");
   const LoopResult resumed =
-      run_loop(options, pieces / "loop", pieces_db, store::begin_run(pieces_db, "run", "{}", "{}"), auto_teacher);
+      run_loop(options, {pieces / "loop", pieces_db, store::begin_run(pieces_db, "run", "{}", "{}"), auto_teacher});
   ASSERT_TRUE(resumed.complete);
   for (const char* file : {"samples.jsonl", "train.augmented.csv", "retrained.bin", "metrics.json"}) {
     EXPECT_EQ(test::read_text(round2 / file), test::read_text(resumed.folder / "round2" / file)) << file;
   }
-  EXPECT_THROW(run_loop(options, pieces / "loop", pieces_db, store::begin_run(pieces_db, "run", "{}", "{}"),
-                        auto_teacher, "teach@3"),
-               core::Error);
+  EXPECT_THROW(
+      run_loop(options, {pieces / "loop", pieces_db, store::begin_run(pieces_db, "run", "{}", "{}"), auto_teacher},
+               {.stop_after = "teach@3"}),
+      core::Error);
 }
 
 }  // namespace

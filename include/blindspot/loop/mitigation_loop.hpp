@@ -2,9 +2,9 @@
 
 #include "blindspot/data/example.hpp"
 #include "blindspot/eval/calibration.hpp"
+#include "blindspot/loop/teachers.hpp"
 #include "blindspot/model/classifier.hpp"
 #include "blindspot/model/fasttext_classifier.hpp"
-#include "blindspot/loop/teachers.hpp"
 #include "blindspot/store/database.hpp"
 #include "blindspot/teach/teaching.hpp"
 
@@ -26,19 +26,19 @@ std::vector<std::string> round_step_names(int rounds);
 
 // Everything that determines a loop's results (and so its key; docs/run.md).
 struct LoopOptions {
-  std::filesystem::path data;            // dataset folder with train, dev and test
-  model::FastTextOptions model;          // baseline and retrained model (threads 1: byte-identical)
-  double threshold = 0.65;               // tau of every UU
-  std::size_t dev_attack_rows = 300;     // dev rows attacked for adversarial UUs (0: natural UUs only)
+  std::filesystem::path data;         // dataset folder with train, dev and test
+  model::FastTextOptions model;       // baseline and retrained model (threads 1: byte-identical)
+  double threshold = 0.65;            // tau of every UU
+  std::size_t dev_attack_rows = 300;  // dev rows attacked for adversarial UUs (0: natural UUs only)
   std::size_t attack_budget = 30;
-  std::size_t max_uus = 20;              // UUs taught, spread over blind spots
+  std::size_t max_uus = 20;  // UUs taught, spread over blind spots
   bool extrapolate = true;
   int samples_per_hypothesis = 2;
-  std::size_t sample_budget = 0;         // accepted samples added to train (0: all)
-  std::size_t test_attack_rows = 200;    // seeded sample for the adversarial UU metric on test
+  std::size_t sample_budget = 0;       // accepted samples added to train (0: all)
+  std::size_t test_attack_rows = 200;  // seeded sample for the adversarial UU metric on test
   std::uint64_t seed = 0;
-  int threads = 0;                       // prediction and attack threads (results do not depend on it)
-  std::string teacher = "auto";          // part of the key; the factory below must match it
+  int threads = 0;                           // prediction and attack threads (results do not depend on it)
+  std::string teacher = "auto";              // part of the key; the factory below must match it
   std::string teacher_settings_json = "{}";  // e.g. the LLM endpoint and model (part of the key)
   // Extra labelled test files (challenge sets) both models are evaluated on, e.g.
   // ../shared/data/imdb-cad/test_counterfactual.csv; named by their folder and file stem.
@@ -65,8 +65,8 @@ struct TestMetrics {
   std::vector<std::pair<double, std::int64_t>> uu_counts;  // threshold -> natural UUs on test
   std::int64_t adversarial_attacked = 0;
   std::int64_t adversarial_uus = 0;
-  std::vector<eval::ReliabilityBin> reliability;      // 15 bins, as `eval` reports them
-  std::vector<std::int64_t> confidence_histogram;     // predicted-class confidence, 10 bins over [1/labels, 1]
+  std::vector<eval::ReliabilityBin> reliability;          // 15 bins, as `eval` reports them
+  std::vector<std::int64_t> confidence_histogram;         // predicted-class confidence, 10 bins over [1/labels, 1]
   std::vector<std::pair<std::string, double>> challenge;  // "<set>:accuracy", "<set>:uus@0.65", ...
   // Per example, for intervals over test examples: correct (per test row), a UU at the loop's
   // threshold (per test row), an adversarial UU (per row of the seeded attack sample, in row order).
@@ -135,12 +135,27 @@ struct LoopResult {
   std::int64_t samples_accepted = 0;
   std::int64_t samples_added = 0;
   std::size_t labels = 0;  // of the task
-  bool complete = false;  // false when stopped by stop_after
+  bool complete = false;   // false when stopped by stop_after
   // The fields above from dev_uus on describe the last round that got that far;
   // each finished round is here too.
   std::vector<RoundResult> rounds;
   std::vector<HypothesisAttribution> attribution;  // of the last round, when options.attribution > 0
   teach::TeachingCost teach_cost;  // LLM tokens and USD of every round's teaching (replies from the store included)
+};
+
+// Where a loop keeps its files and records, and who teaches.
+struct LoopContext {
+  std::filesystem::path root;   // loop folders: root/<baseline key>/ and root/<baseline key>/<loop key>/
+  store::Database& store;       // the loop_steps records, the teaching records, the LLM cache
+  std::int64_t run_id = 0;      // the run that does the steps
+  TeacherFactory make_teacher;  // the teacher of each teach step; must match LoopOptions::teacher
+};
+
+// How far a call goes and who hears of each step.
+struct LoopControl {
+  // One of round_step_names(): the call ends after that step, as a kill would. Empty: to the end.
+  std::string stop_after;
+  std::function<void(const StepReport&)> on_step = {};  // after each step, done or reused
 };
 
 // Runs (or resumes) the loop: train baseline -> scan dev -> attack dev -> group
@@ -151,10 +166,7 @@ struct LoopResult {
 // the others to root/<baseline key>/<loop key>/ (both keys shortened to 16 hex
 // digits); each finished step is recorded in the store (table loop_steps) with
 // its outputs' hashes, and a later call with the same options skips it.
-// `stop_after` (one of round_step_names()) ends the call after that step, as a
-// kill would.
-LoopResult run_loop(const LoopOptions& options, const std::filesystem::path& root, store::Database& store,
-                    std::int64_t run_id, const TeacherFactory& make_teacher, const std::string& stop_after = {},
-                    const std::function<void(const StepReport&)>& on_step = {});
+// Throws Error{usage} for rounds < 1 or a stop_after that names no step of the loop.
+LoopResult run_loop(const LoopOptions& options, const LoopContext& context, const LoopControl& control = {});
 
 }  // namespace blindspot::loop

@@ -17,6 +17,11 @@ namespace blindspot::teach {
 // field, or a label outside `labels`; an empty file or one without any UU is an error too.
 std::vector<discover::Uu> read_uus_file(const std::filesystem::path& file, const data::LabelSet& labels);
 
+// The same, for files a pipeline wrote itself: an empty file or one without any UU (a scan or an
+// attack that found none) gives no UUs instead of an error. Throws as read_uus_file() does for
+// anything else.
+std::vector<discover::Uu> read_uus_jsonl(const std::filesystem::path& file, const data::LabelSet& labels);
+
 // The UUs a run stored (scan, attack or eval runs: tables uus and attacks), natural first, then
 // adversarial, each in split and row order. Throws Error{bad_input} if the run stored none
 // or a label is outside `labels`.
