@@ -1,21 +1,16 @@
+#include "blindspot/loop/experiment.hpp"
+
+#include "../ui/table.hpp"
 #include "commands.hpp"
 #include "llm_options.hpp"
 #include "shared_options.hpp"
 
-#include "../ui/table.hpp"
-
-#include "blindspot/augment/adversarial_training.hpp"
-#include "blindspot/augment/augmentation.hpp"
-#include "blindspot/core/error.hpp"
-#include "blindspot/loop/experiment.hpp"
-#include "blindspot/store/runs.hpp"
-#include "blindspot/teach/auto_teacher.hpp"
-#include "blindspot/teach/human_teacher.hpp"
-#include "blindspot/teach/import_teacher.hpp"
+#include "blindspot/loop/teachers.hpp"
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <iostream>
 
 namespace blindspot::cli {
@@ -33,100 +28,31 @@ const report::MetricSummary& metric(const report::ConditionResult& condition, st
   return *report::find_metric(condition, name);
 }
 
-void run_experiment_command(Context& context, ExperimentSettings& settings) {
-  loop::ExperimentConfig config = loop::read_experiment_config(settings.config_file);
-  if (settings.threads >= 0) config.loop.threads = settings.threads;
-  const bool uses_llm = std::find(config.conditions.begin(), config.conditions.end(), "llm") != config.conditions.end();
-  std::string teacher = uses_llm ? "llm" : "auto";
-  resolve_llm(settings.llm, teacher);
-  std::unique_ptr<llm::ChatClient> client;
-  if (uses_llm) {
-    client = make_llm_client(context, settings.llm, config.seeds.front());
-    config.loop.teacher_settings_json = llm_teacher_settings_json(settings.llm);
-  }
-  const loop::ConditionTeachers teachers = [&](const std::string& condition, std::uint64_t seed) -> loop::TeacherFactory {
-    return [&, condition, seed](const loop::TeacherInputs& inputs) -> std::unique_ptr<teach::Teacher> {
-      if (condition == "untargeted") {
-        // Twice the budget: the filters may reject some (a short text with a few edits can stay a
-        // near duplicate of its source), and the pick then takes exactly the budget.
-        return std::make_unique<augment::UntargetedTeacher>(inputs.train, 2 * config.loop.sample_budget, seed);
-      }
-      if (condition == "adversarial_training") {
-        discover::AttackOptions attack;
-        attack.threshold = config.loop.threshold;
-        attack.budget = config.loop.attack_budget;
-        attack.seed = seed;
-        attack.threads = config.loop.threads;
-        return std::make_unique<augment::AdversarialTrainingTeacher>(inputs.baseline, inputs.train,
-                                                                     2 * config.loop.sample_budget, attack);
-      }
-      if (condition == "human") return std::make_unique<teach::HumanTeacher>(inputs.store, config.human_campaign);
-      if (condition == "import") {
-        return std::make_unique<teach::ImportTeacher>(config.import_hypotheses, config.import_samples);
-      }
-      if (condition == "llm") {
-        teach::LlmTeacherOptions options = settings.llm.teacher;
-        options.labels = inputs.baseline.labels();
-        options.seed = static_cast<std::int64_t>(seed);
-        return std::make_unique<teach::LlmTeacher>(*client, options);
-      }
-      teach::AutoTeacherOptions options;
-      options.seed = seed;
-      options.threshold = config.loop.threshold;
-      options.threads = config.loop.threads;
-      return std::make_unique<teach::AutoTeacher>(inputs.train, inputs.baseline, inputs.uus, options);
-    };
-  };
-  const loop::ConditionCosts costs = [&](const std::string& condition) {
-    report::ConditionCost cost;
-    // Counted once per seed (its actual cost is in the findings).
-    if (condition == "human") cost = loop::human_condition_cost(context.store(), config);
-    return cost;
-  };
-  const bool show = !context.json && !context.quiet;
-  loop::ExperimentOutcome outcome =
-      loop::run_experiment(config, context.workspace / "loops", context.store(), context.run_id(), teachers, costs,
-                           [&](const std::string& what) {
-                             if (show) std::cerr << what << '\n';
-                           });
-  if (config.human_campaign > 0) {
-    const auto campaign = teach::human_campaign_cost(context.store(), config.human_campaign);
-    outcome.report.findings.push_back(fmt::format(
-        "human: campaign {} holds {} complete submissions ({} hypotheses, {} samples) from {} annotators, {:.1f} h of "
-        "paid active time (incomplete work included), ${:.2f} at ${:.2f}/h plus a {:.0f}% platform fee; the cost "
-        "table counts it once per seed.",
-        config.human_campaign, campaign.submissions, campaign.hypotheses, campaign.samples,
-        campaign.by_annotator.size(), campaign.paid_active_seconds() / 3600,
-        teach::human_cost_usd(campaign.paid_active_seconds(), config.hourly_wage_usd, config.platform_fee),
-        config.hourly_wage_usd, 100 * config.platform_fee));
-  }
-  const auto& report = outcome.report;
-  if (settings.out.empty()) settings.out = context.workspace / "experiments" / config.name;
-  std::filesystem::create_directories(settings.out);
-  report::write_html(settings.out / "report.html", report);
-  report::write_markdown(settings.out / "report.md", report);
-  report::write_json(settings.out / "report.json", report);
-  for (const char* name : {"report.html", "report.md", "report.json"}) record_output(context, name, settings.out / name);
+// report.html, report.md and report.json in `folder`, each recorded as an output of the run.
+void write_report(Context& context, const std::filesystem::path& folder, const report::ExperimentReport& report) {
+  std::filesystem::create_directories(folder);
+  report::write_html(folder / "report.html", report);
+  report::write_markdown(folder / "report.md", report);
+  report::write_json(folder / "report.json", report);
+  for (const char* name : {"report.html", "report.md", "report.json"}) record_output(context, name, folder / name);
+}
 
-  auto& db = context.store();
-  db.transaction([&] {
-    for (const auto& condition : report.conditions) {
-      for (const auto& m : condition.metrics) store::record_metric(db, context.run_id(), condition.name, m.name, m.mean);
-    }
-  });
-  if (context.json) {
-    std::cout << nlohmann::json{{"run", context.run_id()},
-                                {"report", {{"html", (settings.out / "report.html").string()},
-                                            {"markdown", (settings.out / "report.md").string()},
-                                            {"json", (settings.out / "report.json").string()}}},
-                                {"findings", report.findings}}
-                     .dump(2)
-              << '\n';
-    return;
-  }
+void print_json(const Context& context, const std::filesystem::path& folder, const report::ExperimentReport& report) {
+  std::cout << nlohmann::json{{"run", context.run_id()},
+                              {"report",
+                               {{"html", (folder / "report.html").string()},
+                                {"markdown", (folder / "report.md").string()},
+                                {"json", (folder / "report.json").string()}}},
+                              {"findings", report.findings}}
+                   .dump(2)
+            << '\n';
+}
+
+void print_text(const Context& context, const loop::ExperimentConfig& config, const std::filesystem::path& folder,
+                const report::ExperimentReport& report) {
   const std::string uu_metric = fmt::format("uus@{:.2f}", config.loop.threshold);
-  ui::Table table({"condition", "accuracy", "adversarial UUs", "p vs none", "UUs @" + uu_metric.substr(4), "samples/seed",
-                   "USD"});
+  ui::Table table(
+      {"condition", "accuracy", "adversarial UUs", "p vs none", "UUs @" + uu_metric.substr(4), "samples/seed", "USD"});
   for (const auto& condition : report.conditions) {
     const auto& adversarial = metric(condition, "adversarial_uus");
     table.add_row({condition.name, fmt::format("{:.4f}", metric(condition, "accuracy").mean),
@@ -141,7 +67,39 @@ void run_experiment_command(Context& context, ExperimentSettings& settings) {
                            report.dataset, report.seeds.size(), report.sample_budget);
   std::cout << table.render();
   for (const auto& finding : report.findings) std::cout << "- " << finding << '\n';
-  std::cout << fmt::format("report: {}\nrun: {}\n", (settings.out / "report.html").string(), context.run_id());
+  std::cout << fmt::format("report: {}\nrun: {}\n", (folder / "report.html").string(), context.run_id());
+}
+
+void run_experiment_command(Context& context, ExperimentSettings& settings) {
+  loop::ExperimentConfig config = loop::read_experiment_config(settings.config_file);
+  if (settings.threads >= 0) config.loop.threads = settings.threads;
+  const bool uses_llm =
+      std::find(config.conditions.begin(), config.conditions.end(), loop::TeacherKind::llm) != config.conditions.end();
+  std::string teacher = uses_llm ? "llm" : "auto";
+  resolve_llm(settings.llm, teacher);
+  std::unique_ptr<llm::ChatClient> client;
+  if (uses_llm) {
+    client = make_llm_client(context, settings.llm, config.seeds.front());
+    config.loop.teacher_settings_json = llm_teacher_settings_json(settings.llm);
+  }
+  loop::ExperimentContext experiment{
+      .root = context.workspace / "loops", .store = context.store(), .run_id = context.run_id()};
+  experiment.client = client.get();
+  experiment.llm = settings.llm.teacher;
+  const bool show = !context.json && !context.quiet;
+  experiment.on_progress = [show](const std::string& what) {
+    if (show) std::cerr << what << '\n';
+  };
+  const loop::ExperimentOutcome outcome = loop::run_experiment(config, experiment);
+  const std::filesystem::path folder =
+      settings.out.empty() ? context.workspace / "experiments" / config.name : settings.out;
+  write_report(context, folder, outcome.report);
+  loop::record_experiment_metrics(context.store(), context.run_id(), outcome.report);
+  if (context.json) {
+    print_json(context, folder, outcome.report);
+  } else {
+    print_text(context, config, folder, outcome.report);
+  }
 }
 
 }  // namespace

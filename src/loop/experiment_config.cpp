@@ -4,6 +4,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 namespace blindspot::loop {
@@ -74,102 +75,136 @@ const std::set<std::string> kKeys = {
     "attribution"};
 // clang-format on
 
-}  // namespace
-
-const std::vector<std::string>& condition_names() {
-  static const std::vector<std::string> names = {"none",  "untargeted", "adversarial_training", "auto", "llm",
-                                                 "human", "import"};
-  return names;
-}
-
-ExperimentConfig read_experiment_config(const std::filesystem::path& file) {
-  toml::table table;
+toml::table parse_file(const std::filesystem::path& file) {
   try {
-    table = toml::parse_file(file.string());
+    return toml::parse_file(file.string());
   } catch (const toml::parse_error& e) {
     throw Error(ErrorKind::usage, std::string(e.description()),
                 InputLocation{file, static_cast<std::int64_t>(e.source().begin.line), ""});
   }
-  const ConfigReader reader(file, table);
+}
+
+void check_keys(const ConfigReader& reader, const toml::table& table) {
   for (const auto& [key, node] : table) {
     if (!kKeys.contains(std::string(key.str()))) {
       throw reader.error(&node, std::string(key.str()), "unknown key (see docs/experiment.md)");
     }
   }
+}
+
+// At least 3 distinct non-negative seeds.
+std::vector<std::uint64_t> read_seeds(const ConfigReader& reader) {
+  std::vector<std::uint64_t> seeds;
+  for (const toml::node* seed : reader.array("seeds")) {
+    if (!seed->is_integer() || **seed->as_integer() < 0) {
+      throw reader.error(seed, "seeds", "seeds must be non-negative integers");
+    }
+    seeds.push_back(static_cast<std::uint64_t>(**seed->as_integer()));
+  }
+  if (seeds.size() < 3) {
+    throw reader.error(
+        reader.find("seeds"), "seeds",
+        "at least 3 seeds are needed for a spread and a paired test (got " + std::to_string(seeds.size()) + ")");
+  }
+  const std::set<std::uint64_t> distinct(seeds.begin(), seeds.end());
+  if (distinct.size() != seeds.size()) throw reader.error(reader.find("seeds"), "seeds", "a seed is repeated");
+  return seeds;
+}
+
+TeacherKind read_condition(const ConfigReader& reader, const toml::node* item) {
+  if (!item->is_string()) throw reader.error(item, "conditions", "conditions must be strings");
+  const std::string name = **item->as_string();
+  if (const std::optional<TeacherKind> kind = find_teacher_kind(name)) return *kind;
+  std::string known;
+  for (const TeacherKind kind : teacher_kinds()) known += (known.empty() ? "" : ", ") + std::string(to_string(kind));
+  throw reader.error(item, "conditions", "unknown condition \"" + name + "\" (conditions: " + known + ")");
+}
+
+// The conditions without repeats, none first (added when missing), and at least one other.
+std::vector<TeacherKind> read_conditions(const ConfigReader& reader) {
+  std::vector<TeacherKind> conditions;
+  for (const toml::node* item : reader.array("conditions")) {
+    const TeacherKind condition = read_condition(reader, item);
+    if (std::find(conditions.begin(), conditions.end(), condition) != conditions.end()) {
+      throw reader.error(item, "conditions", "condition \"" + std::string(to_string(condition)) + "\" is repeated");
+    }
+    conditions.push_back(condition);
+  }
+  if (std::find(conditions.begin(), conditions.end(), TeacherKind::none) == conditions.end()) {
+    conditions.insert(conditions.begin(), TeacherKind::none);
+  }
+  if (conditions.size() < 2) {
+    throw reader.error(reader.find("conditions"), "conditions", "compare `none` with at least one other condition");
+  }
+  return conditions;
+}
+
+// Required and at least 1: the conditions are compared at equal budgets.
+std::size_t read_sample_budget(const ConfigReader& reader) {
+  if (reader.find("sample_budget") == nullptr) {
+    throw reader.error(nullptr, "sample_budget",
+                       "missing: the number of synthetic samples every condition adds per seed (equal budgets)");
+  }
+  std::size_t budget = 0;
+  reader.read("sample_budget", budget);
+  if (budget == 0) throw reader.error(reader.find("sample_budget"), "sample_budget", "must be at least 1");
+  return budget;
+}
+
+// The loop options every condition shares (sample budget and data aside).
+void read_loop_options(const ConfigReader& reader, const std::filesystem::path& file, LoopOptions& loop) {
+  reader.read("max_uus", loop.max_uus);
+  reader.read("samples_per_hypothesis", loop.samples_per_hypothesis);
+  reader.read("extrapolate", loop.extrapolate);
+  reader.read("threshold", loop.threshold);
+  if (loop.threshold < 0 || loop.threshold > 1) {
+    throw reader.error(reader.find("threshold"), "threshold", "must be in [0, 1]");
+  }
+  reader.read("dev_attack_rows", loop.dev_attack_rows);
+  reader.read("attack_budget", loop.attack_budget);
+  reader.read("test_attack_rows", loop.test_attack_rows);
+  reader.read("threads", loop.threads);
+  for (const toml::node* item : reader.array("challenge_sets")) {
+    if (!item->is_string()) throw reader.error(item, "challenge_sets", "challenge sets must be file paths");
+    std::filesystem::path value(**item->as_string());
+    loop.challenge_sets.push_back(value.is_absolute() ? value : file.parent_path() / value);
+  }
+}
+
+bool has(const ExperimentConfig& config, TeacherKind condition) {
+  return std::find(config.conditions.begin(), config.conditions.end(), condition) != config.conditions.end();
+}
+
+// What the import and human conditions need, and the human cost model.
+void read_condition_inputs(const ConfigReader& reader, ExperimentConfig& config) {
+  config.import_samples = reader.path("import_samples");
+  config.import_hypotheses = reader.path("import_hypotheses");
+  if (has(config, TeacherKind::import) && config.import_samples.empty()) {
+    throw reader.error(reader.find("conditions"), "import_samples", "the import condition needs import_samples");
+  }
+  reader.read("human_campaign", config.human_campaign);
+  if (has(config, TeacherKind::human) && config.human_campaign <= 0) {
+    throw reader.error(reader.find("conditions"), "human_campaign",
+                       "the human condition needs human_campaign, the run id of a `blindspot serve` campaign");
+  }
+}
+
+}  // namespace
+
+ExperimentConfig read_experiment_config(const std::filesystem::path& file) {
+  const toml::table table = parse_file(file);
+  const ConfigReader reader(file, table);
+  check_keys(reader, table);
   ExperimentConfig config;
   config.name = file.stem().string();
   reader.read("name", config.name);
   config.loop.data = reader.path("data");
   if (config.loop.data.empty()) throw reader.error(nullptr, "data", "missing: the dataset folder");
-  for (const toml::node* seed : reader.array("seeds")) {
-    if (!seed->is_integer() || **seed->as_integer() < 0) {
-      throw reader.error(seed, "seeds", "seeds must be non-negative integers");
-    }
-    config.seeds.push_back(static_cast<std::uint64_t>(**seed->as_integer()));
-  }
-  if (config.seeds.size() < 3) {
-    throw reader.error(reader.find("seeds"), "seeds",
-                       "at least 3 seeds are needed for a spread and a paired test (got " +
-                           std::to_string(config.seeds.size()) + ")");
-  }
-  std::set<std::uint64_t> distinct(config.seeds.begin(), config.seeds.end());
-  if (distinct.size() != config.seeds.size()) throw reader.error(reader.find("seeds"), "seeds", "a seed is repeated");
-  for (const toml::node* item : reader.array("conditions")) {
-    if (!item->is_string()) throw reader.error(item, "conditions", "conditions must be strings");
-    const std::string name = **item->as_string();
-    const auto& known = condition_names();
-    if (std::find(known.begin(), known.end(), name) == known.end()) {
-      throw reader.error(item, "conditions",
-                         "unknown condition \"" + name +
-                             "\" (conditions: none, untargeted, adversarial_training, auto, llm, human, import)");
-    }
-    if (std::find(config.conditions.begin(), config.conditions.end(), name) != config.conditions.end()) {
-      throw reader.error(item, "conditions", "condition \"" + name + "\" is repeated");
-    }
-    config.conditions.push_back(name);
-  }
-  if (std::find(config.conditions.begin(), config.conditions.end(), "none") == config.conditions.end()) {
-    config.conditions.insert(config.conditions.begin(), "none");
-  }
-  if (config.conditions.size() < 2) {
-    throw reader.error(reader.find("conditions"), "conditions", "compare `none` with at least one other condition");
-  }
-  if (reader.find("sample_budget") == nullptr) {
-    throw reader.error(nullptr, "sample_budget",
-                       "missing: the number of synthetic samples every condition adds per seed (equal budgets)");
-  }
-  reader.read("sample_budget", config.loop.sample_budget);
-  if (config.loop.sample_budget == 0) {
-    throw reader.error(reader.find("sample_budget"), "sample_budget", "must be at least 1");
-  }
-  reader.read("max_uus", config.loop.max_uus);
-  reader.read("samples_per_hypothesis", config.loop.samples_per_hypothesis);
-  reader.read("extrapolate", config.loop.extrapolate);
-  reader.read("threshold", config.loop.threshold);
-  if (config.loop.threshold < 0 || config.loop.threshold > 1) {
-    throw reader.error(reader.find("threshold"), "threshold", "must be in [0, 1]");
-  }
-  reader.read("dev_attack_rows", config.loop.dev_attack_rows);
-  reader.read("attack_budget", config.loop.attack_budget);
-  reader.read("test_attack_rows", config.loop.test_attack_rows);
-  reader.read("threads", config.loop.threads);
-  for (const toml::node* item : reader.array("challenge_sets")) {
-    if (!item->is_string()) throw reader.error(item, "challenge_sets", "challenge sets must be file paths");
-    std::filesystem::path value(**item->as_string());
-    config.loop.challenge_sets.push_back(value.is_absolute() ? value : file.parent_path() / value);
-  }
-  config.import_samples = reader.path("import_samples");
-  config.import_hypotheses = reader.path("import_hypotheses");
-  if (std::find(config.conditions.begin(), config.conditions.end(), "import") != config.conditions.end() &&
-      config.import_samples.empty()) {
-    throw reader.error(reader.find("conditions"), "import_samples", "the import condition needs import_samples");
-  }
-  reader.read("human_campaign", config.human_campaign);
-  if (std::find(config.conditions.begin(), config.conditions.end(), "human") != config.conditions.end() &&
-      config.human_campaign <= 0) {
-    throw reader.error(reader.find("conditions"), "human_campaign",
-                       "the human condition needs human_campaign, the run id of a `blindspot serve` campaign");
-  }
+  config.seeds = read_seeds(reader);
+  config.conditions = read_conditions(reader);
+  config.loop.sample_budget = read_sample_budget(reader);
+  read_loop_options(reader, file, config.loop);
+  read_condition_inputs(reader, config);
   // Subword character n-grams of the classifier (docs/classifier.md); 0/0 = off, the default.
   reader.read("minn", config.loop.model.min_char_ngram);
   reader.read("maxn", config.loop.model.max_char_ngram);

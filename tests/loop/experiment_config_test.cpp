@@ -1,5 +1,4 @@
 #include "blindspot/loop/experiment.hpp"
-
 #include "support/test_support.hpp"
 
 #include <gmock/gmock.h>
@@ -22,7 +21,8 @@ TEST(ExperimentConfig, ReadsEveryKeyWithPathsRelativeToTheFile) {
   EXPECT_EQ(config.name, "imdb-auto");
   EXPECT_EQ(config.loop.data, dir / "data/imdb");
   EXPECT_THAT(config.seeds, ElementsAre(0u, 1u, 2u));
-  EXPECT_THAT(config.conditions, ElementsAre("none", "untargeted", "auto"));  // none is always compared with
+  EXPECT_THAT(config.conditions, ElementsAre(TeacherKind::none, TeacherKind::untargeted,
+                                             TeacherKind::automatic));  // none is always compared with
   EXPECT_EQ(config.loop.sample_budget, 80u);
   EXPECT_EQ(config.loop.max_uus, 40u);
   EXPECT_DOUBLE_EQ(config.loop.threshold, 0.7);

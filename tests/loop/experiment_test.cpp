@@ -32,22 +32,11 @@ TEST(Experiment, ConditionsGetEqualBudgetsAndTheReportSummarisesEverySeed) {
   config.loop.sample_budget = 12;
   config.loop.threads = 2;
   config.seeds = {0, 1, 2};
-  config.conditions = {"none", "untargeted", "auto"};
+  config.conditions = {TeacherKind::none, TeacherKind::untargeted, TeacherKind::automatic};
   test::TempDir dir;
   auto db = store::Database::open(dir / "blindspot.db");
   const auto run = store::begin_run(db, "experiment", "{}", "{}");
-  const ConditionTeachers teachers = [&](const std::string& condition, std::uint64_t seed) -> TeacherFactory {
-    return [condition, seed, &config](const TeacherInputs& inputs) -> std::unique_ptr<teach::Teacher> {
-      if (condition == "untargeted") {
-        return std::make_unique<augment::UntargetedTeacher>(inputs.train, 2 * config.loop.sample_budget, seed);
-      }
-      teach::AutoTeacherOptions options;
-      options.seed = seed;
-      return std::make_unique<teach::AutoTeacher>(inputs.train, inputs.baseline, inputs.uus, options);
-    };
-  };
-  const auto outcome = run_experiment(config, dir / "loops", db, run, teachers,
-                                      [](const std::string&) { return report::ConditionCost{}; });
+  const auto outcome = run_experiment(config, {.root = dir / "loops", .store = db, .run_id = run});
   ASSERT_EQ(outcome.loops.size(), 3u);
   for (const auto& seed_loops : outcome.loops) {
     ASSERT_EQ(seed_loops.size(), 2u);
@@ -105,7 +94,7 @@ TEST(Experiment, TheHumanConditionTeachesWhatAnnotatorsSubmittedAndCostsTheirTim
   config.loop.attribution = 0;
   config.loop.threads = 2;
   config.seeds = {0, 1, 2};
-  config.conditions = {"none", "human"};
+  config.conditions = {TeacherKind::none, TeacherKind::human};
   config.hourly_wage_usd = 20;
   config.platform_fee = 0.2;
   test::TempDir dir;
@@ -153,14 +142,7 @@ TEST(Experiment, TheHumanConditionTeachesWhatAnnotatorsSubmittedAndCostsTheirTim
   config.human_campaign = campaign;
 
   const auto run = store::begin_run(db, "experiment", "{}", "{}");
-  const ConditionTeachers teachers = [&](const std::string&, std::uint64_t) -> TeacherFactory {
-    return [&](const TeacherInputs& inputs) -> std::unique_ptr<teach::Teacher> {
-      return std::make_unique<teach::HumanTeacher>(inputs.store, config.human_campaign);
-    };
-  };
-  const auto outcome = run_experiment(config, dir / "loops", db, run, teachers, [&](const std::string& condition) {
-    return condition == "human" ? human_condition_cost(db, config) : report::ConditionCost{};
-  });
+  const auto outcome = run_experiment(config, {.root = dir / "loops", .store = db, .run_id = run});
   for (const auto& seed_loops : outcome.loops) {
     ASSERT_EQ(seed_loops.size(), 1u);
     EXPECT_EQ(seed_loops[0].hypotheses, 4);     // an abstraction and an extrapolation per submission

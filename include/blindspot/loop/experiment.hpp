@@ -1,6 +1,8 @@
 #pragma once
 
+#include "blindspot/llm/client.hpp"
 #include "blindspot/loop/mitigation_loop.hpp"
+#include "blindspot/loop/teachers.hpp"
 #include "blindspot/report/experiment_report.hpp"
 
 #include <cstdint>
@@ -11,14 +13,11 @@
 
 namespace blindspot::loop {
 
-// The conditions an experiment may compare (docs/experiment.md).
-const std::vector<std::string>& condition_names();  // none, untargeted, adversarial_training, auto, llm, human, import
-
 struct ExperimentConfig {
-  std::string name;                    // from the file name unless `name` is set
-  LoopOptions loop;                    // shared by every condition; seed and teacher are set per loop
-  std::vector<std::uint64_t> seeds;    // at least 3
-  std::vector<std::string> conditions; // `none` plus at least one other, no repeats
+  std::string name;                     // from the file name unless `name` is set
+  LoopOptions loop;                     // shared by every condition; seed and teacher are set per loop
+  std::vector<std::uint64_t> seeds;     // at least 3
+  std::vector<TeacherKind> conditions;  // `none` first, then at least one other, no repeats
   // `import` condition: samples (and optionally hypotheses) written elsewhere.
   std::filesystem::path import_samples;
   std::filesystem::path import_hypotheses;
@@ -26,7 +25,7 @@ struct ExperimentConfig {
   std::int64_t human_campaign = 0;
   // Human cost model of the `human` condition: active time x wage x (1 + fee).
   double hourly_wage_usd = 0;
-  double platform_fee = 0;             // fraction added to wages, e.g. 0.2
+  double platform_fee = 0;  // fraction added to wages, e.g. 0.2
 };
 
 // Reads the TOML experiment file (docs/experiment.md). Throws Error{usage} naming the file,
@@ -34,11 +33,20 @@ struct ExperimentConfig {
 // repeated conditions, a missing sample budget, or an `import` condition without a file.
 ExperimentConfig read_experiment_config(const std::filesystem::path& file);
 
-// Makes the teacher of `condition` for one loop (`seed` is the loop's seed).
-using ConditionTeachers = std::function<TeacherFactory(const std::string& condition, std::uint64_t seed)>;
-// Costs of a condition that its loops do not record (the human condition's campaign); LLM
-// tokens and USD come from each loop's teach step (LoopResult::teach_cost) and are added to it.
-using ConditionCosts = std::function<report::ConditionCost(const std::string& condition)>;
+// What run_experiment() needs besides its file: where it runs, and the LLM of the llm condition.
+struct ExperimentContext {
+  std::filesystem::path root;         // the loops' folder (as `blindspot run`'s, so loops are shared)
+  store::Database& store;             // the loops' records and the human condition's campaign
+  std::int64_t run_id = 0;            // the experiment's run
+  llm::ChatClient* client = nullptr;  // the llm condition's endpoint (not owned)
+  teach::LlmTeacherOptions llm = {};  // the llm condition's teacher (labels and seed are set per loop)
+  std::function<void(const std::string&)> on_progress = {};  // "seed 0, condition auto" before each loop
+};
+
+// The teacher of `condition` in the loop of `seed`: the experiment's threshold, threads, attack and
+// sample budgets, import files, campaign and LLM (docs/experiment.md).
+TeacherSettings condition_teacher(const ExperimentConfig& config, const ExperimentContext& context,
+                                  TeacherKind condition, std::uint64_t seed);
 
 // The cost of the `human` condition: the campaign's paid active time (incomplete work included)
 // x hourly wage x (1 + platform fee), counted once per seed, as each seed's LLM teacher is paid
@@ -53,11 +61,13 @@ struct ExperimentOutcome {
 // Runs every condition other than `none` for every seed as a loop (resumable like `run`; loops of
 // one seed share the baseline steps), takes `none` from the baseline models, and summarises: mean,
 // sd, a t interval over seeds and a paired t-test against `none` for every metric, pooled
-// reliability bins, confidence histograms, costs per hypothesis, accepted sample and UU removed,
-// the first seed's blind spots with their hypotheses and samples, and plain findings.
-ExperimentOutcome run_experiment(const ExperimentConfig& config, const std::filesystem::path& root,
-                                 store::Database& store, std::int64_t run_id, const ConditionTeachers& teachers,
-                                 const ConditionCosts& costs,
-                                 const std::function<void(const std::string&)>& on_progress = {});
+// reliability bins, confidence histograms, costs per hypothesis, accepted sample and UU removed
+// (the human condition's campaign included), the first seed's blind spots with their hypotheses
+// and samples, and plain findings. Throws Error{usage} when no condition besides none is given.
+ExperimentOutcome run_experiment(const ExperimentConfig& config, const ExperimentContext& context);
+
+// Records the mean of every metric of every condition as a metric of `run_id` (split: the
+// condition's name), in one transaction.
+void record_experiment_metrics(store::Database& store, std::int64_t run_id, const report::ExperimentReport& report);
 
 }  // namespace blindspot::loop
