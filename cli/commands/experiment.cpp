@@ -75,8 +75,8 @@ void run_experiment_command(Context& context, ExperimentSettings& settings) {
   if (settings.threads >= 0) config.loop.threads = settings.threads;
   const bool uses_llm =
       std::find(config.conditions.begin(), config.conditions.end(), loop::TeacherKind::llm) != config.conditions.end();
-  std::string teacher = uses_llm ? "llm" : "auto";
-  resolve_llm(settings.llm, teacher);
+  // Checks the endpoint when a condition needs it.
+  resolve_teacher(settings.llm, uses_llm ? "llm" : "auto", "conditions", loop::teacher_kinds());
   std::unique_ptr<llm::ChatClient> client;
   if (uses_llm) {
     client = make_llm_client(context, settings.llm, config.seeds.front());

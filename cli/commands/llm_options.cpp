@@ -80,10 +80,6 @@ loop::TeacherKind resolve_teacher(LlmSettings& settings, const std::string& teac
   return teacher;
 }
 
-void resolve_llm(LlmSettings& settings, std::string& teacher) {
-  teacher = loop::to_string(resolve_teacher(settings, teacher, "--teacher", loop::teacher_kinds()));
-}
-
 std::string llm_teacher_settings_json(const LlmSettings& settings) {
   return nlohmann::json{{"base_url", settings.endpoint.base_url},
                         {"model", settings.endpoint.model},

@@ -30,13 +30,10 @@ struct LlmSettings {
 void add_llm_options(CLI::App& command, LlmSettings& settings);
 
 // Fills the base URL from OPENAI_BASE_URL and the key from the --api-key-env variable when the
-// flags, BLINDSPOT_* variables and config file left them unset; `teacher` empty becomes "llm"
-// when an endpoint is configured, else "auto". Throws Error{usage} when the llm teacher has no
-// endpoint or model.
-void resolve_llm(LlmSettings& settings, std::string& teacher);
-
-// The same, returning the teacher of `teacher_flag` (one of `allowed`; empty: llm when an endpoint
-// is configured, else auto). Throws Error{usage} for a teacher `option` does not take.
+// flags, BLINDSPOT_* variables and config file left them unset, and returns the teacher of
+// `teacher_flag`, one of `allowed` (empty: llm when an endpoint is configured, else auto).
+// Throws Error{usage} for a teacher `option` does not take, and when the llm teacher or
+// --verify-labels has no endpoint or model.
 loop::TeacherKind resolve_teacher(LlmSettings& settings, const std::string& teacher_flag, std::string_view option,
                                   const std::vector<loop::TeacherKind>& allowed);
 

@@ -1,16 +1,13 @@
+#include "../ui/table.hpp"
 #include "commands.hpp"
 #include "llm_options.hpp"
 #include "shared_options.hpp"
 
-#include "../ui/table.hpp"
-
-#include "blindspot/core/error.hpp"
+#include "blindspot/loop/loop_records.hpp"
 #include "blindspot/loop/mitigation_loop.hpp"
-#include "blindspot/store/runs.hpp"
-#include "blindspot/teach/auto_teacher.hpp"
+#include "blindspot/loop/teachers.hpp"
 
 #include <fmt/core.h>
-#include <nlohmann/json.hpp>
 
 #include <iostream>
 
@@ -23,18 +20,6 @@ struct RunSettings {
   LlmSettings llm;
   std::string stop_after;
 };
-
-nlohmann::ordered_json metrics_json(const loop::TestMetrics& m) {
-  nlohmann::ordered_json counts = nlohmann::ordered_json::object();
-  for (const auto& [threshold, count] : m.uu_counts) counts[fmt::format("{:.2f}", threshold)] = count;
-  return {{"accuracy", m.accuracy},
-          {"macro_f1", m.macro_f1},
-          {"ece", m.ece},
-          {"brier", m.brier},
-          {"uu_counts", counts},
-          {"adversarial_attacked", m.adversarial_attacked},
-          {"adversarial_uus", m.adversarial_uus}};
-}
 
 void print_comparison(const loop::LoopResult& result) {
   ui::Table table({"test metric", "before", "after", "change"});
@@ -56,11 +41,11 @@ void print_comparison(const loop::LoopResult& result) {
       static_cast<double>(result.before.adversarial_uus), static_cast<double>(result.after.adversarial_uus), 0);
   std::cout << table.render();
   const std::int64_t change = result.after.adversarial_uus - result.before.adversarial_uus;
-  std::cout << fmt::format(
-      "adversarial UUs on test {} ({} -> {}); accuracy {:+.2f} points; {} of {} dev UUs fixed\n",
-      change < 0 ? "fell" : (change == 0 ? "did not change" : "ROSE"), result.before.adversarial_uus,
-      result.after.adversarial_uus, 100 * (result.after.accuracy - result.before.accuracy), result.dev_uus_fixed,
-      result.dev_uus);
+  std::cout << fmt::format("adversarial UUs on test {} ({} -> {}); accuracy {:+.2f} points; {} of {} dev UUs fixed\n",
+                           change < 0 ? "fell" : (change == 0 ? "did not change" : "ROSE"),
+                           result.before.adversarial_uus, result.after.adversarial_uus,
+                           100 * (result.after.accuracy - result.before.accuracy), result.dev_uus_fixed,
+                           result.dev_uus);
 }
 
 void print_rounds(const loop::LoopResult& result) {
@@ -94,105 +79,53 @@ void print_attribution(const loop::LoopResult& result) {
             << table.render();
 }
 
-void run_loop_command(Context& context, RunSettings& settings) {
-  resolve_llm(settings.llm, settings.teacher);
-  // The automatic teacher's version is part of the loop key: a changed teacher never reuses old samples.
-  settings.loop.teacher = settings.teacher == "auto" ? teach::kAutoTeacherVersion : settings.teacher;
-  std::unique_ptr<llm::ChatClient> client;
-  if (settings.teacher == "llm") {
-    client = make_llm_client(context, settings.llm, settings.loop.seed);
-    // What changes an LLM teacher's output is part of the loop's identity (never the key).
-    settings.loop.teacher_settings_json = llm_teacher_settings_json(settings.llm);
-  }
-  const loop::TeacherFactory make_teacher = [&](const loop::TeacherInputs& inputs) -> std::unique_ptr<teach::Teacher> {
-    if (settings.teacher == "llm") {
-      teach::LlmTeacherOptions options = settings.llm.teacher;
-      options.labels = inputs.baseline.labels();
-      options.seed = static_cast<std::int64_t>(settings.loop.seed);
-      return std::make_unique<teach::LlmTeacher>(*client, options);
-    }
-    teach::AutoTeacherOptions options;
-    options.seed = settings.loop.seed;
-    options.threshold = settings.loop.threshold;
-    options.threads = settings.loop.threads;
-    return std::make_unique<teach::AutoTeacher>(inputs.train, inputs.baseline, inputs.uus, options);
-  };
-  const bool show_steps = !context.json && !context.quiet;
-  const loop::LoopResult result = loop::run_loop(
-      settings.loop, {context.workspace / "loops", context.store(), context.run_id(), make_teacher},
-      {settings.stop_after, [&](const loop::StepReport& step) {
-         if (show_steps) {
-           std::cerr << fmt::format("step {:<15} {}\n", step.step,
-                                    step.reused ? "already done (skipped)" : fmt::format("done in {:.1f} s", step.seconds));
-         }
-       }});
-  const std::filesystem::path& folder = result.folder;
-  if (result.complete) record_output(context, "loop_metrics", folder / "metrics.json");
-
-  auto& db = context.store();
-  if (result.complete) {
-    db.transaction([&] {
-      for (const auto& [split, m] :
-           {std::pair{"test_before", &result.before}, std::pair{"test_after", &result.after}}) {
-        store::record_metric(db, context.run_id(), split, "accuracy", m->accuracy);
-        store::record_metric(db, context.run_id(), split, "macro_f1", m->macro_f1);
-        store::record_metric(db, context.run_id(), split, "ece", m->ece);
-        store::record_metric(db, context.run_id(), split, "brier", m->brier);
-        store::record_metric(db, context.run_id(), split, "adversarial_uus", static_cast<double>(m->adversarial_uus));
-        for (const auto& [threshold, count] : m->uu_counts) {
-          store::record_metric(db, context.run_id(), split, fmt::format("uus@{:.2f}", threshold),
-                               static_cast<double>(count));
-        }
-      }
-      store::record_metric(db, context.run_id(), "dev", "uus", static_cast<double>(result.dev_uus));
-      store::record_metric(db, context.run_id(), "dev", "uus_fixed", static_cast<double>(result.dev_uus_fixed));
-    });
-  }
-  if (context.json) {
-    nlohmann::ordered_json steps = nlohmann::ordered_json::array();
-    for (const auto& step : result.steps) {
-      steps.push_back({{"step", step.step}, {"reused", step.reused}, {"seconds", step.seconds}});
-    }
-    nlohmann::ordered_json out = {{"run", context.run_id()},
-                                  {"loop", result.key},
-                                  {"folder", folder.string()},
-                                  {"teacher", settings.teacher},
-                                  {"complete", result.complete},
-                                  {"steps", steps},
-                                  {"dev_uus", result.dev_uus},
-                                  {"blind_spots", result.blind_spots},
-                                  {"hypotheses", result.hypotheses},
-                                  {"samples_accepted", result.samples_accepted},
-                                  {"samples_added", result.samples_added}};
-    nlohmann::ordered_json rounds = nlohmann::ordered_json::array();
-    for (const auto& round : result.rounds) {
-      rounds.push_back({{"round", round.round},
-                        {"dev_uus", round.dev_uus},
-                        {"blind_spots", round.blind_spots},
-                        {"hypotheses", round.hypotheses},
-                        {"samples_added", round.samples_added},
-                        {"dev_uus_fixed", round.dev_uus_fixed},
-                        {"after", metrics_json(round.after)}});
-    }
-    out["rounds"] = rounds;
-    out["attribution"] = nlohmann::ordered_json::parse(loop::attribution_json(result.attribution));
-    if (result.complete) {
-      out["dev_uus_fixed"] = result.dev_uus_fixed;
-      out["before"] = metrics_json(result.before);
-      out["after"] = metrics_json(result.after);
-    }
-    std::cout << out.dump(2) << '\n';
-    return;
-  }
-  std::cout << fmt::format("loop {} ({} teacher{}): {} dev UUs in {} blind spots, {} hypotheses, {} samples accepted, "
-                           "{} added to train\n",
-                           result.key.substr(0, 16), settings.teacher,
-                           settings.teacher == "auto" ? ", a no-LLM baseline" : "", result.dev_uus,
-                           result.blind_spots, result.hypotheses, result.samples_accepted, result.samples_added);
+void print_loop(const loop::LoopResult& result, loop::TeacherKind teacher, std::int64_t run) {
+  std::cout << fmt::format(
+      "loop {} ({} teacher{}): {} dev UUs in {} blind spots, {} hypotheses, {} samples accepted, "
+      "{} added to train\n",
+      result.key.substr(0, 16), loop::to_string(teacher),
+      teacher == loop::TeacherKind::automatic ? ", a no-LLM baseline" : "", result.dev_uus, result.blind_spots,
+      result.hypotheses, result.samples_accepted, result.samples_added);
   if (result.rounds.size() > 1) print_rounds(result);
   if (result.complete) print_comparison(result);
   if (!result.attribution.empty()) print_attribution(result);
-  std::cout << fmt::format("files: {}\nrun: {}\n", folder.string(), context.run_id());
+  std::cout << fmt::format("files: {}\nrun: {}\n", result.folder.string(), run);
+}
+
+void run_loop_command(Context& context, RunSettings& settings) {
+  loop::TeacherSettings teacher;
+  teacher.kind = resolve_teacher(settings.llm, settings.teacher, "--teacher",
+                                 {loop::TeacherKind::automatic, loop::TeacherKind::llm});
+  teacher.seed = settings.loop.seed;
+  teacher.threshold = settings.loop.threshold;
+  teacher.threads = settings.loop.threads;
+  // The teacher's version is part of the loop key: a changed teacher never reuses old samples.
+  settings.loop.teacher = loop::teacher_version(teacher.kind);
+  std::unique_ptr<llm::ChatClient> client;
+  if (teacher.kind == loop::TeacherKind::llm) {
+    client = make_llm_client(context, settings.llm, settings.loop.seed);
+    teacher.client = client.get();
+    teacher.llm = settings.llm.teacher;
+    // What changes an LLM teacher's output is part of the loop's identity (never the key).
+    settings.loop.teacher_settings_json = llm_teacher_settings_json(settings.llm);
+  }
+  const bool show_steps = !context.json && !context.quiet;
+  const loop::LoopResult result = loop::run_loop(
+      settings.loop, {context.workspace / "loops", context.store(), context.run_id(), loop::teacher_factory(teacher)},
+      {settings.stop_after, [&](const loop::StepReport& step) {
+         if (show_steps) {
+           std::cerr << fmt::format(
+               "step {:<15} {}\n", step.step,
+               step.reused ? "already done (skipped)" : fmt::format("done in {:.1f} s", step.seconds));
+         }
+       }});
+  if (result.complete) record_output(context, "loop_metrics", result.folder / "metrics.json");
+  loop::record_loop_metrics(context.store(), context.run_id(), result);
+  if (context.json) {
+    std::cout << loop::loop_result_json(result, context.run_id(), loop::to_string(teacher.kind)) << '\n';
+    return;
+  }
+  print_loop(result, teacher.kind, context.run_id());
 }
 
 }  // namespace
@@ -202,10 +135,8 @@ void add_run_command(CLI::App& app, Context& context) {
   CLI::App* command = app.add_subcommand(
       "run", "The whole loop: train, find dev UUs, group, teach, augment, retrain, compare on test (resumable)");
   command->add_option("--data", settings->loop.data, "Dataset folder with train, dev and test")->required();
-  command
-      ->add_option("--teacher", settings->teacher,
-                   "auto (no-LLM baseline) or llm (default: llm when an endpoint is configured, else auto)")
-      ->check(CLI::IsMember({"llm", "auto"}));
+  command->add_option("--teacher", settings->teacher,
+                      "auto (no-LLM baseline) or llm (default: llm when an endpoint is configured, else auto)");
   add_threshold_option(*command, settings->loop.threshold);
   command
       ->add_option("--dev-attack-rows", settings->loop.dev_attack_rows,
