@@ -62,6 +62,22 @@ TEST(ReadUusFile, ErrorsNameFileLineAndField) {
   check(std::string(kAttackFailedLine) + "\n", "u.jsonl: no UUs in 1 records");
 }
 
+TEST(ReadUusJsonl, NoUuIsAResultNotAnError) {
+  test::TempDir dir;
+  test::write_text(dir / "empty.jsonl", "");
+  test::write_text(dir / "failed.jsonl", std::string(kAttackFailedLine) + "\n");
+  test::write_text(dir / "uus.jsonl", std::string(kAttackFailedLine) + "\n" + kScanLine + "\n");
+  EXPECT_TRUE(read_uus_jsonl(dir / "empty.jsonl", kLabels).empty());
+  EXPECT_TRUE(read_uus_jsonl(dir / "failed.jsonl", kLabels).empty());
+  const auto uus = read_uus_jsonl(dir / "uus.jsonl", kLabels);
+  ASSERT_EQ(uus.size(), 1u);
+  EXPECT_EQ(uus[0].id, "dev:7:natural");
+  // Anything else is still the reader's error, with file and line.
+  test::write_text(dir / "bad.jsonl", std::string(kScanLine) + "\nnot json\n");
+  const core::Error error = test::expect_error([&] { read_uus_jsonl(dir / "bad.jsonl", kLabels); });
+  EXPECT_THAT(error.what(), HasSubstr("bad.jsonl:2"));
+}
+
 TEST(ReadUusFromRun, JoinsAdversarialUusWithTheirAttacks) {
   test::TempDir dir;
   auto db = store::Database::open(dir / "s.db");
