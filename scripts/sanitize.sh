@@ -16,13 +16,23 @@ jobs=$(nproc)
 # Also in force while building: gtest_discover_tests runs each suite to list its tests.
 export ASAN_OPTIONS="halt_on_error=1:abort_on_error=0:detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
-export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1"
+export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/scripts/tsan.supp"
 export CI="${CI:-1}"
 
 # The tests TSan runs (ctest -R): parallel_for, the LLM client (retries, rate limits, in-flight
 # bound, complete_all's workers) and its protocol test server, the rate limiter, the web server.
 tsan_tests='^(ParallelFor|ChatClient[A-Za-z]*|ChatRateLimiter|ProtocolServer|WebServer)\.'
 tsan_targets=(blindspot_core_tests blindspot_llm_tests blindspot_web_tests)
+# Left out of both sanitizer runs (they run in the main suite), with no sanitizer report:
+# - ChatClientResume.KilledProcessLosesOnlyCallsInFlight forks the test process while the protocol
+#   server's threads run, and the child then runs threads, HTTP and SQLite, which POSIX does not
+#   promise to work after fork in a multi-threaded process: under gcc 12's ASan and TSan the child
+#   hung (0 replies stored in 10 s) in 1 of 2 ASan runs and in the TSan run;
+# - under TSan, the tests with wall-time windows on request arrivals: ChatClientRetry.RetryAfter
+#   HoldsBackTheOtherCallsToo (before 0.2 s or after 1 s) and ChatClientRateLimit.* (the first
+#   connection takes ~0.3 s under TSan, so the next requests find their slots passed).
+asan_excluded='^ChatClientResume\.KilledProcessLosesOnlyCallsInFlight$'
+tsan_excluded='^(ChatClientResume\.KilledProcessLosesOnlyCallsInFlight|ChatClientRetry\.RetryAfterHoldsBackTheOtherCallsToo|ChatClientRateLimit\..*)$'
 
 # CPU seconds (user + sys) of this shell's finished children, from the `times` builtin, which must
 # run in this shell (a $(...) subshell has children of its own).
@@ -50,12 +60,12 @@ build() {
 
 asan() {
   phase "asan build" build build-asan address,undefined blindspot_unit_tests
-  phase "asan tests" ctest --test-dir build-asan -LE e2e --output-on-failure -j"$jobs" --timeout 900
+  phase "asan tests" ctest --test-dir build-asan -LE e2e -E "$asan_excluded" --output-on-failure -j"$jobs" --timeout 900
 }
 
 tsan() {
   phase "tsan build" build build-tsan thread "${tsan_targets[@]}"
-  phase "tsan tests" ctest --test-dir build-tsan -R "$tsan_tests" --output-on-failure -j"$jobs" --timeout 900
+  phase "tsan tests" ctest --test-dir build-tsan -R "$tsan_tests" -E "$tsan_excluded" --output-on-failure -j"$jobs" --timeout 900
 }
 
 [ $# -gt 0 ] || set -- asan tsan

@@ -241,11 +241,16 @@ TEST(ChatClient, ResponseFormatRejectedFallsBackToTheSchemaInThePrompt) {
   EXPECT_FALSE(response.structured);
   EXPECT_EQ(response.attempts, 2);  // the rejected try was sent too, but used no retry
   EXPECT_EQ(llm::extract_json(response.content), R"({"label": "positive"})");
-  ASSERT_EQ(seen.size(), 1U);
-  EXPECT_FALSE(seen[0].contains("response_format"));
-  const std::string prompt = seen[0]["messages"][1]["content"];
-  EXPECT_THAT(prompt, testing::StartsWith("A fine film."));
-  EXPECT_THAT(prompt, HasSubstr(R"("enum":["positive","negative"])"));
+  {
+    // Under the lock: the reply's socket orders the handler's write before these reads, but TSan
+    // cannot see that edge and reported a data race.
+    const std::lock_guard lock(seen_mutex);
+    ASSERT_EQ(seen.size(), 1U);
+    EXPECT_FALSE(seen[0].contains("response_format"));
+    const std::string prompt = seen[0]["messages"][1]["content"];
+    EXPECT_THAT(prompt, testing::StartsWith("A fine film."));
+    EXPECT_THAT(prompt, HasSubstr(R"("enum":["positive","negative"])"));
+  }
   EXPECT_EQ(server.stats().by_status.at(400), 1);
 
   // The client remembers: the next structured request goes without response_format at once.
