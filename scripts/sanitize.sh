@@ -54,7 +54,7 @@ phase() {
 build() {
   local dir=$1 sanitizers=$2
   shift 2
-  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release -DBLINDSPOT_SANITIZE="$sanitizers" >/dev/null
+  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release -DBLINDSPOT_SANITIZE="$sanitizers" -DBLINDSPOT_PRECOMPILED_HEADERS=ON >/dev/null
   cmake --build "$dir" -j"$jobs" --target "$@"
 }
 
