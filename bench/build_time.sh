@@ -5,8 +5,8 @@
 # (the working tree's edits and the other build folders do not count) and built with its own
 # default options. CPU time is the fair figure on a shared machine: wall time grows with the load
 # of other processes, CPU time hardly does.
-# Usage: bench/build_time.sh [REV]...   (default: 468563c HEAD, before and after precompiled headers)
-#   BLINDSPOT_PRECOMPILED_HEADERS=OFF bench/build_time.sh HEAD   the same tree without them
+# Usage: bench/build_time.sh [REV]...   (default: 468563c HEAD, before and after issue 11's build changes)
+#   BLINDSPOT_PRECOMPILED_HEADERS=ON bench/build_time.sh HEAD   the same tree with precompiled headers
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 jobs=${JOBS:-2}
