@@ -61,8 +61,6 @@ void record_loop_metrics(store::Database& db, std::int64_t run_id, const LoopRes
   });
 }
 
-std::string metrics_summary_json(const TestMetrics& metrics) { return summary(metrics).dump(); }
-
 std::string loop_result_json(const LoopResult& result, std::int64_t run_id, std::string_view teacher) {
   json steps = json::array();
   for (const auto& step : result.steps) {

@@ -95,10 +95,6 @@ TeacherKind parse_teacher_kind(std::string_view text, std::string_view option,
                                     (closest ? "; did you mean \"" + *closest + "\"?" : "") + ")");
 }
 
-bool is_control(TeacherKind kind) noexcept {
-  return kind == TeacherKind::none || kind == TeacherKind::untargeted || kind == TeacherKind::adversarial_training;
-}
-
 std::string teacher_version(TeacherKind kind) {
   switch (kind) {
     case TeacherKind::automatic:

@@ -38,12 +38,7 @@ TEST(TeacherKind, ParseNamesTheOptionTheAllowedKindsAndTheClosestOne) {
   EXPECT_STREQ(other.what(), "--teacher: unknown teacher \"human\" (auto, llm)");
 }
 
-TEST(TeacherKind, ControlsAndVersions) {
-  EXPECT_TRUE(loop::is_control(TeacherKind::none));
-  EXPECT_TRUE(loop::is_control(TeacherKind::untargeted));
-  EXPECT_TRUE(loop::is_control(TeacherKind::adversarial_training));
-  EXPECT_FALSE(loop::is_control(TeacherKind::automatic));
-  EXPECT_FALSE(loop::is_control(TeacherKind::human));
+TEST(TeacherKind, Versions) {
   EXPECT_EQ(loop::teacher_version(TeacherKind::automatic), teach::kAutoTeacherVersion);
   EXPECT_EQ(loop::teacher_version(TeacherKind::untargeted), augment::kUntargetedVersion);
   EXPECT_EQ(loop::teacher_version(TeacherKind::adversarial_training), augment::kAdversarialTrainingVersion);

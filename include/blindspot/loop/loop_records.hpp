@@ -14,10 +14,6 @@ namespace blindspot::loop {
 // every reported threshold) and "dev" (uus, uus_fixed). An incomplete loop records nothing.
 void record_loop_metrics(store::Database& db, std::int64_t run_id, const LoopResult& result);
 
-// The headline metrics of one model as a JSON object: accuracy, macro_f1, ece, brier, uu_counts
-// (threshold with two decimals -> count), adversarial_attacked, adversarial_uus.
-std::string metrics_summary_json(const TestMetrics& metrics);
-
 // What `blindspot run --json` prints (docs/run.md): run, loop key, folder, teacher, complete,
 // steps, the counts, rounds, attribution, and for a complete loop dev_uus_fixed, before and after.
 std::string loop_result_json(const LoopResult& result, std::int64_t run_id, std::string_view teacher);

@@ -35,8 +35,6 @@ std::optional<TeacherKind> find_teacher_kind(std::string_view text);
 // The kind named `text`, one of `allowed`. Throws Error{usage} naming `option` (e.g. "--teacher"),
 // the allowed names and the closest one ("did you mean").
 TeacherKind parse_teacher_kind(std::string_view text, std::string_view option, const std::vector<TeacherKind>& allowed);
-// True for the kinds that write no hypotheses: none and the controls.
-bool is_control(TeacherKind kind) noexcept;
 // What a loop's key records of its teacher: the version of the automatic teacher's or a control's
 // construction (a changed construction never reuses old samples), else the kind's name.
 std::string teacher_version(TeacherKind kind);
