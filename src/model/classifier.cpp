@@ -2,10 +2,13 @@
 
 #include "blindspot/core/error.hpp"
 #include "blindspot/core/parallel_for.hpp"
+#include "blindspot/core/random.hpp"
 #include "blindspot/model/fasttext_classifier.hpp"
+#include "blindspot/model/text_normaliser.hpp"
 
 #include <array>
 #include <cerrno>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <fstream>
@@ -35,6 +38,31 @@ std::vector<Probabilities> Classifier::predict_batch(const std::vector<std::stri
     for (std::size_t i = begin; i < end; ++i) results[i] = probabilities(texts[i]);
   });
   return results;
+}
+
+std::vector<float> Classifier::sentence_vector(std::string_view text) const { return hashed_text_vector(text); }
+
+ModelIdentity Classifier::identity() const { return {kind(), "", "", ""}; }
+
+std::vector<float> hashed_text_vector(std::string_view text) {
+  std::vector<double> counts(kHashedVectorDimensions, 0.0);
+  const std::vector<std::string> tokens = tokenise(text);
+  const auto add = [&](std::uint64_t hash) { counts[hash % kHashedVectorDimensions] += 1.0; };
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    const std::uint64_t word = core::fnv1a(tokens[i]);
+    add(word);
+    if (i + 1 < tokens.size()) add(core::mix64(word ^ (core::fnv1a(tokens[i + 1]) * 31)));
+  }
+  double norm = 0;
+  for (double& count : counts) {
+    if (count > 0) count = 1.0 + std::log(count);  // a repeated word matters, but not linearly
+    norm += count * count;
+  }
+  std::vector<float> vector(kHashedVectorDimensions, 0.0f);
+  if (norm == 0) return vector;
+  const double scale = 1.0 / std::sqrt(norm);
+  for (std::size_t i = 0; i < counts.size(); ++i) vector[i] = static_cast<float>(counts[i] * scale);
+  return vector;
 }
 
 int argmax(const Probabilities& probabilities) {

@@ -1,0 +1,108 @@
+#include "batch_queue.hpp"
+
+#include <algorithm>
+
+namespace blindspot::model::detail {
+
+struct BatchQueue::Request {
+  const std::vector<std::string>* texts = nullptr;
+  std::vector<Probabilities> results;
+  std::size_t remaining = 0;
+  std::exception_ptr failure;
+  std::condition_variable done;
+};
+
+BatchQueue::BatchQueue(Send send, std::size_t batch_size, int max_in_flight, std::chrono::microseconds linger)
+    : send_(std::move(send)), batch_size_(std::max<std::size_t>(1, batch_size)), linger_(linger) {
+  const int senders = std::max(1, max_in_flight);
+  senders_.reserve(static_cast<std::size_t>(senders));
+  for (int i = 0; i < senders; ++i) senders_.emplace_back([this] { sender_loop(); });
+}
+
+BatchQueue::~BatchQueue() {
+  {
+    const std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  work_ready_.notify_all();
+  for (std::thread& sender : senders_) sender.join();
+}
+
+std::vector<Probabilities> BatchQueue::predict(const std::vector<std::string>& texts) {
+  if (texts.empty()) return {};
+  auto request = std::make_shared<Request>();
+  request->texts = &texts;
+  request->results.resize(texts.size());
+  request->remaining = texts.size();
+  std::unique_lock lock(mutex_);
+  if (failure_) std::rethrow_exception(failure_);
+  if (pending_.empty()) oldest_pending_ = std::chrono::steady_clock::now();
+  for (std::size_t i = 0; i < texts.size(); ++i) pending_.push_back({request, i});
+  work_ready_.notify_all();
+  request->done.wait(lock, [&] { return request->remaining == 0 || request->failure; });
+  if (request->failure) {
+    // Texts of this request still queued must not outlive `texts`.
+    std::erase_if(pending_, [&](const Item& item) { return item.request == request; });
+    std::rethrow_exception(request->failure);
+  }
+  return std::move(request->results);
+}
+
+std::vector<BatchQueue::Item> BatchQueue::take_batch(std::unique_lock<std::mutex>& lock) {
+  for (;;) {
+    work_ready_.wait(lock, [&] { return stopping_ || !pending_.empty(); });
+    if (pending_.empty()) return {};  // stopping
+    // A batch goes when it is full, or when its oldest text has waited `linger` (no more callers
+    // are coming soon enough to be worth waiting for).
+    if (pending_.size() < batch_size_ && !stopping_) {
+      const auto deadline = oldest_pending_ + linger_;
+      if (std::chrono::steady_clock::now() < deadline) {
+        work_ready_.wait_until(lock, deadline, [&] { return stopping_ || pending_.size() >= batch_size_; });
+        if (pending_.empty()) continue;  // another sender took them
+      }
+    }
+    const std::size_t count = std::min(batch_size_, pending_.size());
+    std::vector<Item> batch(std::make_move_iterator(pending_.begin()),
+                            std::make_move_iterator(pending_.begin() + static_cast<std::ptrdiff_t>(count)));
+    pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(count));
+    oldest_pending_ = std::chrono::steady_clock::now();
+    return batch;
+  }
+}
+
+void BatchQueue::sender_loop() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    std::vector<Item> batch = take_batch(lock);
+    if (batch.empty()) return;
+    std::vector<std::string> texts;
+    texts.reserve(batch.size());
+    for (const Item& item : batch) texts.push_back((*item.request->texts)[item.index]);
+    lock.unlock();
+    std::vector<Probabilities> scores;
+    std::exception_ptr failure;
+    try {
+      scores = send_(texts);
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    lock.lock();
+    if (failure) {
+      if (!failure_) failure_ = failure;
+      // Every caller waiting, on this batch or a later one, fails with the first error.
+      for (const Item& item : batch) item.request->failure = failure_;
+      for (const Item& item : pending_) item.request->failure = failure_;
+      for (const Item& item : batch) item.request->done.notify_all();
+      for (const Item& item : pending_) item.request->done.notify_all();
+      pending_.clear();
+      continue;
+    }
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      Request& request = *batch[i].request;
+      request.results[batch[i].index] = std::move(scores[i]);
+      if (--request.remaining == 0) request.done.notify_all();
+    }
+  }
+}
+
+}  // namespace blindspot::model::detail
