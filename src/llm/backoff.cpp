@@ -1,4 +1,4 @@
-#include "backoff.hpp"
+#include "blindspot/llm/backoff.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -7,9 +7,9 @@
 #include <string>
 #include <utility>
 
-namespace blindspot::llm::detail {
+namespace blindspot::llm {
 
-Backoff::Backoff(double initial_seconds, double max_seconds, std::uint64_t seed, Clock clock)
+Backoff::Backoff(double initial_seconds, double max_seconds, std::uint64_t seed, TimingClock clock)
     : initial_seconds_(initial_seconds), max_seconds_(max_seconds), clock_(std::move(clock)), generator_(seed) {}
 
 double Backoff::delay_seconds(int retry, std::optional<double> retry_after_seconds) {
@@ -47,4 +47,4 @@ std::optional<double> parse_retry_after(std::string_view value, std::chrono::sys
   return std::max(0.0, std::chrono::duration<double>(at - now).count());
 }
 
-}  // namespace blindspot::llm::detail
+}  // namespace blindspot::llm

@@ -115,6 +115,20 @@ class SlotGuard {
   std::counting_semaphore<>& slots_;
 };
 
+std::string chat_completions_path(const std::string& base_url) {
+  std::string path = split_url(base_url).path;
+  while (!path.empty() && path.back() == '/') path.pop_back();
+  return path + "/chat/completions";
+}
+
+HttpSettings transport_settings(const Endpoint& endpoint) {
+  HttpSettings settings;
+  settings.timeout_seconds = endpoint.timeout_seconds;
+  settings.ca_file = endpoint.ca_file;
+  settings.bearer_token = endpoint.api_key;
+  return settings;
+}
+
 }  // namespace
 
 BudgetExceeded::BudgetExceeded(const std::string& message) : core::Error(ErrorKind::usage, message) {}
@@ -123,6 +137,8 @@ struct ChatClient::Impl {
   Endpoint endpoint;
   PriceTable prices;
   ClientOptions options;
+  std::string chat_path;  // "/v1/chat/completions"
+  std::string chat_url;
   detail::HttpTransport transport;
   detail::CallStore calls;
   detail::Backoff backoff;
@@ -144,7 +160,9 @@ struct ChatClient::Impl {
       : endpoint(std::move(endpoint_in)),
         prices(std::move(prices_in)),
         options(options_in),
-        transport(endpoint),
+        chat_path(chat_completions_path(endpoint.base_url)),
+        chat_url(split_url(endpoint.base_url).origin + chat_path),
+        transport(split_url(endpoint.base_url).origin, transport_settings(endpoint)),
         calls(store, run_id),
         backoff(endpoint.backoff_initial_seconds, endpoint.backoff_max_seconds, options.jitter_seed),
         budget(options.max_usd),
@@ -178,7 +196,7 @@ struct ChatClient::Impl {
   }
 
   std::string request_name(const std::string& key) const {
-    return fmt::format("POST {} (model {}, key {})", transport.url(), endpoint.model, key.substr(0, 12));
+    return fmt::format("POST {} (model {}, key {})", chat_url, endpoint.model, key.substr(0, 12));
   }
 
   double estimated_cost_usd(const ChatRequest& request) const {
@@ -232,7 +250,7 @@ struct ChatClient::Impl {
       detail::HttpReply reply;
       {
         const SlotGuard slot(slots);
-        reply = transport.post(body);
+        reply = transport.post(chat_path, body);
       }
       ++attempts;
       update_ledger([](Ledger& totals) { ++totals.http_attempts; });

@@ -1,12 +1,12 @@
-#include "clock.hpp"
+#include "blindspot/llm/clock.hpp"
 
 #include <thread>
 
-namespace blindspot::llm::detail {
+namespace blindspot::llm {
 
-Clock Clock::steady() {
+TimingClock TimingClock::steady() {
   return {[] { return std::chrono::steady_clock::now(); },
           [](std::chrono::duration<double> duration) { std::this_thread::sleep_for(duration); }};
 }
 
-}  // namespace blindspot::llm::detail
+}  // namespace blindspot::llm

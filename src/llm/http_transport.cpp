@@ -1,6 +1,6 @@
-#include "http_transport.hpp"
+#include "blindspot/llm/http_transport.hpp"
 
-#include "backoff.hpp"
+#include "blindspot/llm/backoff.hpp"
 
 #include <fmt/format.h>
 #include <httplib.h>
@@ -10,23 +10,8 @@
 #include <mutex>
 #include <vector>
 
-namespace blindspot::llm::detail {
+namespace blindspot::llm {
 namespace {
-
-struct UrlParts {
-  std::string scheme_host_port;  // "https://api.openai.com:443"
-  std::string path_prefix;       // "/v1" (no trailing slash)
-};
-
-UrlParts split_url(const std::string& base_url) {
-  const auto host_begin = base_url.find("://") + 3;
-  const auto path_begin = base_url.find('/', host_begin);
-  UrlParts parts;
-  parts.scheme_host_port = base_url.substr(0, path_begin);
-  if (path_begin != std::string::npos) parts.path_prefix = base_url.substr(path_begin);
-  while (!parts.path_prefix.empty() && parts.path_prefix.back() == '/') parts.path_prefix.pop_back();
-  return parts;
-}
 
 std::string seconds_text(double seconds) { return fmt::format("{:g}", seconds); }
 
@@ -46,32 +31,40 @@ std::optional<double> retry_after(const httplib::Response& response) {
 
 }  // namespace
 
-struct HttpTransport::Impl {
-  Endpoint endpoint;
+UrlParts split_url(std::string_view url) {
+  const auto scheme_end = url.find("://");
+  const auto host_begin = scheme_end == std::string_view::npos ? 0 : scheme_end + 3;
+  const auto path_begin = url.find('/', host_begin);
   UrlParts parts;
-  std::string path;
-  std::string url;
+  parts.origin = std::string(url.substr(0, path_begin));
+  if (path_begin != std::string_view::npos) parts.path = std::string(url.substr(path_begin));
+  return parts;
+}
+
+struct HttpTransport::Impl {
+  std::string origin;
+  HttpSettings settings;
   httplib::Headers headers;
   std::mutex mutex;
   std::vector<std::unique_ptr<httplib::Client>> idle;
 
   std::unique_ptr<httplib::Client> make_client() const {
-    auto client = std::make_unique<httplib::Client>(parts.scheme_host_port);
+    auto client = std::make_unique<httplib::Client>(origin);
     // Without TCP_NODELAY each small request waits for the peer's delayed ACK: 26 ms per call on
     // loopback (docs/llm.md, measurement in the ecosystem notes).
     client->set_tcp_nodelay(true);
     client->set_keep_alive(true);
-    const auto timeout = std::chrono::duration<double>(endpoint.timeout_seconds);
+    const auto timeout = std::chrono::duration<double>(settings.timeout_seconds);
     const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(timeout);
     const auto whole = static_cast<time_t>(micros.count() / 1'000'000);
     const auto rest = static_cast<time_t>(micros.count() % 1'000'000);
     client->set_connection_timeout(whole, rest);
     client->set_read_timeout(whole, rest);
     client->set_write_timeout(whole, rest);
-    if (endpoint.base_url.starts_with("https://")) {
+    if (origin.starts_with("https://")) {
       client->enable_server_certificate_verification(true);
       // Without a CA file httplib loads the system store (SSL_CTX_set_default_verify_paths).
-      if (!endpoint.ca_file.empty()) client->set_ca_cert_path(endpoint.ca_file.string());
+      if (!settings.ca_file.empty()) client->set_ca_cert_path(settings.ca_file.string());
     }
     return client;
   }
@@ -93,18 +86,38 @@ struct HttpTransport::Impl {
     idle.push_back(std::move(client));
   }
 
+  // One request on a borrowed connection; the connection goes back to the pool only after a
+  // complete reply (one that failed mid-exchange is not worth keeping).
+  template <typename Send>
+  HttpReply exchange(Send send) {
+    auto client = borrow();
+    const auto started = std::chrono::steady_clock::now();
+    const httplib::Result result = send(*client);
+    HttpReply reply;
+    if (!result) {
+      const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      reply.network_error = describe(result.error(), *client, elapsed, reply.retryable_network_error);
+      return reply;
+    }
+    reply.status = result->status;
+    reply.body = result->body;
+    reply.retry_after_seconds = retry_after(*result);
+    give_back(std::move(client));
+    return reply;
+  }
+
   std::string describe(httplib::Error error, const httplib::Client& client, double elapsed_seconds,
                        bool& retryable) const {
     retryable = true;
     switch (error) {
       case httplib::Error::Connection:
-        return "cannot connect to " + parts.scheme_host_port + " (refused or unreachable)";
+        return "cannot connect to " + origin + " (refused or unreachable)";
       case httplib::Error::ConnectionTimeout:
-        return "no connection within " + seconds_text(endpoint.timeout_seconds) + " s (timeout_seconds)";
+        return "no connection within " + seconds_text(settings.timeout_seconds) + " s (" + settings.timeout_setting + ")";
       case httplib::Error::Read:
         // httplib reports a read timeout as a read error; the clock tells them apart.
-        if (elapsed_seconds >= endpoint.timeout_seconds * 0.95) {
-          return "no reply within " + seconds_text(endpoint.timeout_seconds) + " s (timeout_seconds)";
+        if (elapsed_seconds >= settings.timeout_seconds * 0.95) {
+          return "no reply within " + seconds_text(settings.timeout_seconds) + " s (" + settings.timeout_setting + ")";
         }
         return "the connection was closed before a complete reply";
       case httplib::Error::Write:
@@ -116,50 +129,41 @@ struct HttpTransport::Impl {
           retryable = false;
           return "the server's TLS certificate failed verification (" +
                  std::string(X509_verify_cert_error_string(verify)) + ")" +
-                 (endpoint.ca_file.empty() ? "; if it is signed by a private CA, set ca_file"
-                                           : "; ca_file is " + endpoint.ca_file.string());
+                 (settings.ca_file.empty() ? "; if it is signed by a private CA, set " + settings.ca_file_setting
+                                           : "; " + settings.ca_file_setting + " is " + settings.ca_file.string());
         }
         return "the TLS handshake failed";
       }
       case httplib::Error::SSLLoadingCerts:
         retryable = false;
         return "cannot load the CA certificates" +
-               (endpoint.ca_file.empty() ? std::string(" of the system store") : " from " + endpoint.ca_file.string());
+               (settings.ca_file.empty() ? std::string(" of the system store") : " from " + settings.ca_file.string());
       default:
         return "network error " + httplib::to_string(error);
     }
   }
 };
 
-HttpTransport::HttpTransport(const Endpoint& endpoint) : impl_(std::make_unique<Impl>()) {
-  impl_->endpoint = endpoint;
-  impl_->parts = split_url(endpoint.base_url);
-  impl_->path = impl_->parts.path_prefix + "/chat/completions";
-  impl_->url = impl_->parts.scheme_host_port + impl_->path;
+HttpTransport::HttpTransport(std::string origin, HttpSettings settings) : impl_(std::make_unique<Impl>()) {
+  impl_->origin = std::move(origin);
+  impl_->settings = std::move(settings);
   impl_->headers.emplace("Accept", "application/json");
-  if (!endpoint.api_key.empty()) impl_->headers.emplace("Authorization", "Bearer " + endpoint.api_key);
+  if (!impl_->settings.bearer_token.empty()) {
+    impl_->headers.emplace("Authorization", "Bearer " + impl_->settings.bearer_token);
+  }
 }
 
 HttpTransport::~HttpTransport() = default;
 
-HttpReply HttpTransport::post(const std::string& json_body) {
-  auto client = impl_->borrow();
-  const auto started = std::chrono::steady_clock::now();
-  const httplib::Result result = client->Post(impl_->path, impl_->headers, json_body, "application/json");
-  HttpReply reply;
-  if (!result) {
-    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    reply.network_error = impl_->describe(result.error(), *client, elapsed, reply.retryable_network_error);
-    // A connection that failed mid-exchange is not worth keeping; the next call opens a fresh one.
-    return reply;
-  }
-  reply.status = result->status;
-  reply.body = result->body;
-  reply.retry_after_seconds = retry_after(*result);
-  impl_->give_back(std::move(client));
-  return reply;
+HttpReply HttpTransport::get(const std::string& path) {
+  return impl_->exchange([&](httplib::Client& client) { return client.Get(path.c_str(), impl_->headers); });
 }
 
-const std::string& HttpTransport::url() const noexcept { return impl_->url; }
+HttpReply HttpTransport::post(const std::string& path, const std::string& json_body) {
+  return impl_->exchange(
+      [&](httplib::Client& client) { return client.Post(path.c_str(), impl_->headers, json_body, "application/json"); });
+}
 
-}  // namespace blindspot::llm::detail
+const std::string& HttpTransport::origin() const noexcept { return impl_->origin; }
+
+}  // namespace blindspot::llm
