@@ -20,7 +20,7 @@ namespace {
 
 struct AttackSettings {
   DataSource source;
-  std::filesystem::path model_file;
+  ModelSource model;
   std::filesystem::path out_prefix;
   std::string recipe = "deepwordbug";
   discover::RecipeOptions recipe_options;
@@ -54,7 +54,7 @@ void print_summary(const data::Split& split, const discover::AttackRun& run, con
 
 void run_attack(Context& context, AttackSettings& settings) {
   const auto recipe = discover::make_recipe(settings.recipe, settings.recipe_options);
-  const auto model = load_model_for_run(context, settings.model_file);
+  const auto model = load_model_for_run(context, settings.model);
   const data::Split split = read_split_for_run(context, settings.source, model->labels());
   const discover::AttackRun run = discover::attack_split(*model, *recipe, split, settings.attack, context.progress());
   context.end_progress();
@@ -115,7 +115,7 @@ void add_attack_command(CLI::App& app, Context& context) {
   auto settings = std::make_shared<AttackSettings>();
   CLI::App* command =
       app.add_subcommand("attack", "Perturb correctly classified examples until the model is confidently wrong");
-  add_model_option(*command, settings->model_file);
+  add_model_option(*command, settings->model);
   add_shared_options(*command, settings->source, "dev");
   add_attack_options(*command, settings->recipe, settings->attack.budget, settings->attack.seed);
   add_threshold_option(*command, settings->attack.threshold);

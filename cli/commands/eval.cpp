@@ -23,7 +23,7 @@ namespace {
 
 struct EvalSettings {
   DataSource source;
-  std::filesystem::path model_file;
+  ModelSource model;
   std::filesystem::path out_file;
   discover::ScanOptions scan;
   int bins = eval::kDefaultCalibrationBins;
@@ -105,7 +105,7 @@ void print_evaluation(const eval::Evaluation& evaluation, const std::optional<di
 }
 
 void run_eval(Context& context, EvalSettings& settings) {
-  const auto model = load_model_for_run(context, settings.model_file);
+  const auto model = load_model_for_run(context, settings.model);
   const data::Split split = read_split_for_run(context, settings.source, model->labels());
   const discover::ScanResult result = discover::scan(*model, split, settings.scan, context.progress());
   context.end_progress();
@@ -139,7 +139,7 @@ void run_eval(Context& context, EvalSettings& settings) {
 void add_eval_command(CLI::App& app, Context& context) {
   auto settings = std::make_shared<EvalSettings>();
   CLI::App* command = app.add_subcommand("eval", "Accuracy, macro-F1, calibration and UU counts of a model on a split");
-  add_model_option(*command, settings->model_file);
+  add_model_option(*command, settings->model);
   add_shared_options(*command, settings->source, "test");
   add_threshold_option(*command, settings->scan.threshold);
   command->add_option("--bins", settings->bins, "Equal-width bins of the calibration error")

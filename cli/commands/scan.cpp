@@ -17,13 +17,13 @@ namespace {
 
 struct ScanSettings {
   DataSource source;
-  std::filesystem::path model_file;
+  ModelSource model;
   std::filesystem::path out_prefix;
   discover::ScanOptions scan;
 };
 
 void run_scan(Context& context, ScanSettings& settings) {
-  const auto model = load_model_for_run(context, settings.model_file);
+  const auto model = load_model_for_run(context, settings.model);
   const data::Split split = read_split_for_run(context, settings.source, model->labels());
   const discover::ScanResult result = discover::scan(*model, split, settings.scan, context.progress());
   context.end_progress();
@@ -75,7 +75,7 @@ void run_scan(Context& context, ScanSettings& settings) {
 void add_scan_command(CLI::App& app, Context& context) {
   auto settings = std::make_shared<ScanSettings>();
   CLI::App* command = app.add_subcommand("scan", "Find the confident misclassifications (UUs) of a model on a split");
-  add_model_option(*command, settings->model_file);
+  add_model_option(*command, settings->model);
   add_shared_options(*command, settings->source, "dev");
   add_threshold_option(*command, settings->scan.threshold);
   add_threads_option(*command, settings->scan.threads);

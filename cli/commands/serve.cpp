@@ -25,15 +25,18 @@ namespace {
 struct ServeSettings {
   std::int64_t run = 0;       // campaign run (or the run whose UUs become one)
   std::filesystem::path uus;  // or a UU file: this serve run becomes the campaign
-  std::filesystem::path model_file;
+  ModelSource model;
   web::ServerOptions server;
 };
 
 // The model of a run's UUs: --model, else the model the run recorded as an artefact.
-std::filesystem::path model_of(Context& context, std::int64_t run, const std::filesystem::path& model_file) {
-  if (!model_file.empty()) return model_file;
+ModelSource model_of(Context& context, std::int64_t run, ModelSource model) {
+  if (!model.spec.empty()) return model;
   for (const auto& artifact : store::list_artifacts(context.store(), run)) {
-    if (artifact.kind == "model") return artifact.path;
+    if (artifact.kind == "model") {
+      model.spec = artifact.path;
+      return model;
+    }
   }
   throw core::Error(core::ErrorKind::usage, fmt::format("run {} recorded no model: name it with --model (its labels "
                                                         "are the task's labels)",
@@ -44,9 +47,9 @@ std::filesystem::path model_of(Context& context, std::int64_t run, const std::fi
 teach::Campaign prepare_campaign(Context& context, ServeSettings& settings) {
   auto& db = context.store();
   if (!settings.uus.empty()) {
-    if (settings.model_file.empty())
+    if (settings.model.spec.empty())
       throw core::Error(core::ErrorKind::usage, "--uus needs --model (the task's labels)");
-    const auto model = load_model_for_run(context, settings.model_file);
+    const auto model = load_model_for_run(context, settings.model);
     const std::string hash = core::sha256_file(settings.uus);
     teach::Campaign campaign;
     campaign.run_id = context.run_id();
@@ -63,7 +66,7 @@ teach::Campaign prepare_campaign(Context& context, ServeSettings& settings) {
         fmt::format("--run {}: no run with this id in {} (see `blindspot runs`)", settings.run, db.file().string()));
   }
   if (auto existing = teach::load_campaign(db, settings.run)) return std::move(*existing);
-  const auto model = load_model_for_run(context, model_of(context, settings.run, settings.model_file));
+  const auto model = load_model_for_run(context, model_of(context, settings.run, settings.model));
   teach::Campaign campaign;
   campaign.run_id = settings.run;
   campaign.labels = model->labels();
@@ -133,8 +136,8 @@ void add_serve_command(CLI::App& app, Context& context) {
       ->add_option("--uus", settings->uus,
                    "A UU file (*.uus.jsonl, *.attacks.jsonl): this serve run becomes the campaign")
       ->check(CLI::ExistingFile);
-  command->add_option("--model", settings->model_file,
-                      "Model whose labels are the task's (default: the model the --run run recorded)");
+  // The model's labels are the task's; default: the model the --run run recorded.
+  add_model_option(*command, settings->model, false);
   command->add_option("--host", settings->server.host, "Address to listen on")->capture_default_str();
   command->add_option("--port", settings->server.port, "Port (0 = any free port)")
       ->check(CLI::Range(0, 65535))

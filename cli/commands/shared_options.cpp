@@ -5,6 +5,8 @@
 #include "blindspot/discover/attack/recipe.hpp"
 #include "blindspot/store/runs.hpp"
 
+#include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 
 namespace blindspot::cli {
@@ -52,8 +54,54 @@ void add_attack_options(CLI::App& command, std::string& recipe, std::size_t& bud
   command.add_option("--seed", seed, "Seed of the sample of rows and of every random edit")->capture_default_str();
 }
 
-void add_model_option(CLI::App& command, std::filesystem::path& model_file) {
-  command.add_option("--model,-m", model_file, "Model file written by `blindspot train`")->required();
+void add_model_option(CLI::App& command, ModelSource& source, bool required) {
+  auto* option = command.add_option("--model,-m", source.spec,
+                                    "The model: a file written by `blindspot train`, cmd:COMMAND (an adapter process, "
+                                    "docs/model-protocol.md) or http(s)://HOST:PORT/v2/models/NAME[/versions/V] (an "
+                                    "Open Inference Protocol v2 server, docs/model-server.md)");
+  if (required) option->required();
+  const std::string group = "Command and server models";
+  model::RemoteOptions& remote = source.remote;
+  command.add_option("--model-labels", remote.labels, "Label names in the order of the model's probabilities, "
+                                                      "when its handshake or metadata gives none")
+      ->delimiter(',')
+      ->group(group);
+  command.add_option("--model-batch-size", remote.batch_size, "Texts per request")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100000}))
+      ->capture_default_str()
+      ->group(group);
+  command.add_option("--model-max-in-flight", remote.max_in_flight, "Requests at once to a server")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str()
+      ->group(group);
+  command.add_option("--model-timeout", remote.timeout_seconds, "Seconds one request may take")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str()
+      ->group(group);
+  command.add_option("--model-start-timeout", remote.start_timeout_seconds,
+                     "Seconds an adapter or server may take to start (handshake, readiness)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str()
+      ->group(group);
+  command.add_option("--model-retries", remote.max_retries, "Retries of a server request on 429, 5xx and dropped "
+                                                            "connections")
+      ->check(CLI::Range(0, 100))
+      ->capture_default_str()
+      ->group(group);
+  command.add_option("--model-ca-file", remote.ca_file, "PEM CA bundle for an HTTPS server (default: the system's)")
+      ->check(CLI::ExistingFile)
+      ->group(group);
+  command.add_option("--model-api-key-env", remote.api_key_env, "Environment variable holding the server's API key "
+                                                                "(sent as a bearer token, never stored)")
+      ->group(group);
+  command.add_option("--model-input", remote.input_name, "The server's BYTES input tensor (default: from metadata)")
+      ->group(group);
+  command.add_option("--model-output", remote.output_name, "The server's probability output tensor (default: from "
+                                                           "metadata)")
+      ->group(group);
+  command.add_option("--model-description", remote.description, "How the LLM teacher is told about the model, e.g. "
+                                                                "\"a fine-tuned BERT classifier\"")
+      ->group(group);
 }
 
 std::string stored_path(const std::filesystem::path& file) { return std::filesystem::weakly_canonical(file).string(); }
@@ -62,13 +110,25 @@ std::string split_name(const DataSource& source) {
   return std::filesystem::is_directory(source.data) ? source.split : source.data.stem().string();
 }
 
-std::unique_ptr<model::Classifier> load_model_for_run(Context& context, const std::filesystem::path& file) {
-  if (!std::filesystem::exists(file)) {
-    throw core::Error(core::ErrorKind::bad_input, "model file does not exist", core::InputLocation{file, 0, ""});
+std::unique_ptr<model::Classifier> load_model_for_run(Context& context, const ModelSource& source) {
+  model::RemoteOptions remote = source.remote;
+  const auto kind = model::source_kind(source.spec);
+  if (kind == model::SourceKind::command && context.run_id() != 0) {
+    remote.log_file = context.workspace / "logs" / fmt::format("run-{}-model.log", context.run_id());
+    std::filesystem::create_directories(remote.log_file.parent_path());
   }
-  auto model = model::load_classifier(file);
-  store::record_artifact(context.store(), {context.run_id(), "model", "input", stored_path(file),
-                                           core::sha256_file(file), model->options_json()});
+  auto model = model::open_model(source.spec, remote);
+  const model::ModelIdentity identity = model->identity();
+  if (kind == model::SourceKind::file) {
+    store::record_artifact(context.store(), {context.run_id(), "model", "input", stored_path(source.spec),
+                                             core::sha256_file(source.spec), model->options_json()});
+  } else {
+    nlohmann::json details = nlohmann::json::parse(model->options_json());
+    details["kind"] = model::to_string(kind);
+    // No content to hash: the name and version the model gave are in the details.
+    store::record_artifact(context.store(), {context.run_id(), "model", "input",
+                                             model::displayable_source(identity.source), "", details.dump()});
+  }
   return model;
 }
 

@@ -4,6 +4,7 @@
 
 #include "blindspot/data/dataset_reader.hpp"
 #include "blindspot/model/classifier.hpp"
+#include "blindspot/model/model_source.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -32,11 +33,21 @@ void add_threads_option(CLI::App& command, int& threads);
 // --recipe, --budget, --seed of an adversarial attack.
 void add_attack_options(CLI::App& command, std::string& recipe, std::size_t& budget, std::uint64_t& seed);
 
-// Adds --model (required), for commands that read a trained model.
-void add_model_option(CLI::App& command, std::filesystem::path& model_file);
+// The model a command examines: a model file, an adapter command or an inference server
+// (model::open_model), and how to talk to the last two.
+struct ModelSource {
+  std::string spec;
+  model::RemoteOptions remote;
+};
 
-// Loads a model; records it as an input artefact of the current run.
-std::unique_ptr<model::Classifier> load_model_for_run(Context& context, const std::filesystem::path& file);
+// Adds --model (required unless `required` is false) and the options of command and server models
+// (--model-labels, --model-batch-size, --model-max-in-flight, --model-timeout, ...).
+void add_model_option(CLI::App& command, ModelSource& source, bool required = true);
+
+// Opens the model (an adapter's stderr goes to the run's log, <workspace>/logs/run-<id>-model.log)
+// and records it as an input artefact of the current run: a file with its hash, a command or server
+// with its name and version (never an API key).
+std::unique_ptr<model::Classifier> load_model_for_run(Context& context, const ModelSource& source);
 
 // Reads the source's split with the model's labels (an unknown label is an error) and
 // records it as an input artefact of the current run.

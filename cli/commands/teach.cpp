@@ -28,7 +28,7 @@ struct TeachSettings {
   std::string uus;                // a UU file, or the id of a run that stored UUs
   std::int64_t campaign_run = 0;  // --teacher human: the annotation campaign (docs/web.md)
   bool max_uus_given = false;
-  std::filesystem::path model_file;
+  ModelSource model;
   DataSource source;
   std::string teacher;  // "llm", "auto", "import", "human"; empty: llm when an endpoint is configured, else auto
   LlmSettings llm;
@@ -236,7 +236,7 @@ void run_teach(Context& context, TeachSettings& settings) {
   teaching.kind = resolve_teacher(
       settings.llm, settings.teacher, "--teacher",
       {loop::TeacherKind::llm, loop::TeacherKind::automatic, loop::TeacherKind::import, loop::TeacherKind::human});
-  const auto model = load_model_for_run(context, settings.model_file);
+  const auto model = load_model_for_run(context, settings.model);
   const data::LabelSet& labels = model->labels();
   select_uus(context, settings, teaching, labels);
   const data::Split train = read_split_for_run(context, settings.source, labels);
@@ -280,7 +280,7 @@ void add_teach_command(CLI::App& app, Context& context) {
   command->add_option("--uus", settings->uus,
                       "UU file (scan's .uus.jsonl, attack's .attacks.jsonl) or a run id (not with --teacher human)");
   command->add_option("--run", settings->campaign_run, "--teacher human: the annotation campaign's run (docs/web.md)");
-  add_model_option(*command, settings->model_file);
+  add_model_option(*command, settings->model);
   add_shared_options(*command, settings->source, "train");
   command->add_option("--teacher", settings->teacher,
                       "llm, auto (no-LLM baseline), import or human (an annotation campaign, --run) (default: llm when "

@@ -65,10 +65,11 @@ AttackRun attack_split(const model::Classifier& model, const AttackRecipe& recip
 
   // Examples take very different times (a 50-word review vs a 1,000-word one), so workers
   // pull the next example from a shared counter; results are written by position, and every
-  // example's randomness comes from its own row, so scheduling cannot change them.
+  // example's randomness comes from its own row, so scheduling cannot change them. A remote model
+  // wants more examples in flight than there are cores: their candidate texts fill its batches.
   run.results.resize(rows.size());
-  const auto workers =
-      std::min<std::size_t>(rows.size(), static_cast<std::size_t>(core::resolve_thread_count(options.threads)));
+  const int callers = std::max(core::resolve_thread_count(options.threads), model.preferred_callers());
+  const auto workers = std::min<std::size_t>(rows.size(), static_cast<std::size_t>(callers));
   std::atomic<std::size_t> next{0};
   std::atomic<bool> failed{false};
   std::size_t done = 0;
