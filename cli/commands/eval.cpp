@@ -1,9 +1,11 @@
 #include "commands.hpp"
+#include "predictions_option.hpp"
 #include "shared_options.hpp"
 
 #include "../ui/table.hpp"
 
 #include "blindspot/core/atomic_file.hpp"
+#include "blindspot/core/error.hpp"
 #include "blindspot/discover/attack/adversarial_uus.hpp"
 #include "blindspot/discover/attack/attack_records.hpp"
 #include "blindspot/discover/uu_scan.hpp"
@@ -24,6 +26,9 @@ namespace {
 struct EvalSettings {
   DataSource source;
   ModelSource model;
+  std::filesystem::path predictions;
+  // Set when --adversarial-sample is given explicitly (with --predictions the metric is then an error).
+  CLI::Option* adversarial_sample_option = nullptr;
   std::filesystem::path out_file;
   discover::ScanOptions scan;
   int bins = eval::kDefaultCalibrationBins;
@@ -104,8 +109,21 @@ void print_evaluation(const eval::Evaluation& evaluation, const std::optional<di
   std::cout << confusion.render();
 }
 
+// With --predictions the adversarial metric, which must query the model, is skipped by default and
+// refused when asked for.
+bool wants_adversarial(const EvalSettings& settings) {
+  if (settings.adversarial.sample_size == 0) return false;
+  if (settings.predictions.empty()) return true;
+  if (settings.adversarial_sample_option->count() == 0) return false;
+  throw core::Error(core::ErrorKind::usage,
+                    "the adversarial UU metric must query the model: a predictions file (--predictions " +
+                        settings.predictions.string() +
+                        ") only answers for the rows of its split; give --model, or --adversarial-sample 0");
+}
+
 void run_eval(Context& context, EvalSettings& settings) {
-  const auto model = load_model_for_run(context, settings.model);
+  const bool adversarial_wanted = wants_adversarial(settings);
+  const auto model = load_model_or_predictions(context, settings.model, settings.source, settings.predictions);
   const data::Split split = read_split_for_run(context, settings.source, model->labels());
   const discover::ScanResult result = discover::scan(*model, split, settings.scan, context.progress());
   context.end_progress();
@@ -113,7 +131,7 @@ void run_eval(Context& context, EvalSettings& settings) {
   record_metrics(context, evaluation);
 
   std::optional<discover::AdversarialUuMetric> adversarial;
-  if (settings.adversarial.sample_size > 0) {
+  if (adversarial_wanted) {
     settings.adversarial.attack.threshold = settings.scan.threshold;
     settings.adversarial.attack.threads = settings.scan.threads;
     adversarial = discover::measure_adversarial_uus(*model, split, settings.adversarial, context.progress());
@@ -130,6 +148,7 @@ void run_eval(Context& context, EvalSettings& settings) {
     std::cout << report.dump(2) << '\n';
   } else {
     print_evaluation(evaluation, adversarial);
+    if (!settings.predictions.empty()) std::cout << "adversarial UU metric: skipped (it must query a model: give --model)\n";
     std::cout << fmt::format("run: {}\n", context.run_id());
   }
 }
@@ -139,7 +158,8 @@ void run_eval(Context& context, EvalSettings& settings) {
 void add_eval_command(CLI::App& app, Context& context) {
   auto settings = std::make_shared<EvalSettings>();
   CLI::App* command = app.add_subcommand("eval", "Accuracy, macro-F1, calibration and UU counts of a model on a split");
-  add_model_option(*command, settings->model);
+  add_model_option(*command, settings->model, /*required=*/false);
+  add_predictions_option(*command, settings->predictions);
   add_shared_options(*command, settings->source, "test");
   add_threshold_option(*command, settings->scan.threshold);
   command->add_option("--bins", settings->bins, "Equal-width bins of the calibration error")
@@ -147,11 +167,12 @@ void add_eval_command(CLI::App& app, Context& context) {
       ->capture_default_str();
   add_threads_option(*command, settings->scan.threads);
   command->add_option("--out", settings->out_file, "Also write the full evaluation as JSON to this file");
-  command
-      ->add_option("--adversarial-sample", settings->adversarial.sample_size,
-                   "Rows sampled (with --seed) for the adversarial UU metric; their correctly classified ones are "
-                   "attacked (0 = skip the metric)")
-      ->capture_default_str();
+  settings->adversarial_sample_option =
+      command
+          ->add_option("--adversarial-sample", settings->adversarial.sample_size,
+                       "Rows sampled (with --seed) for the adversarial UU metric; their correctly classified ones are "
+                       "attacked (0 = skip the metric; skipped by default with --predictions)")
+          ->capture_default_str();
   add_attack_options(*command, settings->adversarial.recipe, settings->adversarial.attack.budget,
                      settings->adversarial.attack.seed);
   context.define(command, [&context, settings] { run_eval(context, *settings); });

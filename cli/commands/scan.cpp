@@ -1,4 +1,5 @@
 #include "commands.hpp"
+#include "predictions_option.hpp"
 #include "shared_options.hpp"
 
 #include "../ui/table.hpp"
@@ -18,12 +19,13 @@ namespace {
 struct ScanSettings {
   DataSource source;
   ModelSource model;
+  std::filesystem::path predictions;
   std::filesystem::path out_prefix;
   discover::ScanOptions scan;
 };
 
 void run_scan(Context& context, ScanSettings& settings) {
-  const auto model = load_model_for_run(context, settings.model);
+  const auto model = load_model_or_predictions(context, settings.model, settings.source, settings.predictions);
   const data::Split split = read_split_for_run(context, settings.source, model->labels());
   const discover::ScanResult result = discover::scan(*model, split, settings.scan, context.progress());
   context.end_progress();
@@ -75,7 +77,8 @@ void run_scan(Context& context, ScanSettings& settings) {
 void add_scan_command(CLI::App& app, Context& context) {
   auto settings = std::make_shared<ScanSettings>();
   CLI::App* command = app.add_subcommand("scan", "Find the confident misclassifications (UUs) of a model on a split");
-  add_model_option(*command, settings->model);
+  add_model_option(*command, settings->model, /*required=*/false);
+  add_predictions_option(*command, settings->predictions);
   add_shared_options(*command, settings->source, "dev");
   add_threshold_option(*command, settings->scan.threshold);
   add_threads_option(*command, settings->scan.threads);
