@@ -46,6 +46,7 @@ struct RawRow {
 
 struct RawFile {
   PredictionKey key = PredictionKey::row_id;
+  std::int64_t header_line = 0;  // CSV and TSV: where the column names are
   std::vector<RawRow> rows;
 };
 
@@ -87,10 +88,17 @@ PredictionKey key_of(const std::filesystem::path& file, std::int64_t line, const
 }
 
 // The names of a CSV or TSV header line (quotes are undone; a header cannot span lines here).
-std::vector<std::string> header_names(std::string_view content, data::FileFormat format) {
+std::vector<std::string> header_names(std::string_view content, data::FileFormat format, std::int64_t& header_line) {
   if (content.starts_with(kBom)) content.remove_prefix(kBom.size());
-  std::string_view line = content.substr(0, std::min(content.find('\n'), content.size()));
-  if (line.ends_with('\r')) line.remove_suffix(1);
+  // Blank lines before the header are skipped, as data::read_records does.
+  std::string_view line;
+  core::LineReader lines(content);
+  while (const auto next = lines.next()) {
+    line = *next;
+    if (line.ends_with('\r')) line.remove_suffix(1);
+    if (line.find_first_not_of(" \t\v\f") != std::string_view::npos) break;
+  }
+  header_line = std::max<std::int64_t>(lines.number(), 1);
   const char separator = format == data::FileFormat::tsv ? '\t' : ',';
   std::vector<std::string> names(1);
   bool quoted = false;
@@ -126,12 +134,14 @@ double parse_probability(const std::filesystem::path& file, std::int64_t line, c
 // CSV and TSV: the header (line 1) names the key and the labels; data::read_records reads the
 // rows with the key as its text column, so every other column comes back as a field.
 RawFile read_delimited(const std::filesystem::path& file, data::FileFormat format) {
-  const std::vector<std::string> header = header_names(read_bytes(file), format);
+  std::int64_t header_line = 1;
+  const std::vector<std::string> header = header_names(read_bytes(file), format, header_line);
   data::ReadOptions read;
   read.format = format;
   read.label_optional = true;
   read.keep_other_fields = true;
   RawFile raw;
+  raw.header_line = header_line;
   // An empty or malformed file is reported by read_records before the header is judged.
   raw.key = std::find(header.begin(), header.end(), "id") != header.end() ? PredictionKey::row_id : PredictionKey::text;
   read.text_column = read.label_column = to_string(raw.key);
@@ -413,7 +423,7 @@ Predictions read_predictions(const std::filesystem::path& predictions_file, cons
     if (!one_header || i == 0) {
       std::vector<std::string> names;
       for (const auto& value : row.values) names.push_back(value.first);
-      check_label_names(predictions_file, one_header ? 1 : row.line, names, labels);
+      check_label_names(predictions_file, one_header ? raw.header_line : row.line, names, labels);
     }
     matcher.add(row, checked_probabilities(predictions_file, row, labels, options.sum_tolerance));
   }

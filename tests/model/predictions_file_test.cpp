@@ -118,6 +118,11 @@ TEST_F(PredictionsErrors, UnknownLabelColumnSuggestsTheLabel) {
                                               "(did you mean \"positive\"?)"));
 }
 
+TEST_F(PredictionsErrors, BlankLinesBeforeTheHeaderCountForItsLine) {
+  const auto error = error_of("p.csv", "\n\nid,negative,postive\n0,0.1,0.9\n");
+  EXPECT_THAT(error.what(), HasSubstr(at(3) + "column \"postive\": unknown label"));
+}
+
 TEST_F(PredictionsErrors, MissingLabelColumn) {
   const auto error = error_of("p.csv", "id,negative\n0,1\n");
   EXPECT_THAT(error.what(), HasSubstr(at(1) + "column \"positive\": no probability for this label (columns: "
