@@ -144,6 +144,8 @@ void make_teacher(Context& context, const TeachSettings& settings, Teaching& tea
     teacher.threads = settings.threads;
     teacher.client = teaching.client.get();
     teacher.llm = settings.llm.teacher;
+    // --model-description wins over what the model says of itself (Classifier::identity()).
+    teacher.llm.model_description = settings.model.remote.description;
     teacher.import_hypotheses = settings.import_hypotheses;
     teacher.import_samples = settings.import_samples;
     teaching.teacher = loop::make_teacher(teacher, {train, model, teaching.uus, context.store(), context.run_id()});

@@ -20,6 +20,7 @@ std::unique_ptr<teach::Teacher> make_llm_teacher(const TeacherSettings& settings
   if (settings.client == nullptr) throw Error(ErrorKind::usage, "the llm teacher needs an LLM endpoint");
   teach::LlmTeacherOptions options = settings.llm;
   options.labels = inputs.baseline.labels();
+  if (options.model_description.empty()) options.model_description = inputs.baseline.identity().description;
   options.seed = static_cast<std::int64_t>(settings.seed);
   return std::make_unique<teach::LlmTeacher>(*settings.client, options);
 }

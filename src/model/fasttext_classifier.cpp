@@ -265,6 +265,11 @@ std::vector<Probabilities> FastTextClassifier::predict_batch(const std::vector<s
   return Classifier::predict_batch(texts, threads);
 }
 
+ModelIdentity FastTextClassifier::identity() const {
+  return {kind(), "fasttext", "", options_.word_ngrams > 1 ? "a bag-of-words and word-bigram classifier (fastText)"
+                                                          : "a bag-of-words classifier (fastText)"};
+}
+
 std::vector<float> FastTextClassifier::sentence_vector(std::string_view text) const {
   const std::lock_guard lock(impl_->sentence_mutex);
   detail::FastTextModel& model = impl_->require_model();

@@ -340,11 +340,17 @@ bool pick_second(Generation& state, Draft& draft, core::Rng& rng) {
   for (std::size_t c = 0; c < plan.carriers_per_sample && !plan.carriers.empty(); ++c) {
     draft.carriers.push_back(&plan.carriers[(draft.number * plan.carriers_per_sample + c) % plan.carriers.size()]);
   }
-  std::optional<std::size_t> second;
+  // The fitting candidates are drawn first and scored in one predict_batch call (a remote model
+  // answers one request, not eight); the model's answers do not steer the draws.
+  struct Fitting {
+    std::size_t row = 0;
+    std::string text;
+    std::pair<double, double> similarity;
+  };
+  std::vector<Fitting> fitting;
   std::set<std::size_t> rejected;
   const auto first_shingles = word_shingles(first_text, SimilarityOptions{});
   const bool pick_hardest = state.options.hard_samples && !state.adversarial;
-  double hardest = 2;
   for (std::size_t attempt = 0; attempt < kSourceAttempts; ++attempt) {
     const auto candidate = draw(state.pool, state.used, rejected, rng);
     if (!candidate) break;
@@ -360,16 +366,23 @@ bool pick_second(Generation& state, Draft& draft, core::Rng& rng) {
     if (std::max(candidate_similarity.first, candidate_similarity.second) > state.options.max_source_similarity) {
       continue;
     }
-    const double p =
-        pick_hardest ? state.model.probabilities(candidate_text)[static_cast<std::size_t>(plan.label_index)] : 0;
-    if (!second || p < hardest) {
-      second = candidate;
-      draft.text = std::move(candidate_text);
-      draft.similarity = candidate_similarity;
-      hardest = p;
-    }
+    fitting.push_back({*candidate, std::move(candidate_text), candidate_similarity});
     if (!pick_hardest) break;
   }
+  if (fitting.empty()) return false;
+  std::size_t chosen = 0;
+  if (pick_hardest && fitting.size() > 1) {
+    std::vector<std::string> texts;
+    for (const Fitting& f : fitting) texts.push_back(f.text);
+    const auto probabilities = state.model.predict_batch(texts, 1);
+    const auto label = static_cast<std::size_t>(plan.label_index);
+    for (std::size_t i = 1; i < fitting.size(); ++i) {
+      if (probabilities[i][label] < probabilities[chosen][label]) chosen = i;
+    }
+  }
+  const std::optional<std::size_t> second = fitting[chosen].row;
+  draft.text = std::move(fitting[chosen].text);
+  draft.similarity = fitting[chosen].similarity;
   if (!second) return false;
   state.used.insert(*second);
   draft.second = *second;

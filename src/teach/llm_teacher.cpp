@@ -22,9 +22,18 @@ struct LlmTeacher::Reply {
 
 namespace {
 
-const std::set<std::string> kUuPlaceholders = {"task_description", "labels", "uu"};
-const std::set<std::string> kExtrapolationPlaceholders = {"task_description", "labels", "uu", "hypothesis"};
-const std::set<std::string> kGenerationPlaceholders = {"task_description", "labels", "hypothesis", "k", "length_hint"};
+// What the prompts say the classifier is, when nobody said (docs/teach.md).
+constexpr const char* kGenericModelDescription = "a text classifier";
+
+std::string model_description(const LlmTeacherOptions& options) {
+  return options.model_description.empty() ? kGenericModelDescription : options.model_description;
+}
+
+const std::set<std::string> kUuPlaceholders = {"task_description", "model_description", "labels", "uu"};
+const std::set<std::string> kExtrapolationPlaceholders = {"task_description", "model_description", "labels", "uu",
+                                                          "hypothesis"};
+const std::set<std::string> kGenerationPlaceholders = {"task_description", "model_description", "labels", "hypothesis",
+                                                       "k", "length_hint"};
 const std::set<std::string> kVerificationPlaceholders = {"task_description", "labels", "text"};
 
 std::size_t utf8_boundary_before(const std::string& text, std::size_t pos) {
@@ -257,6 +266,7 @@ std::vector<Hypothesis> LlmTeacher::abstract(const std::vector<discover::Uu>& uu
       abstraction_, std::move(blanks), [&](std::size_t i) { return uus[i].id; },
       [&](std::size_t i) {
         return abstraction_.render({{"task_description", options_.task_description},
+ {"model_description", model_description(options_)},
                                     {"labels", labels_text(options_.labels)},
                                     {"uu", describe_uu(uus[i], options_.max_text_chars)}});
       });
@@ -285,6 +295,7 @@ std::vector<Hypothesis> LlmTeacher::extrapolate(const std::vector<discover::Uu>&
       extrapolation_, std::move(blanks), [&](std::size_t i) { return abstractions[i].id; },
       [&](std::size_t i) {
         return extrapolation_.render({{"task_description", options_.task_description},
+ {"model_description", model_description(options_)},
                                       {"labels", labels_text(options_.labels)},
                                       {"uu", describe_uu(*uu_of[i], options_.max_text_chars)},
                                       {"hypothesis", abstractions[i].text}});
@@ -300,6 +311,7 @@ std::vector<Sample> LlmTeacher::generate(const std::vector<Hypothesis>& hypothes
       [&](std::size_t i) {
         // Each sample needs room; a reply cut at max_tokens is not JSON and would be re-asked.
         return request(generation_.render({{"task_description", options_.task_description},
+ {"model_description", model_description(options_)},
                                            {"labels", labels_text(options_.labels)},
                                            {"hypothesis", hypotheses[i].text},
                                            {"k", std::to_string(per_hypothesis)},

@@ -96,7 +96,7 @@ TEST_F(LlamaServerTeacher, AllThreeTasksRunAndTheFiltersRejectTheGibberishWithRe
   ASSERT_EQ(result.samples.size(), 8u);
   for (const auto& s : result.samples) {
     EXPECT_TRUE(kLabels.index_of(s.label).has_value()) << s.label;  // the schema's enum held
-    EXPECT_THAT(s.prompt_version, StartsWith("generation-v1@"));
+    EXPECT_THAT(s.prompt_version, StartsWith("generation-v2@"));
     // "quick brown"-style gibberish: rejected, with a reason code and a readable detail.
     EXPECT_FALSE(s.accepted) << s.text;
     const auto& reasons = rejection_reasons();

@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include <atomic>
+#include <mutex>
 
 namespace blindspot::teach {
 namespace {
@@ -144,7 +145,7 @@ TEST_F(LlmTeacherTest, DoesTheThreeTasksWithVersionedPromptsAndProvenance) {
   EXPECT_EQ(abstractions[0].task, kAbstraction);
   EXPECT_THAT(abstractions[0].text, StartsWith("The classifier misreads pattern "));
   EXPECT_THAT(abstractions[0].reasoning, StartsWith("pattern "));
-  EXPECT_THAT(abstractions[0].prompt_version, StartsWith("abstraction-v1@"));
+  EXPECT_THAT(abstractions[0].prompt_version, StartsWith("abstraction-v2@"));
   const auto provenance = json::parse(abstractions[0].provenance_json);
   EXPECT_EQ(provenance["llm_calls"].size(), 1u);
   EXPECT_EQ(provenance["structured"], true);
@@ -165,7 +166,7 @@ TEST_F(LlmTeacherTest, DoesTheThreeTasksWithVersionedPromptsAndProvenance) {
   ASSERT_EQ(extrapolations.size(), 3u);
   EXPECT_EQ(extrapolations[2].id, "E:dev:100:deepwordbug");
   EXPECT_EQ(extrapolations[2].parent_id, "A:dev:100:deepwordbug");
-  EXPECT_THAT(extrapolations[2].prompt_version, StartsWith("extrapolation-v1@"));
+  EXPECT_THAT(extrapolations[2].prompt_version, StartsWith("extrapolation-v2@"));
 
   const auto samples = teacher.generate(abstractions, 2);
   ASSERT_EQ(samples.size(), 6u);
@@ -173,7 +174,7 @@ TEST_F(LlmTeacherTest, DoesTheThreeTasksWithVersionedPromptsAndProvenance) {
   EXPECT_EQ(samples[1].id, "A:dev:0:natural#2");
   EXPECT_EQ(samples[0].label, "negative");
   EXPECT_EQ(samples[1].label, "positive");
-  EXPECT_THAT(samples[0].prompt_version, StartsWith("generation-v1@"));
+  EXPECT_THAT(samples[0].prompt_version, StartsWith("generation-v2@"));
   EXPECT_TRUE(teacher.failures().empty());
 
   auto verified = samples;
@@ -182,6 +183,41 @@ TEST_F(LlmTeacherTest, DoesTheThreeTasksWithVersionedPromptsAndProvenance) {
   EXPECT_FALSE(verified[1].accepted);
   EXPECT_EQ(verified[1].rejection, kLabelDisputed);
   EXPECT_THAT(verified[1].rejection_detail, HasSubstr("labels it \"negative\": it reads negative"));
+}
+
+TEST_F(LlmTeacherTest, PromptsDescribeTheModelBeingExamined) {
+  // The system prompts of the three tasks say what kind of model the classifier is.
+  std::mutex mutex;
+  std::vector<std::string> systems;
+  test::ProtocolServer server(serving([&](const json& request) {
+    {
+      const std::lock_guard lock(mutex);
+      systems.push_back(request["messages"][0]["content"].get<std::string>());
+    }
+    return good_reply(request);
+  }));
+  Workspace ws;
+  llm::ChatClient client(endpoint(server), ws.db, ws.run, llm::PriceTable());
+  auto described = options();
+  described.model_description = "a fine-tuned BERT classifier";
+  LlmTeacher teacher(client, described);
+  const auto abstractions = teacher.abstract(uus(1, 0));
+  teacher.extrapolate(uus(1, 0), abstractions);
+  teacher.generate(abstractions, 1);
+  ASSERT_EQ(systems.size(), 3u);
+  EXPECT_THAT(systems[0], HasSubstr("makes the classifier, a fine-tuned BERT classifier, confidently wrong"));
+  EXPECT_THAT(systems[1], HasSubstr("The classifier is a fine-tuned BERT classifier."));
+  EXPECT_THAT(systems[2], HasSubstr("The classifier is a fine-tuned BERT classifier."));
+  for (const auto& system : systems) EXPECT_THAT(system, Not(HasSubstr("fastText")));
+
+  // Nobody said: a generic description, never fastText's.
+  systems.clear();
+  Workspace other;
+  llm::ChatClient other_client(endpoint(server), other.db, other.run, llm::PriceTable());
+  LlmTeacher generic(other_client, options());
+  generic.abstract(uus(1, 0));
+  ASSERT_EQ(systems.size(), 1u);
+  EXPECT_THAT(systems[0], HasSubstr("makes the classifier, a text classifier, confidently wrong"));
 }
 
 TEST_F(LlmTeacherTest, UnusableRepliesAreAskedAgainWithAnotherSeedThenRecorded) {

@@ -16,13 +16,15 @@ const std::set<std::string> kAllowed = {"labels", "uu"};
 
 TEST(PromptTemplate, ShippedTemplatesLoadWithTheirVersions) {
   const auto dir = default_prompt_directory();
-  const auto abstraction = PromptTemplate::load(dir / "abstraction.txt", {"task_description", "labels", "uu"});
-  EXPECT_THAT(abstraction.version(), StartsWith("abstraction-v1@"));
+  const auto abstraction = PromptTemplate::load(dir / "abstraction.txt",
+                                                  {"task_description", "model_description", "labels", "uu"});
+  EXPECT_THAT(abstraction.version(), StartsWith("abstraction-v2@"));
   const auto hash = core::sha256_file(dir / "abstraction.txt").substr(0, 12);
-  EXPECT_EQ(abstraction.version(), "abstraction-v1@" + hash);
+  EXPECT_EQ(abstraction.version(), "abstraction-v2@" + hash);
   for (const char* name : {"extrapolation.txt", "generation.txt", "verification.txt"}) {
     EXPECT_NO_THROW(PromptTemplate::load(
-        dir / name, {"task_description", "labels", "uu", "hypothesis", "k", "length_hint", "text"}))
+        dir / name,
+        {"task_description", "model_description", "labels", "uu", "hypothesis", "k", "length_hint", "text"}))
         << name;
   }
 }

@@ -42,6 +42,8 @@ class FastTextClassifier final : public Classifier {
   std::string kind() const override { return "fasttext"; }
   std::string options_json() const override;
   const FastTextOptions& options() const noexcept { return options_; }
+  // Describes the model to the LLM teacher as "a bag-of-words and word-bigram classifier (fastText)".
+  ModelIdentity identity() const override;
 
   void train(const data::Split& train, const core::ProgressCallback& progress) override;
   const data::LabelSet& labels() const override;

@@ -18,6 +18,9 @@ struct LlmTeacherOptions {
   data::LabelSet labels;
   // One sentence that tells the LLM what the classifier does; it goes into every prompt.
   std::string task_description = "Classify each text into one of the labels.";
+  // What kind of model the classifier is, for the prompts, e.g. "a fine-tuned transformer
+  // classifier" (model::Classifier::identity().description); empty: "a text classifier".
+  std::string model_description;
   std::filesystem::path prompt_directory = default_prompt_directory();
   double temperature = 0.7;
   int max_tokens = 800;
