@@ -19,6 +19,7 @@ PACKAGES=(
   chromium                            # headless render test of the HTML report (~440 MB, ~20 s to install)
   libpng-dev                          # decodes that test's screenshot
   libxml2-utils                       # xmllint: the HTML report parses as well-formed XML (test)
+  python3-sklearn python3-torch       # the example model adapters (examples/adapters/) and their tests
 )
 
 # node and npm drive Chromium in the web app's browser test (tests/web/e2e, playwright-core pinned
