@@ -36,7 +36,7 @@ std::vector<Probabilities> BatchQueue::predict(const std::vector<std::string>& t
   request->remaining = texts.size();
   std::unique_lock lock(mutex_);
   if (failure_) std::rethrow_exception(failure_);
-  if (pending_.empty()) oldest_pending_ = std::chrono::steady_clock::now();
+  last_activity_ = std::chrono::steady_clock::now();
   for (std::size_t i = 0; i < texts.size(); ++i) pending_.push_back({request, i});
   work_ready_.notify_all();
   request->done.wait(lock, [&] { return request->remaining == 0 || request->failure; });
@@ -52,20 +52,23 @@ std::vector<BatchQueue::Item> BatchQueue::take_batch(std::unique_lock<std::mutex
   for (;;) {
     work_ready_.wait(lock, [&] { return stopping_ || !pending_.empty(); });
     if (pending_.empty()) return {};  // stopping
-    // A batch goes when it is full, or when its oldest text has waited `linger` (no more callers
-    // are coming soon enough to be worth waiting for).
-    if (pending_.size() < batch_size_ && !stopping_) {
-      const auto deadline = oldest_pending_ + linger_;
+    const auto full = [&] { return stopping_ || pending_.size() >= batch_size_; };
+    if (!full()) {
+      if (in_flight_ > 0) {
+        work_ready_.wait(lock, [&] { return full() || in_flight_ == 0; });
+        continue;
+      }
+      const auto deadline = last_activity_ + linger_;
       if (std::chrono::steady_clock::now() < deadline) {
-        work_ready_.wait_until(lock, deadline, [&] { return stopping_ || pending_.size() >= batch_size_; });
-        if (pending_.empty()) continue;  // another sender took them
+        work_ready_.wait_until(lock, deadline, [&] { return full() || in_flight_ > 0; });
+        continue;  // look again: filled, taken by another sender, or quiet long enough
       }
     }
     const std::size_t count = std::min(batch_size_, pending_.size());
     std::vector<Item> batch(std::make_move_iterator(pending_.begin()),
                             std::make_move_iterator(pending_.begin() + static_cast<std::ptrdiff_t>(count)));
     pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(count));
-    oldest_pending_ = std::chrono::steady_clock::now();
+    ++in_flight_;
     return batch;
   }
 }
@@ -87,6 +90,9 @@ void BatchQueue::sender_loop() {
       failure = std::current_exception();
     }
     lock.lock();
+    --in_flight_;
+    last_activity_ = std::chrono::steady_clock::now();
+    work_ready_.notify_all();
     if (failure) {
       if (!failure_) failure_ = failure;
       // Every caller waiting, on this batch or a later one, fails with the first error.

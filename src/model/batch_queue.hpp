@@ -18,8 +18,10 @@ namespace blindspot::model::detail {
 
 // Gathers the texts of every thread calling predict() into batches of up to `batch_size` and
 // sends them on up to `max_in_flight` sender threads, so a remote model sees full batches
-// although each caller (an attack's example, say) asks for a few texts at a time. A sender
-// waits at most `linger` for a batch to fill. Each text's probabilities go back to its caller in
+// although each caller (an attack's example, say) asks for a few texts at a time. A batch that is
+// not full waits while other batches are in flight (their replies wake callers who bring more
+// texts), and goes when nothing is in flight and no text arrived for `linger`: then every caller
+// is waiting for it. Each text's probabilities go back to its caller in
 // order, so results never depend on how texts were batched. The first failure of `send` is kept:
 // every waiting and later predict() rethrows it (a broken model fails the whole command fast).
 class BatchQueue {
@@ -52,7 +54,8 @@ class BatchQueue {
   std::mutex mutex_;
   std::condition_variable work_ready_;
   std::deque<Item> pending_;
-  std::chrono::steady_clock::time_point oldest_pending_;
+  std::chrono::steady_clock::time_point last_activity_;  // a text queued or a batch answered
+  int in_flight_ = 0;
   std::exception_ptr failure_;
   bool stopping_ = false;
   std::vector<std::thread> senders_;

@@ -77,10 +77,10 @@ void RemoteClassifier::load(const std::filesystem::path&) {
 }
 
 int RemoteClassifier::preferred_callers() const {
-  // Each caller (an attack's example) asks for a few dozen texts at a time: enough callers to
-  // fill every batch in flight, with some to spare while replies are parsed.
+  // Each caller (an attack's example) asks for about ten texts at a time: enough callers to fill
+  // every batch in flight and the next ones while those are answered.
   const auto texts_in_flight = options_.batch_size * static_cast<std::size_t>(std::max(1, concurrency()));
-  return static_cast<int>(std::clamp<std::size_t>(texts_in_flight / 8, 4, 128));
+  return static_cast<int>(std::clamp<std::size_t>(2 * texts_in_flight / 10, 4, 256));
 }
 
 BatchQueue& RemoteClassifier::queue() const {
