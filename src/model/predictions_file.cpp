@@ -379,8 +379,9 @@ class RowMatcher {
     const bool parsed = !raw.key.empty() && error == std::errc() && end == raw.key.data() + raw.key.size();
     if (!parsed || row >= split_.examples.size()) {
       throw Error(ErrorKind::bad_input,
-                  "row id \"" + raw.key + "\" is not a row of the split (0-based row indexes 0 to " +
-                      std::to_string(split_.examples.size()) + " - 1 of " + split_.file.string() + ")",
+                  "row id \"" + raw.key + "\" is not a row of the split (" + split_.file.string() + " has " +
+                      std::to_string(split_.examples.size()) + " rows: ids 0 to " +
+                      std::to_string(split_.examples.size() - 1) + ", 0-based)",
                   InputLocation{file_, raw.line, "id"});
     }
     return row;

@@ -92,7 +92,8 @@ TEST_F(PredictionsErrors, MissingRowsAreNamedWithTheirSplitLines) {
 TEST_F(PredictionsErrors, RowIdOutsideTheSplit) {
   const auto error = error_of("p.csv", "id,negative,positive\n0,0.1,0.9\n4,0.8,0.2\n");
   EXPECT_EQ(error.kind(), core::ErrorKind::bad_input);
-  EXPECT_THAT(error.what(), HasSubstr(at(3) + "column \"id\": row id \"4\" is not a row of the split (0-based"));
+  EXPECT_THAT(error.what(), HasSubstr(at(3) + "column \"id\": row id \"4\" is not a row of the split (" +
+                                      split_file().string() + " has 4 rows: ids 0 to 3, 0-based)"));
 }
 
 TEST_F(PredictionsErrors, TextNotInTheSplit) {
@@ -145,7 +146,7 @@ TEST_F(PredictionsErrors, JsonlUnknownLabelInTheProbabilitiesObject) {
 
 TEST_F(PredictionsErrors, NotANumber) {
   const auto error = error_of("p.csv", "id,negative,positive\n0,0.1,0.9\n1,NaN,0.2\n");
-  EXPECT_THAT(error.what(), HasSubstr(at(3) + "column \"negative\": probability is not finite"));
+  EXPECT_THAT(error.what(), HasSubstr(at(3) + "column \"negative\": probability is not finite: nan"));
 }
 
 TEST_F(PredictionsErrors, NotNumeric) {
