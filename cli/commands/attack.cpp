@@ -55,7 +55,7 @@ void print_summary(const data::Split& split, const discover::AttackRun& run, con
 void run_attack(Context& context, AttackSettings& settings) {
   const auto recipe = discover::make_recipe(settings.recipe, settings.recipe_options);
   const auto model = load_model_for_run(context, settings.model);
-  const data::Split split = read_split_for_run(context, settings.source, model->labels());
+  const data::Split split = read_split_for_run(context, settings.source, *model);
   const discover::AttackRun run = discover::attack_split(*model, *recipe, split, settings.attack, context.progress());
   context.end_progress();
 

@@ -124,7 +124,7 @@ bool wants_adversarial(const EvalSettings& settings) {
 void run_eval(Context& context, EvalSettings& settings) {
   const bool adversarial_wanted = wants_adversarial(settings);
   const auto model = load_model_or_predictions(context, settings.model, settings.source, settings.predictions);
-  const data::Split split = read_split_for_run(context, settings.source, model->labels());
+  const data::Split split = read_split_for_run(context, settings.source, *model);
   const discover::ScanResult result = discover::scan(*model, split, settings.scan, context.progress());
   context.end_progress();
   const eval::Evaluation evaluation = eval::evaluate(split.name, split.labels, result, settings.bins);

@@ -26,7 +26,7 @@ struct ScanSettings {
 
 void run_scan(Context& context, ScanSettings& settings) {
   const auto model = load_model_or_predictions(context, settings.model, settings.source, settings.predictions);
-  const data::Split split = read_split_for_run(context, settings.source, model->labels());
+  const data::Split split = read_split_for_run(context, settings.source, *model);
   const discover::ScanResult result = discover::scan(*model, split, settings.scan, context.progress());
   context.end_progress();
 

@@ -6,6 +6,7 @@
 #include "blindspot/store/runs.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <nlohmann/json.hpp>
 
@@ -140,6 +141,28 @@ data::Split read_split_for_run(Context& context, const DataSource& source, const
   store::record_artifact(context.store(), {context.run_id(), "dataset", split.name,
                                            stored_path(file), split.content_hash, details.dump()});
   return split;
+}
+
+data::Split read_split_for_run(Context& context, const DataSource& source, const model::Classifier& model) {
+  const std::string origin = model.identity().source;
+  const auto kind = model::source_kind(origin);
+  if (kind == model::SourceKind::command || kind == model::SourceKind::server) {
+    const auto file = data::resolve_split_file(source.data, source.split);
+    std::vector<std::string> names;
+    for (const data::Record& record : data::read_records(file, source.read)) names.push_back(record.label);
+    const data::LabelSet data_labels = data::LabelSet::sorted_from(names);
+    std::vector<std::string> unknown;
+    for (const std::string& name : data_labels.names()) {
+      if (!model.labels().index_of(name)) unknown.push_back(name);
+    }
+    if (!unknown.empty()) {
+      throw core::Error(core::ErrorKind::remote,
+                        fmt::format("{} {}: its labels ({}) do not include the data's {} ({})", model::to_string(kind),
+                                    model::displayable_source(origin), model.labels().joined(), fmt::join(unknown, ", "),
+                                    file.string()));
+    }
+  }
+  return read_split_for_run(context, source, model.labels());
 }
 
 void record_output(Context& context, const std::string& role, const std::filesystem::path& file) {

@@ -53,6 +53,10 @@ std::unique_ptr<model::Classifier> load_model_for_run(Context& context, const Mo
 // records it as an input artefact of the current run.
 data::Split read_split_for_run(Context& context, const DataSource& source, const data::LabelSet& labels);
 
+// The same with the model's labels; for a command or server model, data labels the model does not
+// know are the model's fault, not the data's: Error{remote} naming the model source and the file.
+data::Split read_split_for_run(Context& context, const DataSource& source, const model::Classifier& model);
+
 // Records a file the run wrote.
 void record_output(Context& context, const std::string& role, const std::filesystem::path& file);
 

@@ -241,7 +241,7 @@ void run_teach(Context& context, TeachSettings& settings) {
   const auto model = load_model_for_run(context, settings.model);
   const data::LabelSet& labels = model->labels();
   select_uus(context, settings, teaching, labels);
-  const data::Split train = read_split_for_run(context, settings.source, labels);
+  const data::Split train = read_split_for_run(context, settings.source, *model);
   // The leakage guard needs the test split: samples that (nearly) copy a test text are rejected.
   const std::optional<data::Split> test = read_optional_split(context, settings.source, "test", labels);
   settings.teach.extrapolate = !settings.no_extrapolation;
