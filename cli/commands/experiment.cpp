@@ -20,8 +20,24 @@ struct ExperimentSettings {
   std::filesystem::path config_file;
   std::filesystem::path out;
   LlmSettings llm;
-  int threads = -1;  // -1: as the config says
+  int threads = -1;   // -1: as the config says
+  ModelSource model;  // empty spec: as the config says (default fastText)
+  std::string train_command;
+  std::filesystem::path baseline_model;
 };
+
+// The flags' model over the config's; the adapter's and train commands' logs in the workspace.
+void set_external_model(Context& context, const ExperimentSettings& settings, loop::LoopOptions& loop) {
+  if (!settings.model.spec.empty()) loop.external.spec = settings.model.spec;
+  loop.external.remote = settings.model.remote;
+  if (!settings.train_command.empty()) loop.external.train_command = settings.train_command;
+  if (!settings.baseline_model.empty()) loop.baseline_model = settings.baseline_model;
+  if (loop.external.spec.empty()) return;
+  const auto logs = context.workspace / "logs";
+  loop.external.remote.log_file = logs / fmt::format("run-{}-model.log", context.run_id());
+  loop.external.train_log = logs / fmt::format("run-{}-train.log", context.run_id());
+  std::filesystem::create_directories(logs);
+}
 
 // Every condition of an experiment has these metrics (accuracy, the UU counts).
 const report::MetricSummary& metric(const report::ConditionResult& condition, std::string_view name) {
@@ -73,6 +89,7 @@ void print_text(const Context& context, const loop::ExperimentConfig& config, co
 void run_experiment_command(Context& context, ExperimentSettings& settings) {
   loop::ExperimentConfig config = loop::read_experiment_config(settings.config_file);
   if (settings.threads >= 0) config.loop.threads = settings.threads;
+  set_external_model(context, settings, config.loop);
   const bool uses_llm =
       std::find(config.conditions.begin(), config.conditions.end(), loop::TeacherKind::llm) != config.conditions.end();
   // Checks the endpoint when a condition needs it.
@@ -115,6 +132,12 @@ void add_experiment_command(CLI::App& app, Context& context) {
   command->add_option("--out", settings->out, "Report folder (default: WORKSPACE/experiments/NAME)");
   command->add_option("--threads", settings->threads, "Worker threads (0 = all cores; default: the config's)")
       ->check(CLI::Range(0, 256));
+  add_model_option(*command, settings->model, false);
+  command->add_option("--train-command", settings->train_command,
+                      "Trains the --model for every seed and condition: {train} (a text,label CSV), {model} (the "
+                      "file to write), {seed} (docs/run.md, \"Any model\")");
+  command->add_option("--baseline-model", settings->baseline_model,
+                      "A trained baseline model file used for every seed instead of training one");
   add_llm_options(*command, settings->llm);
   context.define(command, [&context, settings] { run_experiment_command(context, *settings); });
 }

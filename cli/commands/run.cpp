@@ -16,6 +16,7 @@ namespace {
 
 struct RunSettings {
   loop::LoopOptions loop;
+  ModelSource model;    // empty spec: fastText trained in process
   std::string teacher;  // empty: llm when an endpoint is configured, else auto
   LlmSettings llm;
   std::string stop_after;
@@ -88,11 +89,25 @@ void print_loop(const loop::LoopResult& result, loop::TeacherKind teacher, std::
       result.hypotheses, result.samples_accepted, result.samples_added);
   if (result.rounds.size() > 1) print_rounds(result);
   if (result.complete) print_comparison(result);
+  if (!result.stopped_because.empty()) std::cout << result.stopped_because << '\n';
   if (!result.attribution.empty()) print_attribution(result);
   std::cout << fmt::format("files: {}\nrun: {}\n", result.folder.string(), run);
 }
 
+// The model options of the loop: a command or server model and where its processes log.
+void set_external_model(Context& context, RunSettings& settings) {
+  loop::ExternalModel& external = settings.loop.external;
+  external.spec = settings.model.spec;
+  external.remote = settings.model.remote;
+  if (external.spec.empty()) return;
+  const auto logs = context.workspace / "logs";
+  external.remote.log_file = logs / fmt::format("run-{}-model.log", context.run_id());
+  external.train_log = logs / fmt::format("run-{}-train.log", context.run_id());
+  std::filesystem::create_directories(logs);
+}
+
 void run_loop_command(Context& context, RunSettings& settings) {
+  set_external_model(context, settings);
   loop::TeacherSettings teacher;
   teacher.kind = resolve_teacher(settings.llm, settings.teacher, "--teacher",
                                  {loop::TeacherKind::automatic, loop::TeacherKind::llm});
@@ -159,6 +174,13 @@ void add_run_command(CLI::App& app, Context& context) {
   command->add_option("--seed", settings->loop.seed, "Seed of the model, attacks, grouping and teacher")
       ->capture_default_str();
   add_threads_option(*command, settings->loop.threads);
+  add_model_option(*command, settings->model, false);
+  command->add_option(
+      "--train-command", settings->loop.external.train_command,
+      "Trains the --model: a shell command with {train} (a text,label CSV), {model} (the file to "
+      "write) and {seed}, e.g. 'python3 my_model.py train --train {train} --out {model} --seed {seed}'");
+  command->add_option("--baseline-model", settings->loop.baseline_model,
+                      "A trained baseline model file (fastText, or what --model's {model} opens): not trained again");
   command
       ->add_option("--minn", settings->loop.model.min_char_ngram,
                    "Subword character n-grams from this length (0 = off)")

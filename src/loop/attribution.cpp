@@ -4,7 +4,7 @@
 
 #include "blindspot/augment/augmentation.hpp"
 #include "blindspot/core/parallel_for.hpp"
-#include "blindspot/model/fasttext_classifier.hpp"
+#include "blindspot/core/sha256.hpp"
 
 #include <algorithm>
 #include <map>
@@ -23,9 +23,32 @@ std::vector<bool> still_uus(const model::Classifier& model, const std::vector<di
   return still;
 }
 
-std::vector<HypothesisAttribution> attribute_hypotheses(
-    const LoopOptions& options, const std::filesystem::path& hypotheses_file, const model::Classifier& full_model,
-    const data::Split& round_train, const std::vector<teach::Sample>& picks, const std::vector<discover::Uu>& uus) {
+namespace {
+
+// The model trained without hypothesis `id`'s samples.
+std::unique_ptr<model::Classifier> trained_without(const ModelMaker& maker, const AttributionInputs& inputs,
+                                                   const std::string& id, const std::filesystem::path& scratch) {
+  std::vector<teach::Sample> kept;
+  for (const teach::Sample& s : inputs.picks) {
+    if (s.hypothesis_id != id) kept.push_back(s);
+  }
+  const data::Split train = augment::augmented_split(inputs.round_train, kept);
+  if (!maker.reads_files()) return maker.trained({train, {}}, {});
+  // Hypothesis ids are the teacher's; the files are named by a hash of them.
+  const std::string name = "without-" + core::sha256_hex(id).substr(0, 16);
+  std::filesystem::create_directories(scratch);
+  const std::filesystem::path csv = scratch / (name + ".csv");
+  augment::write_split_csv(csv, train);
+  return maker.trained({train, csv}, scratch / maker.file_name(name));
+}
+
+}  // namespace
+
+std::vector<HypothesisAttribution> attribute_hypotheses(const LoopOptions& options, const ModelMaker& maker,
+                                                        const AttributionInputs& inputs,
+                                                        const std::filesystem::path& scratch) {
+  const std::vector<teach::Sample>& picks = inputs.picks;
+  const std::vector<discover::Uu>& uus = inputs.uus;
   std::map<std::string, std::int64_t> picked;
   for (const teach::Sample& s : picks) {
     if (!s.hypothesis_id.empty()) ++picked[s.hypothesis_id];  // the untargeted control has no hypotheses
@@ -37,25 +60,19 @@ std::vector<HypothesisAttribution> attribute_hypotheses(
   if (order.size() > options.attribution) order.resize(options.attribution);
 
   std::map<std::string, nlohmann::json> hypotheses;
-  for (auto& h : read_jsonl(hypotheses_file)) {
+  for (auto& h : read_jsonl(inputs.hypotheses_file)) {
     std::string id = h.value("id", "");
     hypotheses.emplace(std::move(id), std::move(h));
   }
   std::map<std::string, std::size_t> uu_index;
   for (std::size_t i = 0; i < uus.size(); ++i) uu_index[uus[i].id] = i;
-  const std::vector<bool> full = still_uus(full_model, uus, options.threshold);
+  const std::vector<bool> full = still_uus(inputs.full_model, uus, options.threshold);
 
   std::vector<HypothesisAttribution> out(order.size());
-  core::parallel_for(order.size(), options.threads, [&](std::size_t begin, std::size_t end) {
+  core::parallel_for(order.size(), maker.parallel() ? options.threads : 1, [&](std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) {
       const std::string& id = order[i].first;
-      std::vector<teach::Sample> kept;
-      for (const teach::Sample& s : picks) {
-        if (s.hypothesis_id != id) kept.push_back(s);
-      }
-      model::FastTextClassifier without_model(options.model);
-      without_model.train(augment::augmented_split(round_train, kept), {});
-      const std::vector<bool> without = still_uus(without_model, uus, options.threshold);
+      const std::vector<bool> without = still_uus(*trained_without(maker, inputs, id, scratch), uus, options.threshold);
 
       HypothesisAttribution& a = out[i];
       a.hypothesis_id = id;

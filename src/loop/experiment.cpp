@@ -101,6 +101,15 @@ report::ConditionCost human_condition_cost(store::Database& store, const Experim
 
 ExperimentOutcome run_experiment(const ExperimentConfig& config, const ExperimentContext& context) {
   const std::vector<TeacherKind> taught = taught_conditions(config);
+  if (!config.loop.external.spec.empty() && config.loop.external.train_command.empty()) {
+    throw core::Error(core::ErrorKind::usage,
+                      "an experiment retrains the model for every condition and seed: give --train-command (the "
+                      "model \"" +
+                          model::displayable_source(config.loop.external.spec) +
+                          "\" cannot be retrained by blindspot otherwise; `blindspot run` stops after augment "
+                          "and hands you the augmented train file instead)");
+  }
+  check_external_model(config.loop);
   ExperimentOutcome outcome;
   outcome.loops = run_loops(config, context, taught);
   const detail::ExperimentLoops loops{taught, outcome.loops};

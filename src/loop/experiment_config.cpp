@@ -72,7 +72,7 @@ const std::set<std::string> kKeys = {
     "name", "data", "seeds", "conditions", "sample_budget", "max_uus", "samples_per_hypothesis", "extrapolate",
     "threshold", "dev_attack_rows", "attack_budget", "test_attack_rows", "threads", "challenge_sets",
     "import_samples", "import_hypotheses", "human_campaign", "hourly_wage_usd", "platform_fee", "minn", "maxn",
-    "attribution"};
+    "attribution", "model", "train_command", "baseline_model"};
 // clang-format on
 
 toml::table parse_file(const std::filesystem::path& file) {
@@ -211,6 +211,10 @@ ExperimentConfig read_experiment_config(const std::filesystem::path& file) {
   // Hypotheses of the first seed attributed by leave-one-out retraining (0 = none).
   config.loop.attribution = 10;
   reader.read("attribution", config.loop.attribution);
+  // A model trained by a command instead of fastText (docs/run.md, "Any model"); flags override.
+  reader.read("model", config.loop.external.spec);
+  reader.read("train_command", config.loop.external.train_command);
+  config.loop.baseline_model = reader.path("baseline_model");
   reader.read("hourly_wage_usd", config.hourly_wage_usd);
   reader.read("platform_fee", config.platform_fee);
   return config;

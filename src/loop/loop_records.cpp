@@ -79,6 +79,10 @@ std::string loop_result_json(const LoopResult& result, std::int64_t run_id, std:
               {"samples_added", result.samples_added}};
   out["rounds"] = rounds_json(result);
   out["attribution"] = json::parse(attribution_json(result.attribution));
+  if (!result.stopped_because.empty()) {
+    out["stopped"] = result.stopped_because;
+    out["retrain_with"] = result.retrain_with.string();
+  }
   if (result.complete) {
     out["dev_uus_fixed"] = result.dev_uus_fixed;
     out["before"] = summary(result.before);

@@ -2,6 +2,7 @@
 
 #include "blindspot/augment/augmentation.hpp"
 #include "blindspot/core/error.hpp"
+#include "blindspot/core/sha256.hpp"
 #include "blindspot/data/dataset_reader.hpp"
 
 #include <algorithm>
@@ -32,9 +33,56 @@ std::string RoundState::step_name(const char* step) const {
   return round == 1 ? std::string(step) : std::string(step) + "@" + std::to_string(round);
 }
 
+namespace {
+
+// `key` tied to the content of the model file a step starts from (models made by a command only:
+// the same command may train a different model, whose UUs and samples differ).
+std::string with_model_hash(const std::string& key, const std::filesystem::path& model) {
+  return core::sha256_hex(key + ":model=" + core::sha256_file(model));
+}
+
+}  // namespace
+
+std::filesystem::path baseline_file(const LoopRun& run) {
+  if (!run.options.baseline_model.empty()) return run.options.baseline_model;
+  if (!run.maker->can_train()) return {};
+  return run.base_folder / run.maker->file_name("baseline");
+}
+
+std::filesystem::path retrained_file(const LoopRun& run, const RoundState& state) {
+  return state.path(run.maker->file_name("retrained"));
+}
+
+std::string evaluation_key(const LoopRun& run, const RoundState& state) {
+  if (!run.external) return run.result.key;
+  return with_model_hash(state.key, retrained_file(run, state));
+}
+
+namespace {
+
+// The model a round starts from: round 1 the baseline (given, trained or served), round r round
+// r-1's retrained model.
+std::unique_ptr<model::Classifier> open_starting_model(const LoopRun& run, const RoundState& state,
+                                                       std::filesystem::path& file) {
+  if (state.round == 1) {
+    file = baseline_file(run);
+    return file.empty() ? run.maker->open_served() : run.maker->open(file);
+  }
+  const std::filesystem::path& loop_folder = run.result.folder;
+  const std::filesystem::path previous =
+      state.round == 2 ? loop_folder : loop_folder / ("round" + std::to_string(state.round - 1));
+  file = previous / run.maker->file_name("retrained");
+  return run.maker->open(file);
+}
+
+}  // namespace
+
 LoopRun start_loop(const LoopOptions& options, const LoopContext& context, const LoopControl& control) {
   check_control(options, control);
+  check_external_model(options);
   LoopRun run(options, context, control);
+  run.maker = make_model_maker(options);
+  run.external = !options.external.spec.empty();
   run.result.key = loop_key(options);
   run.base_key = baseline_key(options);
   run.base_folder = context.root / run.base_key.substr(0, 16);
@@ -56,13 +104,18 @@ RoundState start_round(LoopRun& run, int round) {
   state.discovery_key = round == 1 ? run.base_key : run.result.key;
   state.discovery_folder = round == 1 ? run.base_folder : state.folder;
   std::filesystem::create_directories(state.folder);
+  std::filesystem::path model_file;
+  auto model = open_starting_model(run, state, model_file);
+  state.key = run.result.key;
+  if (run.external && !model_file.empty()) {
+    state.discovery_key = with_model_hash(state.discovery_key, model_file);
+    state.key = with_model_hash(state.key, model_file);
+  }
   if (round == 1) {
-    run.baseline = model::load_classifier(run.base_folder / "baseline.bin");
+    run.baseline = std::move(model);
     state.model = run.baseline.get();
   } else {
-    const std::filesystem::path previous =
-        round == 2 ? loop_folder : loop_folder / ("round" + std::to_string(round - 1));
-    state.own_model = model::load_classifier(previous / "retrained.bin");
+    state.own_model = std::move(model);
     state.model = state.own_model.get();
   }
   // Train as this round's model saw it: the filters then also reject repeats of earlier rounds' samples.

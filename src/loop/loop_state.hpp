@@ -3,6 +3,7 @@
 // splits, baseline and result so far) and, per round, one RoundState; each step is a function of
 // the two (loop_steps.cpp), and run_loop() is the one place that decides whether to go on.
 
+#include "model_maker.hpp"
 #include "step_log.hpp"
 #include "test_metrics.hpp"
 
@@ -36,6 +37,8 @@ struct LoopRun {
   const LoopControl& control;
   std::string base_key;               // of the steps before teaching (baseline_key())
   std::filesystem::path base_folder;  // root/<baseline key>/; result.folder is the loop's
+  std::unique_ptr<ModelMaker> maker;  // trains and opens the loop's models
+  bool external = false;              // models made by a command: their files' hashes are in the step keys
   data::Split train;
   data::Split dev;
   data::Split test;
@@ -50,6 +53,7 @@ struct LoopRun {
 struct RoundState {
   int round = 1;
   std::string discovery_key;                     // of scan_dev, attack_dev and group
+  std::string key;                               // of teach, augment and retrain (the loop key, for fastText)
   std::filesystem::path discovery_folder;        // their files
   std::filesystem::path folder;                  // the files of teach and the steps after it
   std::unique_ptr<model::Classifier> own_model;  // round r > 1: round r-1's retrained model
@@ -63,7 +67,16 @@ struct RoundState {
   std::string step_name(const char* step) const;
   std::filesystem::path discovered(const char* file) const { return discovery_folder / file; }
   std::filesystem::path path(const char* file) const { return folder / file; }
+  std::filesystem::path path(const std::string& file) const { return folder / file; }
 };
+
+// The baseline model's file: given, or root/<baseline key>/baseline.<ext>; empty for a served model.
+std::filesystem::path baseline_file(const LoopRun& run);
+// The retrained model's file of a round.
+std::filesystem::path retrained_file(const LoopRun& run, const RoundState& state);
+// The key of evaluate and attribute: the loop key for fastText; for a model made by a command, the
+// round's key and the retrained model's hash, so a model retrained differently is evaluated again.
+std::string evaluation_key(const LoopRun& run, const RoundState& state);
 
 // Reads the splits, makes the loop's folders and keys. Throws Error{usage} for rounds < 1 or an
 // unknown stop_after.

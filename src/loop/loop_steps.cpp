@@ -102,7 +102,7 @@ json teach_round(LoopRun& run, RoundState& state) {
 // How many of the round's dev UUs the retrained model fixed, in total and per blind spot, and its
 // test metrics (round 1: the baseline's too).
 json evaluate_round(LoopRun& run, const RoundState& state) {
-  const auto retrained = model::load_classifier(state.path("retrained.bin"));
+  const auto retrained = run.maker->open(retrained_file(run, state));
   const std::vector<bool> still = still_uus(*retrained, state.uus, run.options.threshold);
   std::int64_t fixed = 0;
   std::map<int, std::int64_t> fixed_by_blind_spot;
@@ -122,16 +122,35 @@ json evaluate_round(LoopRun& run, const RoundState& state) {
   return metrics;
 }
 
+// The original train split as a text,label CSV for a train command: the file itself when it is a
+// CSV (the loop read it with the columns text and label), else a CSV written beside the baseline.
+std::filesystem::path original_train_csv(const LoopRun& run) {
+  if (!run.maker->reads_files()) return {};
+  const std::filesystem::path original = data::find_split_file(run.options.data, "train");
+  if (original.extension() == ".csv") return std::filesystem::absolute(original);
+  const std::filesystem::path written = run.base_folder / "train.csv";
+  augment::write_split_csv(written, run.train);
+  return written;
+}
+
 }  // namespace
 
 StepOutcome train_baseline(LoopRun& run) {
-  const std::filesystem::path file = run.base_folder / "baseline.bin";
-  run_step(run, run.base_key, "train_baseline", [&] {
-    model::FastTextClassifier baseline(run.options.model);
-    baseline.train(run.train, {});
-    baseline.save(file);
-    return json{{"files", {{"model", file_entry(file)}}}};
-  });
+  if (!run.options.baseline_model.empty()) {
+    // Given, not trained: recorded so that a changed file is noticed (its hash is in the key too).
+    run_step(run, run.base_key, "train_baseline", [&] {
+      return json{{"files", {{"model", file_entry(run.options.baseline_model)}}}, {"given", true}};
+    });
+  } else if (run.maker->can_train()) {
+    const std::filesystem::path file = baseline_file(run);
+    run_step(run, run.base_key, "train_baseline", [&] {
+      const std::string command = run.maker->train({run.train, original_train_csv(run)}, file);
+      json outputs = {{"files", {{"model", file_entry(file)}}}};
+      if (!command.empty()) outputs["command"] = command;
+      return outputs;
+    });
+  }
+  // A served model without a train command has nothing to train: no step.
   return outcome_of(run, "train_baseline");
 }
 
@@ -195,7 +214,7 @@ StepOutcome group(LoopRun& run, RoundState& state) {
 StepOutcome teach(LoopRun& run, RoundState& state) {
   const std::string name = state.step_name("teach");
   state.uus = read_loop_uus(state.discovered("uus.jsonl"), run.train.labels);
-  const StepRecord taught = run_step(run, run.result.key, name, [&] { return teach_round(run, state); });
+  const StepRecord taught = run_step(run, state.key, name, [&] { return teach_round(run, state); });
   add_cost(run.result.teach_cost, taught.outputs);
   state.result.hypotheses = taught.outputs.at("hypotheses");
   state.result.samples_accepted = taught.outputs.at("samples_accepted");
@@ -209,7 +228,7 @@ StepOutcome augment(LoopRun& run, RoundState& state) {
   // This round's own teach output (the store's samples table is per run, and one run, an
   // experiment, teaches many loops), under this round's budget, after the earlier rounds' picks.
   state.picks = picked_samples(state.path("samples.jsonl"), run.train.labels, run.options.sample_budget);
-  const StepRecord augmented = run_step(run, run.result.key, name, [&] {
+  const StepRecord augmented = run_step(run, state.key, name, [&] {
     augment::write_split_csv(state.path("train.augmented.csv"), augment::augmented_split(state.train, state.picks));
     return json{{"files", {{"train", file_entry(state.path("train.augmented.csv"))}}}, {"added", state.picks.size()}};
   });
@@ -220,18 +239,28 @@ StepOutcome augment(LoopRun& run, RoundState& state) {
 
 StepOutcome retrain(LoopRun& run, RoundState& state) {
   const std::string name = state.step_name("retrain");
-  run_step(run, run.result.key, name, [&] {
-    model::FastTextClassifier retrained(run.options.model);
-    retrained.train(data::read_training_split(state.path("train.augmented.csv"), run.train.labels), {});
-    retrained.save(state.path("retrained.bin"));
-    return json{{"files", {{"model", file_entry(state.path("retrained.bin"))}}}};
+  if (!run.maker->can_train()) {
+    // Nothing here can retrain a served model: the user retrains it with the augmented train.
+    run.result.retrain_with = std::filesystem::absolute(state.path("train.augmented.csv"));
+    run.result.stopped_because = run.maker->cannot_train_reason(run.result.retrain_with);
+    return StepOutcome::stop;
+  }
+  run_step(run, state.key, name, [&] {
+    const std::filesystem::path train_file = state.path("train.augmented.csv");
+    // A train command reads the file itself; fastText reads it here, as it always did.
+    const data::Split train =
+        run.maker->reads_files() ? data::Split{} : data::read_training_split(train_file, run.train.labels);
+    const std::string command = run.maker->train({train, train_file}, retrained_file(run, state));
+    json outputs = {{"files", {{"model", file_entry(retrained_file(run, state))}}}};
+    if (!command.empty()) outputs["command"] = command;
+    return outputs;
   });
   return outcome_of(run, name);
 }
 
 StepOutcome evaluate(LoopRun& run, RoundState& state) {
   const std::string name = state.step_name("evaluate");
-  const StepRecord evaluated = run_step(run, run.result.key, name, [&] {
+  const StepRecord evaluated = run_step(run, evaluation_key(run, state), name, [&] {
     const json metrics = evaluate_round(run, state);
     core::write_file_atomically(state.path("metrics.json"), metrics.dump(2));
     return json{{"files", {{"metrics", file_entry(state.path("metrics.json"))}}}, {"metrics", metrics}};
@@ -254,13 +283,13 @@ StepOutcome attribute(LoopRun& run, RoundState& state) {
   const LoopOptions& options = run.options;
   if (state.round != options.rounds || options.attribution == 0) return StepOutcome::go_on;
   // Its own key: attributing (or not, or more hypotheses) never changes the loop's other results.
-  const std::string key =
-      core::sha256_hex(fmt::format("{}:rounds={}:attribution={}", run.result.key, options.rounds, options.attribution));
+  const std::string key = core::sha256_hex(
+      fmt::format("{}:rounds={}:attribution={}", evaluation_key(run, state), options.rounds, options.attribution));
   const StepRecord attributed = run_step(run, key, "attribute", [&] {
-    const auto full_model = model::load_classifier(state.path("retrained.bin"));
+    const auto full_model = run.maker->open(retrained_file(run, state));
     json list = json::array();
-    for (const auto& a : attribute_hypotheses(options, state.path("hypotheses.jsonl"), *full_model, state.train,
-                                              state.picks, state.uus)) {
+    const AttributionInputs inputs{state.path("hypotheses.jsonl"), *full_model, state.train, state.picks, state.uus};
+    for (const auto& a : attribute_hypotheses(options, *run.maker, inputs, state.path("attribution"))) {
       list.push_back(to_json(a));
     }
     core::write_file_atomically(state.path("attribution.json"), list.dump(2));

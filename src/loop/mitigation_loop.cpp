@@ -23,23 +23,30 @@ namespace {
 // What the steps before teaching depend on.
 json baseline_json(const LoopOptions& o) {
   const model::FastTextOptions& m = o.model;
-  return {{"data", std::filesystem::weakly_canonical(o.data).string()},
-          {"model",
-           {{"dimension", m.dimension},
-            {"epochs", m.epochs},
-            {"learning_rate", m.learning_rate},
-            {"word_ngrams", m.word_ngrams},
-            {"min_char_ngram", m.min_char_ngram},
-            {"max_char_ngram", m.max_char_ngram},
-            {"min_count", m.min_count},
-            {"buckets", m.buckets},
-            {"threads", m.threads},
-            {"seed", m.seed},
-            {"quantize", m.quantize}}},
-          {"threshold", o.threshold},
-          {"dev_attack_rows", o.dev_attack_rows},
-          {"attack_budget", o.attack_budget},
-          {"seed", o.seed}};
+  json key = {{"data", std::filesystem::weakly_canonical(o.data).string()},
+              {"model",
+               {{"dimension", m.dimension},
+                {"epochs", m.epochs},
+                {"learning_rate", m.learning_rate},
+                {"word_ngrams", m.word_ngrams},
+                {"min_char_ngram", m.min_char_ngram},
+                {"max_char_ngram", m.max_char_ngram},
+                {"min_count", m.min_count},
+                {"buckets", m.buckets},
+                {"threads", m.threads},
+                {"seed", m.seed},
+                {"quantize", m.quantize}}},
+              {"threshold", o.threshold},
+              {"dev_attack_rows", o.dev_attack_rows},
+              {"attack_budget", o.attack_budget},
+              {"seed", o.seed}};
+  // Only when used, so that the keys of fastText loops stay what they were.
+  if (!o.external.spec.empty()) {
+    key["external"] = {{"model", model::displayable_source(o.external.spec)},
+                       {"train_command", o.external.train_command}};
+  }
+  if (!o.baseline_model.empty()) key["baseline_model_sha256"] = core::sha256_file(o.baseline_model);
+  return key;
 }
 
 json options_json(const LoopOptions& o) {

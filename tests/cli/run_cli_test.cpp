@@ -43,7 +43,8 @@ TEST_F(RunCli, ReportsBeforeAndAfterAndResumesAfterAKill) {
 
   // The same loop in another workspace, killed part-way, then run again to the end.
   const auto pid_file = dir_->path() / "pid";
-  std::system(("(" + command("killed", "--quiet") + " >/dev/null 2>&1 & echo $! > '" + pid_file.string() + "')").c_str());
+  std::system(
+      ("(" + command("killed", "--quiet") + " >/dev/null 2>&1 & echo $! > '" + pid_file.string() + "')").c_str());
   // Killed as soon as its first step is recorded, so the kill lands part-way through the loop.
   const auto store_file = dir_->path() / "killed" / "blindspot.db";
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
@@ -95,6 +96,104 @@ TEST_F(RunCli, StopAfterEndsEarlyAndAnUnknownStepIsUsage) {
   EXPECT_EQ(report["steps"].size(), 4u);
   const auto bad = test::run_command(command("w", "--stop-after grouping"));
   EXPECT_EQ(bad.exit_code, 2);
+}
+
+}  // namespace
+
+// `blindspot run` with a model trained by a command and served by an adapter, end to end on sst2:
+// the test fixtures' naive Bayes (tests/fixtures/train_commands/), and the scikit-learn adapter of
+// examples/adapters/ when scikit-learn is installed.
+
+namespace {
+
+std::string quoted(const std::filesystem::path& path) { return "'" + path.string() + "'"; }
+
+class RunExternalModel : public ::testing::Test {
+ protected:
+  std::string run(const std::string& model_options, const std::string& extra = "") const {
+    return quoted(test::blindspot_binary()) + " --workspace " + quoted(dir_ / "ws") + " run --data " +
+           quoted(test::shared_data("sst2")) + " --dev-attack-rows 30 --max-uus 6 --test-attack-rows 30 " +
+           model_options + " " + extra;
+  }
+  // --model and --train-command of the fixtures; `train_flags` go to train.py.
+  static std::string fixture_model(const std::string& train_flags = "") {
+    const std::string folder = test::fixture("train_commands").string();
+    return "--model \"cmd:python3 '" + folder + "/serve.py' {model}\" --train-command \"python3 '" + folder +
+           "/train.py' --train {train} --out {model} --seed {seed}" + train_flags + "\"";
+  }
+  nlohmann::json last_run() const {
+    const auto runs = test::run_command(quoted(test::blindspot_binary()) + " --workspace " + quoted(dir_ / "ws") +
+                                        " --json runs --limit 1");
+    return nlohmann::json::parse(runs.output);
+  }
+  test::TempDir dir_;
+};
+
+TEST_F(RunExternalModel, TrainsBothModelsWithTheCommandAndReportsBeforeAndAfter) {
+  const auto result = test::run_command(run(fixture_model(), "--json --seed 3"));
+  ASSERT_EQ(result.exit_code, 0) << result.errors;
+  const auto json = nlohmann::json::parse(result.output);
+  EXPECT_EQ(json["complete"], true);
+  EXPECT_EQ(json["steps"].size(), 8u);
+  EXPECT_GT(json["dev_uus"].get<int>(), 0);
+  EXPECT_GT(json["before"]["accuracy"].get<double>(), 0.6);
+  EXPECT_TRUE(json["after"].contains("adversarial_uus"));
+  const std::filesystem::path folder = json["folder"].get<std::string>();
+  EXPECT_TRUE(std::filesystem::exists(folder / "retrained.model"));
+  EXPECT_THAT(test::read_text(dir_ / "ws" / "logs" / ("run-" + json["run"].dump() + "-train.log")),
+              HasSubstr("seed 3"));
+
+  // The text output, resumed: every step reused.
+  const auto again = test::run_command(run(fixture_model(), "--seed 3"));
+  ASSERT_EQ(again.exit_code, 0) << again.errors;
+  EXPECT_THAT(again.output, HasSubstr("test metric"));
+  EXPECT_THAT(again.errors, HasSubstr("step retrain         already done (skipped)"));
+}
+
+TEST_F(RunExternalModel, AFailingTrainCommandFailsTheRunWithItsStatusAndStderr) {
+  const auto result = test::run_command(run(fixture_model(" --fail-if-augmented")));
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_THAT(result.errors, HasSubstr("exited with status 3"));
+  EXPECT_THAT(result.errors, HasSubstr("| train.py: refusing to train on an augmented file"));
+  EXPECT_THAT(result.errors, ::testing::Not(HasSubstr("step evaluate")));
+  const auto runs = last_run();
+  ASSERT_FALSE(runs.empty());
+  EXPECT_THAT(runs.dump(), HasSubstr("failed"));
+}
+
+TEST_F(RunExternalModel, AServedModelWithoutATrainCommandStopsAfterAugment) {
+  const auto served = dir_ / "served.json";
+  const std::string folder = test::fixture("train_commands").string();
+  ASSERT_EQ(test::run_command("python3 '" + folder + "/train.py' --train " +
+                              quoted(test::shared_data("sst2") / "train.csv") + " --out " + quoted(served))
+                .exit_code,
+            0);
+  const std::string model = "--model \"cmd:python3 '" + folder + "/serve.py' '" + served.string() + "'\"";
+  const auto text = test::run_command(run(model));
+  ASSERT_EQ(text.exit_code, 0) << text.errors;
+  EXPECT_THAT(text.output, HasSubstr("stopped after augment: the model is served by adapter command"));
+  EXPECT_THAT(text.output, HasSubstr("train.augmented.csv"));
+  const auto json = nlohmann::json::parse(test::run_command(run(model, "--json")).output);
+  EXPECT_EQ(json["complete"], false);
+  EXPECT_THAT(json["stopped"].get<std::string>(), HasSubstr("blindspot eval --model"));
+  EXPECT_TRUE(std::filesystem::exists(json["retrain_with"].get<std::string>()));
+}
+
+// The issue's example: scikit-learn trained and served by examples/adapters/sklearn_adapter.py.
+TEST_F(RunExternalModel, ScikitLearnAdapterOnSst2) {
+  const auto adapter = std::filesystem::path(BLINDSPOT_FIXTURES_DIR) / "../../examples/adapters/sklearn_adapter.py";
+  if (!std::filesystem::exists(adapter)) GTEST_SKIP() << "no " << adapter.string() << " yet";
+  if (test::run_command("python3 -c 'import sklearn'").exit_code != 0) GTEST_SKIP() << "scikit-learn not installed";
+  const std::string a = std::filesystem::weakly_canonical(adapter).string();
+  const std::string model = "--model \"cmd:python3 '" + a + "' serve {model}\" --train-command \"python3 '" + a +
+                            "' train --train {train} --out {model} --seed {seed}\"";
+  const auto result = test::run_command(run(model, "--json --teacher auto"));
+  ASSERT_EQ(result.exit_code, 0) << result.errors;
+  const auto json = nlohmann::json::parse(result.output);
+  EXPECT_EQ(json["complete"], true);
+  EXPECT_GT(json["dev_uus"].get<int>(), 0);
+  EXPECT_GT(json["before"]["accuracy"].get<double>(), 0.6);
+  EXPECT_GT(json["after"]["accuracy"].get<double>(), 0.6);
 }
 
 }  // namespace

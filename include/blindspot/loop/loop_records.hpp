@@ -15,7 +15,9 @@ namespace blindspot::loop {
 void record_loop_metrics(store::Database& db, std::int64_t run_id, const LoopResult& result);
 
 // What `blindspot run --json` prints (docs/run.md): run, loop key, folder, teacher, complete,
-// steps, the counts, rounds, attribution, and for a complete loop dev_uus_fixed, before and after.
+// steps, the counts, rounds, attribution, for a loop that stopped because its model cannot be
+// retrained "stopped" (why) and "retrain_with" (the augmented train file), and for a complete loop
+// dev_uus_fixed, before and after.
 std::string loop_result_json(const LoopResult& result, std::int64_t run_id, std::string_view teacher);
 
 }  // namespace blindspot::loop

@@ -5,6 +5,7 @@
 #include "blindspot/loop/teachers.hpp"
 #include "blindspot/model/classifier.hpp"
 #include "blindspot/model/fasttext_classifier.hpp"
+#include "blindspot/model/model_source.hpp"
 #include "blindspot/store/database.hpp"
 #include "blindspot/teach/teaching.hpp"
 
@@ -24,10 +25,31 @@ const std::vector<std::string>& step_names();
 // 1 the same steps but train_baseline, named "<step>@<r>" ("teach@2").
 std::vector<std::string> round_step_names(int rounds);
 
+// A model blindspot does not train in process (docs/run.md, "Any model"): an adapter command or an
+// inference server, trained by a command of the user's.
+struct ExternalModel {
+  // "cmd:COMMAND" or "http(s)://HOST:PORT/v2/models/NAME" (model::open_model); "{model}" in it is
+  // replaced by the path of the model file the train command wrote (shell-quoted in a command).
+  // Empty: fastText, trained in process (the default).
+  std::string spec;
+  // Run with /bin/sh -c after replacing "{train}" (a text,label CSV), "{model}" (the file to write)
+  // and "{seed}" (the loop's seed); paths are shell-quoted. Empty: the model cannot be retrained
+  // here, and the loop stops after augment with the augmented train file for the user's pipeline.
+  std::string train_command;
+  // Not part of the key: how to talk to the model, and where the train commands' output goes
+  // (empty: discarded; the last stderr lines are kept for error messages either way).
+  model::RemoteOptions remote;
+  std::filesystem::path train_log;
+};
+
 // Everything that determines a loop's results (and so its key; docs/run.md).
 struct LoopOptions {
-  std::filesystem::path data;         // dataset folder with train, dev and test
-  model::FastTextOptions model;       // baseline and retrained model (threads 1: byte-identical)
+  std::filesystem::path data;    // dataset folder with train, dev and test
+  model::FastTextOptions model;  // baseline and retrained model (threads 1: byte-identical)
+  ExternalModel external;        // a model trained by a command instead (spec and command in the key)
+  // A baseline model file that is used instead of training one (its content hash is in the key):
+  // a fastText file, or the file `external.spec`'s {model} stands for.
+  std::filesystem::path baseline_model;
   double threshold = 0.65;            // tau of every UU
   std::size_t dev_attack_rows = 300;  // dev rows attacked for adversarial UUs (0: natural UUs only)
   std::size_t attack_budget = 30;
@@ -49,6 +71,12 @@ struct LoopOptions {
   int rounds = 1;               // discover -> teach -> augment -> retrain, repeated on the last model
   std::size_t attribution = 0;  // hypotheses of the last round attributed by leave-one-out retraining
 };
+
+// Throws Error{usage} naming the option when `options.external` and `options.baseline_model` cannot
+// make a loop: a train command without a model spec holding {model}, a model file as the spec,
+// a train command without {train} or {model}, or further rounds or attribution with no way to
+// retrain.
+void check_external_model(const LoopOptions& options);
 
 // SHA-256 of the canonical JSON of `options` and the content hashes of the dataset's splits.
 std::string loop_key(const LoopOptions& options);
@@ -135,7 +163,11 @@ struct LoopResult {
   std::int64_t samples_accepted = 0;
   std::int64_t samples_added = 0;
   std::size_t labels = 0;  // of the task
-  bool complete = false;   // false when stopped by stop_after
+  bool complete = false;   // false when stopped by stop_after or because the model cannot be retrained
+  // Set when the loop stopped after augment because nothing here can retrain the model (a served
+  // model without a train command): what to tell the user, and the file to retrain it with.
+  std::string stopped_because;
+  std::filesystem::path retrain_with;
   // The fields above from dev_uus on describe the last round that got that far;
   // each finished round is here too.
   std::vector<RoundResult> rounds;
@@ -166,7 +198,11 @@ struct LoopControl {
 // the others to root/<baseline key>/<loop key>/ (both keys shortened to 16 hex
 // digits); each finished step is recorded in the store (table loop_steps) with
 // its outputs' hashes, and a later call with the same options skips it.
-// Throws Error{usage} for rounds < 1 or a stop_after that names no step of the loop.
+// With options.external, models are trained by its command and opened through its spec; a
+// command that fails throws Error{remote} with its exit status and last stderr lines, and no step
+// after it runs. A served model without a train command stops after augment (stopped_because).
+// Throws Error{usage} for rounds < 1, a stop_after that names no step of the loop, or external
+// options that cannot work (check_external_model).
 LoopResult run_loop(const LoopOptions& options, const LoopContext& context, const LoopControl& control = {});
 
 }  // namespace blindspot::loop
