@@ -183,10 +183,17 @@ TEST_F(RunExternalModel, AServedModelWithoutATrainCommandStopsAfterAugment) {
 TEST_F(RunExternalModel, ScikitLearnAdapterOnSst2) {
   const auto adapter = std::filesystem::path(BLINDSPOT_FIXTURES_DIR) / "../../examples/adapters/sklearn_adapter.py";
   if (!std::filesystem::exists(adapter)) GTEST_SKIP() << "no " << adapter.string() << " yet";
-  if (test::run_command("python3 -c 'import sklearn'").exit_code != 0) GTEST_SKIP() << "scikit-learn not installed";
+  // Debian's python3-sklearn is in the system interpreter, which a python3 earlier on PATH may hide.
+  std::string python;
+  for (const char* candidate : {"python3", "/usr/bin/python3"}) {
+    if (python.empty() && test::run_command(std::string(candidate) + " -c 'import sklearn'").exit_code == 0) {
+      python = candidate;
+    }
+  }
+  if (python.empty()) GTEST_SKIP() << "scikit-learn not installed";
   const std::string a = std::filesystem::weakly_canonical(adapter).string();
-  const std::string model = "--model \"cmd:python3 '" + a + "' serve {model}\" --train-command \"python3 '" + a +
-                            "' train --train {train} --out {model} --seed {seed}\"";
+  const std::string model = "--model \"cmd:" + python + " '" + a + "' serve {model}\" --train-command \"" + python +
+                            " '" + a + "' train --train {train} --out {model} --seed {seed}\"";
   const auto result = test::run_command(run(model, "--json --teacher auto"));
   ASSERT_EQ(result.exit_code, 0) << result.errors;
   const auto json = nlohmann::json::parse(result.output);
