@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <condition_variable>
 #include <mutex>
 #include <optional>
 #include <utility>
@@ -174,17 +175,38 @@ class CommandClassifier final : public RemoteClassifier {
   std::string kind() const override { return "command"; }
 
  protected:
-  int concurrency() const override { return 1; }
+  // Three batches at a time: while the adapter computes one, the next are already in its stdin, so
+  // it never waits for blindspot to read a reply and send again (docs/model-protocol.md: the
+  // adapter still reads and answers one line at a time, in order).
+  int concurrency() const override { return 3; }
 
   std::vector<Probabilities> score(const std::vector<std::string>& texts) override {
-    std::lock_guard lock(mutex_);
+    const auto [id, batch] = send(texts);
+    std::unique_lock reading(read_mutex_);
+    reply_turn_.wait(reading, [&, id = id] { return answered_ + 1 == id || failure_; });
     if (failure_) throw *failure_;
-    try {
-      return exchange(texts);
-    } catch (const Error& error) {
-      failure_ = error;
-      throw;
+    std::string line;
+    const auto status = process_->read_line(line, options().timeout_seconds);
+    switch (status) {
+      case IoStatus::done:
+        break;
+      case IoStatus::closed:
+        fail(reading, [&] { return adapter_exited(*process_, who(), "before answering " + batch); });
+      case IoStatus::timeout:
+        fail(reading, [&] { return timed_out(batch); });
+      case IoStatus::too_long:
+        fail(reading, [&] {
+          return adapter_failure(*process_, fmt::format("{}: its reply to {} is too long", who(), batch));
+        });
     }
+    std::string problem;
+    auto scores = parse_reply(line, id, problem);
+    if (!problem.empty()) {
+      fail(reading, [&] { return adapter_failure(*process_, fmt::format("{}: {} in reply to {}", who(), problem, batch)); });
+    }
+    ++answered_;
+    reply_turn_.notify_all();
+    return scores;
   }
 
  private:
@@ -195,35 +217,36 @@ class CommandClassifier final : public RemoteClassifier {
     return ModelIdentity{spec, handshake.name, handshake.model_version, std::move(description)};
   }
 
-  // One request and its reply.
-  std::vector<Probabilities> exchange(const std::vector<std::string>& texts) {
+  // Writes one request; returns its id and its name for messages.
+  std::pair<std::uint64_t, std::string> send(const std::vector<std::string>& texts) {
+    std::unique_lock writing(write_mutex_);
+    if (failure_) throw *failure_;
     const auto id = ++requests_;
     const Json request = {{"id", id}, {"texts", texts}};
-    const auto started = std::chrono::steady_clock::now();
-    const double timeout = options().timeout_seconds;
-    const auto batch = fmt::format("batch {} ({} texts)", id, texts.size());
-    switch (process_->write_line(request.dump(-1, ' ', false, Json::error_handler_t::replace), timeout)) {
+    auto batch = fmt::format("batch {} ({} texts)", id, texts.size());
+    switch (process_->write_line(request.dump(-1, ' ', false, Json::error_handler_t::replace),
+                                 options().timeout_seconds)) {
       case IoStatus::done:
         break;
       case IoStatus::closed:
-        throw adapter_exited(*process_, who(), "while blindspot was sending " + batch);
+        fail(writing, [&] { return adapter_exited(*process_, who(), "while blindspot was sending " + batch); });
       case IoStatus::timeout:
       case IoStatus::too_long:
-        throw timed_out(batch);
+        fail(writing, [&] { return timed_out(batch); });
     }
-    const double spent = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    std::string line;
-    switch (process_->read_line(line, timeout - spent)) {
-      case IoStatus::done:
-        break;
-      case IoStatus::closed:
-        throw adapter_exited(*process_, who(), "before answering " + batch);
-      case IoStatus::timeout:
-        throw timed_out(batch);
-      case IoStatus::too_long:
-        throw adapter_failure(*process_, fmt::format("{}: its reply to {} is too long", who(), batch));
-    }
-    return parse_reply(line, id, batch);
+    return {id, std::move(batch)};
+  }
+
+  // Records the first failure and throws it. Making the error stops the adapter, which must not
+  // overlap the other thread's write or read: `held` (the write or the read lock) is let go and
+  // both are taken together (in a deadlock-free order, whichever thread fails first).
+  template <typename MakeError>
+  [[noreturn]] void fail(std::unique_lock<std::mutex>& held, MakeError make_error) {
+    held.unlock();
+    const std::scoped_lock both(write_mutex_, read_mutex_);
+    if (!failure_) failure_ = make_error();
+    reply_turn_.notify_all();
+    throw *failure_;
   }
 
   Error timed_out(const std::string& batch) {
@@ -233,33 +256,34 @@ class CommandClassifier final : public RemoteClassifier {
                            0);
   }
 
-  std::vector<Probabilities> parse_reply(const std::string& line, std::uint64_t id, const std::string& batch) {
-    std::string problem;
+  // The reply's probability vectors, or `problem` set to what is wrong with it.
+  static std::vector<Probabilities> parse_reply(const std::string& line, std::uint64_t id, std::string& problem) {
     const auto json = parse_line(line, problem);
-    const auto fail = [&](const std::string& what) {
-      return adapter_failure(*process_, fmt::format("{}: {} in reply to {}", who(), what, batch));
+    const auto fail = [&](std::string what) {
+      problem = std::move(what);
+      return std::vector<Probabilities>{};
     };
-    if (!json) throw fail(problem);
+    if (!json) return {};
     const auto reply_id = json->find("id");
     if (reply_id == json->end() || !reply_id->is_number_unsigned() || reply_id->get<std::uint64_t>() != id) {
-      throw fail(fmt::format("answered with id {} (expected {}; replies come in the order of the requests)",
+      return fail(fmt::format("answered with id {} (expected {}; replies come in the order of the requests)",
                              reply_id == json->end() ? "(none)" : reply_id->dump(), id));
     }
     if (const auto error = json->find("error"); error != json->end() && !error->is_null()) {
-      throw fail("reported an error: " + (error->is_string() ? error->get<std::string>() : error->dump()));
+      return fail("reported an error: " + (error->is_string() ? error->get<std::string>() : error->dump()));
     }
     const auto vectors = json->find("probabilities");
     if (vectors == json->end() || !vectors->is_array()) {
-      throw fail("gave neither \"probabilities\" (a list of lists of numbers) nor \"error\"");
+      return fail("gave neither \"probabilities\" (a list of lists of numbers) nor \"error\"");
     }
     std::vector<Probabilities> scores;
     scores.reserve(vectors->size());
     for (const auto& vector : *vectors) {
-      if (!vector.is_array()) throw fail(fmt::format("gave {} instead of a list of probabilities", vector.dump()));
+      if (!vector.is_array()) return fail(fmt::format("gave {} instead of a list of probabilities", vector.dump()));
       Probabilities& probabilities = scores.emplace_back();
       probabilities.reserve(vector.size());
       for (const auto& value : vector) {
-        if (!value.is_number()) throw fail(fmt::format("gave {} as a probability", value.dump()));
+        if (!value.is_number()) return fail(fmt::format("gave {} as a probability", value.dump()));
         probabilities.push_back(value.get<double>());
       }
     }
@@ -267,8 +291,13 @@ class CommandClassifier final : public RemoteClassifier {
   }
 
   std::unique_ptr<Subprocess> process_;
-  std::mutex mutex_;
-  std::uint64_t requests_ = 0;
+  // Subprocess::write_line and read_line touch separate pipes, so one thread may write the next
+  // request while another reads a reply; failure_ is written holding both locks, read holding one.
+  std::mutex write_mutex_;
+  std::mutex read_mutex_;
+  std::condition_variable reply_turn_;
+  std::uint64_t requests_ = 0;  // write_mutex_
+  std::uint64_t answered_ = 0;  // read_mutex_: replies come in the order of the requests
   std::optional<Error> failure_;
 };
 
