@@ -62,3 +62,10 @@ overhead = total - steps["train_baseline"] - steps["retrain"]
 print(f"total {total:.2f} s = {total / train:.2f} x one training; beyond the two trainings: {overhead:.2f} s "
       f"({overhead / total:.0%} of the loop)")
 PY
+
+# 6. Models blindspot did not train (issue 10; docs/model-protocol.md, docs/model-server.md): the
+#    attack through the scikit-learn adapter against the pipeline's own predict_proba loop, and
+#    through the Open Inference Protocol test server against the fastText model's own predict
+#    loop, plus the attack's wall time against a 50 ms x 4-replica deployment vs the ideal.
+bench/model_adapter.sh 872 64 build-bench
+bench/model_server.sh "$runs"
