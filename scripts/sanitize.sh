@@ -20,9 +20,12 @@ export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/s
 export CI="${CI:-1}"
 
 # The tests TSan runs (ctest -R): parallel_for, the LLM client (retries, rate limits, in-flight
-# bound, complete_all's workers) and its protocol test server, the rate limiter, the web server.
-tsan_tests='^(ParallelFor|ChatClient[A-Za-z]*|ChatRateLimiter|ProtocolServer|WebServer)\.'
-tsan_targets=(blindspot_core_tests blindspot_llm_tests blindspot_web_tests)
+# bound, complete_all's workers) and its protocol test server, the rate limiter, the web server,
+# the child processes of adapters (stderr thread), the batch queue of command and server models,
+# the adapter model (a writer and a reader thread on its pipes) and the inference-server model.
+tsan_tests='^(ParallelFor|ChatClient[A-Za-z]*|ChatRateLimiter|ProtocolServer|WebServer|Subprocess|BatchQueue|CommandModel[A-Za-z]*|ServerClassifier[A-Za-z]*)\.'
+tsan_targets=(blindspot_core_tests blindspot_llm_tests blindspot_web_tests blindspot_model_tests
+              blindspot_model_server_tests)
 # Left out of both sanitizer runs (they run in the main suite), with no sanitizer report:
 # - ChatClientResume.KilledProcessLosesOnlyCallsInFlight forks the test process while the protocol
 #   server's threads run, and the child then runs threads, HTTP and SQLite, which POSIX does not

@@ -224,6 +224,8 @@ Subprocess::IoStatus Subprocess::read_line(std::string& line, double timeout_sec
   std::size_t searched = 0;
   while (true) {
     const auto newline = stdout_buffer_.find('\n', searched);
+    // A long line that arrived in one piece is as long as one that arrived in several.
+    if (newline != std::string::npos && newline > options_.max_line_bytes) return IoStatus::too_long;
     if (newline != std::string::npos) {
       line.assign(stdout_buffer_, 0, newline);
       stdout_buffer_.erase(0, newline + 1);

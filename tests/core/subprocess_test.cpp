@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <thread>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -204,6 +205,16 @@ TEST(Subprocess, TooLongLineIsReported) {
   core::SubprocessOptions options;
   options.max_line_bytes = 1000;
   Subprocess child("head -c 5000 /dev/zero | tr '\\0' x; echo", options);
+  std::string line;
+  EXPECT_EQ(child.read_line(line, 5), IoStatus::too_long);
+}
+
+TEST(Subprocess, TooLongLineIsReportedWhenItArrivesInOnePiece) {
+  core::SubprocessOptions options;
+  options.max_line_bytes = 1000;
+  // The whole line and its newline are in the pipe before the first read.
+  Subprocess child("printf '%05000d\\n' 0", options);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
   std::string line;
   EXPECT_EQ(child.read_line(line, 5), IoStatus::too_long);
 }

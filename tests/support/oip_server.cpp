@@ -1,11 +1,10 @@
 #include "support/oip_server.hpp"
 
+#include "support/http_sockets.hpp"
+
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
@@ -20,43 +19,6 @@ using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
 std::string error_body(const std::string& message) { return json{{"error", message}}.dump(); }
-
-// As in protocol_server.cpp: httplib hands a handler no socket, so find this connection's
-// descriptor by its address pair and shut it down (the client sees no response at all).
-void drop_connection(const httplib::Request& request) {
-  for (int fd = 3; fd < 4096; ++fd) {
-    sockaddr_in local{};
-    sockaddr_in peer{};
-    socklen_t local_size = sizeof local;
-    socklen_t peer_size = sizeof peer;
-    if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_size) != 0 || local.sin_family != AF_INET) {
-      continue;
-    }
-    if (getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &peer_size) != 0) continue;
-    if (ntohs(local.sin_port) == request.local_port && ntohs(peer.sin_port) == request.remote_port) {
-      shutdown(fd, SHUT_RDWR);
-      return;
-    }
-  }
-}
-
-// As in protocol_server.cpp: httplib 0.11 listens with a backlog of 5; widen it.
-void widen_accept_queue(int port) {
-  for (int fd = 3; fd < 4096; ++fd) {
-    sockaddr_in local{};
-    socklen_t local_size = sizeof local;
-    if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_size) != 0 || local.sin_family != AF_INET) {
-      continue;
-    }
-    sockaddr_in peer{};
-    socklen_t peer_size = sizeof peer;
-    const bool connected = getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &peer_size) == 0;
-    if (!connected && ntohs(local.sin_port) == port) {
-      listen(fd, SOMAXCONN);
-      return;
-    }
-  }
-}
 
 }  // namespace
 

@@ -1,10 +1,9 @@
 #include "support/protocol_server.hpp"
 
+#include "support/http_sockets.hpp"
+
 #include <httplib.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -102,45 +101,6 @@ json instance_of(const json& schema, const std::string& text, int depth) {
 std::string error_body(const std::string& message, const std::string& type, const json& param = nullptr,
                        const json& code = nullptr) {
   return json{{"error", {{"message", message}, {"type", type}, {"param", param}, {"code", code}}}}.dump();
-}
-
-// httplib hands a handler no socket, so find this connection's descriptor by its address pair
-// and shut it down: the client then sees the connection close with no response at all.
-void drop_connection(const httplib::Request& request) {
-  for (int fd = 3; fd < 4096; ++fd) {
-    sockaddr_in local{};
-    sockaddr_in peer{};
-    socklen_t local_size = sizeof local;
-    socklen_t peer_size = sizeof peer;
-    if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_size) != 0 || local.sin_family != AF_INET) {
-      continue;
-    }
-    if (getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &peer_size) != 0) continue;
-    if (ntohs(local.sin_port) == request.local_port && ntohs(peer.sin_port) == request.remote_port) {
-      shutdown(fd, SHUT_RDWR);
-      return;
-    }
-  }
-}
-
-// httplib 0.11 listens with a backlog of 5: a burst of more connects than that loses SYNs,
-// which the kernel retransmits a whole second later. Real API servers queue far more, so widen
-// the queue of our listening socket (listen() again on a listening socket only resizes it).
-void widen_accept_queue(int port) {
-  for (int fd = 3; fd < 4096; ++fd) {
-    sockaddr_in local{};
-    socklen_t local_size = sizeof local;
-    if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_size) != 0 || local.sin_family != AF_INET) {
-      continue;
-    }
-    sockaddr_in peer{};
-    socklen_t peer_size = sizeof peer;
-    const bool connected = getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &peer_size) == 0;
-    if (!connected && ntohs(local.sin_port) == port) {
-      listen(fd, SOMAXCONN);
-      return;
-    }
-  }
 }
 
 }  // namespace
