@@ -7,6 +7,8 @@
 // Each timing is the best of REPEATS runs (the machine is shared; the minimum is the least disturbed).
 // Usage: blindspot_bench_attack MODEL SPLIT.csv [EXAMPLES=200] [RECIPE=deepwordbug] [SEED=1] [REPEATS=3]
 
+#include "recording_classifier.hpp"
+
 #include "blindspot/data/dataset_reader.hpp"
 #include "blindspot/discover/attack/attack.hpp"
 #include "blindspot/discover/attack/recipe.hpp"
@@ -22,38 +24,7 @@
 namespace {
 
 using namespace blindspot;
-
-// Forwards to a model and keeps a copy of every text it is asked about (in the order of a
-// 1-thread attack), so that the same texts can be predicted again without the attack.
-class RecordingClassifier final : public model::Classifier {
- public:
-  explicit RecordingClassifier(const model::Classifier& inner) : inner_(inner) {}
-  std::string kind() const override { return inner_.kind(); }
-  std::string options_json() const override { return inner_.options_json(); }
-  void train(const data::Split&, const core::ProgressCallback&) override {}
-  const data::LabelSet& labels() const override { return inner_.labels(); }
-  model::Probabilities probabilities(std::string_view text) const override {
-    record({std::string(text)});
-    return inner_.probabilities(text);
-  }
-  std::vector<model::Probabilities> predict_batch(const std::vector<std::string>& texts, int threads) const override {
-    record(texts);
-    return inner_.predict_batch(texts, threads);
-  }
-  std::vector<float> sentence_vector(std::string_view text) const override { return inner_.sentence_vector(text); }
-  void save(const std::filesystem::path&) const override {}
-  void load(const std::filesystem::path&) override {}
-  std::vector<std::string> take_texts() { return std::move(texts_); }
-
- private:
-  void record(const std::vector<std::string>& texts) const {
-    const std::lock_guard lock(mutex_);
-    texts_.insert(texts_.end(), texts.begin(), texts.end());
-  }
-  const model::Classifier& inner_;
-  mutable std::mutex mutex_;
-  mutable std::vector<std::string> texts_;
-};
+using bench::RecordingClassifier;
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -5,6 +5,8 @@
 // Each timing is the best of REPEATS runs (the machine is shared).
 // Usage: blindspot_bench_model_adapter SPEC SPLIT.csv TEXTS_OUT.jsonl [EXAMPLES=100] [BATCH=64] [REPEATS=2]
 
+#include "recording_classifier.hpp"
+
 #include "blindspot/data/dataset_reader.hpp"
 #include "blindspot/discover/attack/attack.hpp"
 #include "blindspot/discover/attack/recipe.hpp"
@@ -23,37 +25,7 @@
 namespace {
 
 using namespace blindspot;
-
-// Forwards to a model (with its preferred number of callers) and keeps every text it is asked about.
-class RecordingClassifier final : public model::Classifier {
- public:
-  explicit RecordingClassifier(const model::Classifier& inner) : inner_(inner) {}
-  std::string kind() const override { return inner_.kind(); }
-  std::string options_json() const override { return inner_.options_json(); }
-  void train(const data::Split&, const core::ProgressCallback&) override {}
-  const data::LabelSet& labels() const override { return inner_.labels(); }
-  model::Probabilities probabilities(std::string_view text) const override {
-    record({std::string(text)});
-    return inner_.probabilities(text);
-  }
-  std::vector<model::Probabilities> predict_batch(const std::vector<std::string>& texts, int threads) const override {
-    record(texts);
-    return inner_.predict_batch(texts, threads);
-  }
-  int preferred_callers() const override { return inner_.preferred_callers(); }
-  void save(const std::filesystem::path&) const override {}
-  void load(const std::filesystem::path&) override {}
-  std::vector<std::string> take_texts() { return std::move(texts_); }
-
- private:
-  void record(const std::vector<std::string>& texts) const {
-    const std::lock_guard lock(mutex_);
-    texts_.insert(texts_.end(), texts.begin(), texts.end());
-  }
-  const model::Classifier& inner_;
-  mutable std::mutex mutex_;
-  mutable std::vector<std::string> texts_;
-};
+using bench::RecordingClassifier;
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
