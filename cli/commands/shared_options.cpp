@@ -133,36 +133,48 @@ std::unique_ptr<model::Classifier> load_model_for_run(Context& context, const Mo
   return model;
 }
 
-data::Split read_split_for_run(Context& context, const DataSource& source, const data::LabelSet& labels) {
-  const auto file = data::resolve_split_file(source.data, source.split);
-  data::Split split = data::read_split(file, labels, source.read);
+namespace {
+
+// Names the split and records it as an input artefact of the current run.
+data::Split recorded(Context& context, const DataSource& source, const std::filesystem::path& file, data::Split split) {
   split.name = split_name(source);
-  const nlohmann::json details = {{"rows", split.examples.size()}, {"labels", labels.names()}};
+  const nlohmann::json details = {{"rows", split.examples.size()}, {"labels", split.labels.names()}};
   store::record_artifact(context.store(), {context.run_id(), "dataset", split.name,
                                            stored_path(file), split.content_hash, details.dump()});
   return split;
 }
 
+}  // namespace
+
+data::Split read_split_for_run(Context& context, const DataSource& source, const data::LabelSet& labels) {
+  const auto file = data::resolve_split_file(source.data, source.split);
+  return recorded(context, source, file, data::read_split(file, labels, source.read));
+}
+
 data::Split read_split_for_run(Context& context, const DataSource& source, const model::Classifier& model) {
   const std::string origin = model.identity().source;
   const auto kind = model::source_kind(origin);
-  if (kind == model::SourceKind::command || kind == model::SourceKind::server) {
-    const auto file = data::resolve_split_file(source.data, source.split);
-    std::vector<std::string> names;
-    for (const data::Record& record : data::read_records(file, source.read)) names.push_back(record.label);
-    const data::LabelSet data_labels = data::LabelSet::sorted_from(names);
-    std::vector<std::string> unknown;
-    for (const std::string& name : data_labels.names()) {
-      if (!model.labels().index_of(name)) unknown.push_back(name);
-    }
-    if (!unknown.empty()) {
-      throw core::Error(core::ErrorKind::remote,
-                        fmt::format("{} {}: its labels ({}) do not include the data's {} ({})", model::to_string(kind),
-                                    model::displayable_source(origin), model.labels().joined(), fmt::join(unknown, ", "),
-                                    file.string()));
-    }
+  if (kind != model::SourceKind::command && kind != model::SourceKind::server) {
+    return read_split_for_run(context, source, model.labels());
   }
-  return read_split_for_run(context, source, model.labels());
+  // Read once with the data's own labels, then move them to the model's order.
+  const auto file = data::resolve_split_file(source.data, source.split);
+  data::Split split = data::read_training_split(file, std::nullopt, source.read);
+  std::vector<std::string> unknown;
+  for (const std::string& name : split.labels.names()) {
+    if (!model.labels().index_of(name)) unknown.push_back(name);
+  }
+  if (!unknown.empty()) {
+    throw core::Error(core::ErrorKind::remote,
+                      fmt::format("{} {}: its labels ({}) do not include the data's {} ({})", model::to_string(kind),
+                                  model::displayable_source(origin), model.labels().joined(), fmt::join(unknown, ", "),
+                                  file.string()));
+  }
+  for (data::Example& example : split.examples) {
+    example.label = *model.labels().index_of(split.labels.name(static_cast<std::size_t>(example.label)));
+  }
+  split.labels = model.labels();
+  return recorded(context, source, file, std::move(split));
 }
 
 void record_output(Context& context, const std::string& role, const std::filesystem::path& file) {
