@@ -160,8 +160,11 @@ void add_run_command(CLI::App& app, Context& context) {
   command->add_option("--attack-budget", settings->loop.attack_budget, "Levenshtein budget of every attack")
       ->check(CLI::Range(std::size_t{1}, std::size_t{100000}))
       ->capture_default_str();
-  command->add_option("--max-uus", settings->loop.max_uus, "UUs taught, spread over blind spots (0 = all)")
-      ->capture_default_str();
+  command
+      ->add_option_function<std::size_t>(
+          "--max-uus", [settings](std::size_t value) { settings->loop.max_uus = value; },
+          "UUs taught, spread over blind spots (0 = all)")
+      ->default_str("20");
   command->add_option("--samples-per-hypothesis,-k", settings->loop.samples_per_hypothesis, "Samples per hypothesis")
       ->check(CLI::Range(1, 50))
       ->capture_default_str();

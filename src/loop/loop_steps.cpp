@@ -73,7 +73,7 @@ json teach_round(LoopRun& run, RoundState& state) {
   const auto teacher = run.context.make_teacher({run.train, *state.model, state.uus, store, run.context.run_id});
   const teach::SampleFilter filter(run.train.labels, state.train, &run.test);
   teach::TeachOptions teach_options;
-  teach_options.max_uus = options.max_uus;
+  teach_options.max_uus = options.max_uus.value_or(20);
   teach_options.extrapolate = options.extrapolate;
   teach_options.samples_per_hypothesis = options.samples_per_hypothesis;
   teach_options.seed = options.seed;

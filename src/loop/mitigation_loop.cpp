@@ -53,7 +53,7 @@ json options_json(const LoopOptions& o) {
   json challenge = json::array();
   for (const auto& file : o.challenge_sets) challenge.push_back(std::filesystem::weakly_canonical(file).string());
   return {{"baseline", baseline_json(o)},
-          {"max_uus", o.max_uus},
+          {"max_uus", o.max_uus.value_or(20)},
           {"extrapolate", o.extrapolate},
           {"samples_per_hypothesis", o.samples_per_hypothesis},
           {"sample_budget", o.sample_budget},

@@ -3,6 +3,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
+#include <string>
 #include <vector>
 
 namespace blindspot::eval {
@@ -123,5 +125,61 @@ double student_t_cdf(double t, double degrees_of_freedom);
 // Its inverse: the t with student_t_cdf(t) = probability, found by bisection to ~1e-12. Throws
 // Error{usage} if probability is not in (0, 1) or degrees_of_freedom <= 0.
 double student_t_quantile(double probability, double degrees_of_freedom);
+
+
+// ---- Comparing conditions over seeds and test examples (docs/statistics.md) ----------------------
+// A condition's model is trained once per seed and scored on the same test rows. Its metric has two
+// sources of variance: which model training produced (the seeds) and which rows the test set
+// happened to hold (sampling). The estimates below include both; a condition is compared with the
+// reference (`none`) on the same rows and seeds (paired), so that what they share cancels.
+
+// The statistic of seed `seed`'s model on the rows at `rows` (a resample: indices drawn with
+// replacement, repeats included; or 0..n-1 for the data as given). Called from several threads at
+// once: it must only read.
+using SeedStatistic = std::function<double(std::size_t seed, const std::vector<std::size_t>& rows)>;
+
+// Per seed, one value per test row (0/1 outcomes, squared errors, ...): values[seed][row]. Every
+// seed's vector has the same rows in the same order.
+using PerSeedValues = std::vector<std::vector<double>>;
+enum class Aggregate { mean, sum };  // accuracy-like rates, or counts such as UUs
+// A SeedStatistic that aggregates `values` (kept by reference: it must outlive the statistic).
+SeedStatistic aggregate_statistic(const PerSeedValues& values, Aggregate aggregate);
+
+// One condition's metric: the mean over seeds of the statistic on every row, with an interval that
+// includes the seeds' and the test rows' variance.
+struct MetricEstimate {
+  double estimate = 0;
+  double lower = 0;
+  double upper = 0;
+  double level = 0.95;
+  // False when every seed gives the same value on the data as given: the seeds' spread is then 0
+  // and the interval holds the test rows' variance only; reports say "no variation across seeds".
+  bool varied_across_seeds = false;
+  std::string method;  // how the interval was made, in words (docs/statistics.md)
+};
+// Throws Error{usage} for no seeds, no rows, or options out of range.
+MetricEstimate metric_estimate(std::size_t seeds, std::size_t rows, const SeedStatistic& statistic,
+                               const BootstrapOptions& options = {});
+
+// The paired difference condition - reference of a metric: estimate = mean over seeds of
+// condition(seed, all rows) - reference(seed, all rows); an interval and a two-sided p-value of
+// "no difference" that include the seeds' and the test rows' variance, and are defined when the
+// seeds' values coincide (then the rows' variance alone remains).
+struct EffectEstimate {
+  double estimate = 0;
+  double lower = 0;
+  double upper = 0;
+  double level = 0.95;
+  // nullopt when nothing varied: the two conditions agree on every row of every seed, so there is
+  // no difference and nothing to test; reports say "no difference on any row".
+  std::optional<double> p_value;
+  bool varied_across_seeds = false;  // false when every seed gives the same difference
+  std::string method;
+  // The interval excludes zero.
+  bool excludes_zero() const noexcept { return lower > 0 || upper < 0; }
+};
+// Throws Error{usage} for no seeds, no rows, or options out of range.
+EffectEstimate paired_effect(std::size_t seeds, std::size_t rows, const SeedStatistic& reference,
+                             const SeedStatistic& condition, const BootstrapOptions& options = {});
 
 }  // namespace blindspot::eval

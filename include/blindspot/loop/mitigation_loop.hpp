@@ -1,6 +1,7 @@
 #pragma once
 
 #include "blindspot/data/example.hpp"
+#include "blindspot/eval/baseline_check.hpp"
 #include "blindspot/eval/calibration.hpp"
 #include "blindspot/loop/teachers.hpp"
 #include "blindspot/model/classifier.hpp"
@@ -14,6 +15,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,10 +44,24 @@ struct ExternalModel {
   std::filesystem::path train_log;
 };
 
+// Whether the loop's baseline fastText model is tuned on dev (docs/run.md, "The baseline"): with
+// fastText's autotune, which searches its hyper-parameters for the best dev score within a time
+// budget. The tuned settings are recorded with the model.
+struct BaselineTuning {
+  enum class Mode {
+    off,         // the given model options, always
+    when_short,  // the given options unless their model falls short on dev (eval::check_baseline)
+    always,      // autotune every time
+  };
+  Mode mode = Mode::when_short;
+  int seconds = 120;  // autotune's time budget
+};
+
 // Everything that determines a loop's results (and so its key; docs/run.md).
 struct LoopOptions {
   std::filesystem::path data;    // dataset folder with train, dev and test
   model::FastTextOptions model;  // baseline and retrained model (threads 1: byte-identical)
+  BaselineTuning tuning;         // of a fastText baseline (ignored for external and given models)
   ExternalModel external;        // a model trained by a command instead (spec and command in the key)
   // A baseline model file that is used instead of training one (its content hash is in the key):
   // a fastText file, or the file `external.spec`'s {model} stands for.
@@ -53,7 +69,14 @@ struct LoopOptions {
   double threshold = 0.65;            // tau of every UU
   std::size_t dev_attack_rows = 300;  // dev rows attacked for adversarial UUs (0: natural UUs only)
   std::size_t attack_budget = 30;
-  std::size_t max_uus = 20;  // UUs taught, spread over blind spots
+  // UUs taught, spread over blind spots; 0: all. nullopt: as many as the sample budget needs.
+  std::optional<std::size_t> max_uus;
+  // Share of each blind spot's dev UUs held out of teaching: "fixed" is counted on them, and a
+  // sample that contains one of their texts is rejected (dev_leak; docs/run.md).
+  double held_out_share = 0.5;
+  // The length rule's bounds (teach::FilterOptions::length_low_factor and length_high_factor).
+  double length_low_factor = 0.5;
+  double length_high_factor = 2.0;
   bool extrapolate = true;
   int samples_per_hypothesis = 2;
   std::size_t sample_budget = 0;       // accepted samples added to train (0: all)
@@ -101,6 +124,16 @@ struct TestMetrics {
   std::vector<int> correct;
   std::vector<int> uu;
   std::vector<int> adversarial;
+  // Per test row: 1 when an attacker can reach a confident error on it: a natural UU, or an
+  // adversarial UU of a row of the seeded attack sample read right. reachable_errors is their sum.
+  std::vector<int> reachable;
+  std::int64_t reachable_errors = 0;
+  // Per test row: the gold and predicted label's index, the predicted class's probability and the
+  // row's Brier term (sum over classes of (p - y)^2), for intervals of macro-F1, ECE and Brier.
+  std::vector<int> gold;
+  std::vector<int> predicted;
+  std::vector<double> confidence;
+  std::vector<double> squared_error;
 };
 
 struct StepReport {
@@ -119,6 +152,9 @@ struct RoundResult {
   std::int64_t samples_accepted = 0;
   std::int64_t samples_added = 0;  // by this round (train then holds every round's)
   std::int64_t dev_uus_fixed = 0;  // of this round's dev UUs, no longer UUs after its retraining
+  std::int64_t dev_uus_taught = 0;  // of them, offered to the teacher
+  std::int64_t held_out_uus = 0;    // of them, held out of teaching (LoopOptions::held_out_share)
+  std::int64_t held_out_fixed = 0;  // of the held-out ones, no longer UUs after retraining
   std::vector<std::pair<int, std::int64_t>> fixed_by_blind_spot;
   TestMetrics after;  // the round's retrained model on test
 };
@@ -154,9 +190,16 @@ struct LoopResult {
   std::filesystem::path folder;
   std::vector<StepReport> steps;
   TestMetrics before;  // baseline model
+  // The baseline against the majority-class rate, its classes' recall and its train-set accuracy,
+  // on test; and how its settings were chosen ("default settings", "autotuned on dev: ...").
+  eval::BaselineCheck baseline_check;
+  std::string baseline_settings;
   TestMetrics after;   // retrained on train + accepted samples
   std::int64_t dev_uus = 0;
   std::int64_t dev_uus_fixed = 0;  // of the taught model's dev UUs, no longer UUs after retraining
+  std::int64_t dev_uus_taught = 0;
+  std::int64_t held_out_uus = 0;
+  std::int64_t held_out_fixed = 0;  // the honest count: held-out dev UUs fixed
   std::vector<std::pair<int, std::int64_t>> fixed_by_blind_spot;  // blind spot -> dev UUs fixed
   std::int64_t blind_spots = 0;
   std::int64_t hypotheses = 0;

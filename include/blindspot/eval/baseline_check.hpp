@@ -1,0 +1,55 @@
+#pragma once
+
+#include "blindspot/data/example.hpp"
+#include "blindspot/data/label_set.hpp"
+#include "blindspot/discover/uu_scan.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace blindspot::eval {
+
+// Is the model worth finding blind spots in? A model at the majority-class rate, one that never
+// predicts a class, or one that has not learned its own training set has no blind spots worth
+// teaching: every later number would measure a model that barely learned (docs/eval.md,
+// "Is the baseline sound?").
+
+// Where a model falls short; the defaults are those of eval, run and experiment.
+struct BaselineCheckOptions {
+  // A class whose recall on the evaluated split is below this is reported.
+  double recall_floor = 0.5;
+  // Training-set accuracy below this is underfitting.
+  double underfit_train_accuracy = 0.9;
+  // Test accuracy at or below majority rate + this margin is reported.
+  double majority_margin = 0.0;
+};
+
+struct ClassRecall {
+  std::string label;
+  std::int64_t support = 0;  // rows of the class in the split
+  double recall = 0;
+};
+
+struct BaselineCheck {
+  double accuracy = 0;                   // on the evaluated split
+  double majority_rate = 0;              // share of the split's rows labelled majority_label
+  std::string majority_label;            // the train split's most frequent label
+  std::optional<double> train_accuracy;  // nullopt when the train split was not scored
+  std::vector<ClassRecall> recall;       // per label, in the label set's order
+  // Plain-language warnings, one per problem found ("test accuracy 0.48 is at or below the
+  // majority-class rate 0.50 (always answering \"positive\")"); empty when the model is sound.
+  std::vector<std::string> warnings;
+
+  bool falls_short() const noexcept { return !warnings.empty(); }
+};
+
+// Checks a model's scan of a labelled split against the majority-class rate of `train` (the rate a
+// model that always answers train's most frequent label reaches on the split), the recall floor of
+// every class with rows in the split, and, when `train_scan` is given (the model's scan of the
+// train split, or of a sample of it), the underfitting bound.
+BaselineCheck check_baseline(const data::LabelSet& labels, const data::Split& train, const discover::ScanResult& scan,
+                             const discover::ScanResult* train_scan, const BaselineCheckOptions& options = {});
+
+}  // namespace blindspot::eval
