@@ -1,7 +1,9 @@
 #include "../ui/table.hpp"
+#include "baseline_options.hpp"
 #include "commands.hpp"
 #include "llm_options.hpp"
 #include "shared_options.hpp"
+#include "teaching_rule_options.hpp"
 
 #include "blindspot/loop/loop_records.hpp"
 #include "blindspot/loop/mitigation_loop.hpp"
@@ -87,6 +89,7 @@ void print_loop(const loop::LoopResult& result, loop::TeacherKind teacher, std::
       result.key.substr(0, 16), loop::to_string(teacher),
       teacher == loop::TeacherKind::automatic ? ", a no-LLM baseline" : "", result.dev_uus, result.blind_spots,
       result.hypotheses, result.samples_accepted, result.samples_added);
+  std::cout << baseline_check_text(result.baseline_check);
   if (result.rounds.size() > 1) print_rounds(result);
   if (result.complete) print_comparison(result);
   if (!result.stopped_because.empty()) std::cout << result.stopped_because << '\n';
@@ -208,6 +211,8 @@ void add_run_command(CLI::App& app, Context& context) {
                       "End after this step (as a kill would): train_baseline, "
                       "scan_dev, ..., evaluate; teach@2 ... in "
                       "later rounds");
+  add_baseline_tuning_options(*command, settings->loop.tuning);
+  add_teaching_rule_options(*command, settings->loop);
   add_llm_options(*command, settings->llm);
   context.define(command, [&context, settings] {
     settings->loop.model.seed = static_cast<int>(settings->loop.seed);

@@ -44,6 +44,12 @@ class ConfigReader {
     }
   }
 
+  // A number in [low, high] (`what` says so in the error).
+  void read_in(const std::string& key, double& out, double low, double high, const std::string& what) const {
+    read(key, out);
+    if (find(key) != nullptr && !(out >= low && out <= high)) throw error(find(key), key, "must be " + what);
+  }
+
   std::vector<const toml::node*> array(const std::string& key) const {
     const toml::node* node = find(key);
     if (node == nullptr) return {};
@@ -72,7 +78,8 @@ const std::set<std::string> kKeys = {
     "name", "data", "seeds", "conditions", "sample_budget", "max_uus", "samples_per_hypothesis", "extrapolate",
     "threshold", "dev_attack_rows", "attack_budget", "test_attack_rows", "threads", "challenge_sets",
     "import_samples", "import_hypotheses", "human_campaign", "hourly_wage_usd", "platform_fee", "minn", "maxn",
-    "attribution", "model", "train_command", "baseline_model"};
+    "attribution", "model", "train_command", "baseline_model", "baseline_tuning", "tuning_seconds", "lr", "epochs",
+    "dim", "word_ngrams", "held_out_share", "length_low_factor", "length_high_factor", "accuracy_tolerance"};
 // clang-format on
 
 toml::table parse_file(const std::filesystem::path& file) {
@@ -173,6 +180,34 @@ void read_loop_options(const ConfigReader& reader, const std::filesystem::path& 
   }
 }
 
+BaselineTuning::Mode read_tuning_mode(const ConfigReader& reader) {
+  std::string mode = "when_short";
+  reader.read("baseline_tuning", mode);
+  if (mode == "off") return BaselineTuning::Mode::off;
+  if (mode == "when_short") return BaselineTuning::Mode::when_short;
+  if (mode == "always") return BaselineTuning::Mode::always;
+  throw reader.error(reader.find("baseline_tuning"), "baseline_tuning", "must be \"off\", \"when_short\" or \"always\"");
+}
+
+// The baseline's settings and tuning, the teaching rules and the effect rule's tolerance.
+void read_rule_options(const ConfigReader& reader, ExperimentConfig& config) {
+  LoopOptions& loop = config.loop;
+  loop.tuning.mode = read_tuning_mode(reader);
+  reader.read("tuning_seconds", loop.tuning.seconds);
+  if (loop.tuning.seconds < 1) throw reader.error(reader.find("tuning_seconds"), "tuning_seconds", "must be at least 1");
+  reader.read_in("lr", loop.model.learning_rate, 1e-6, 10, "in (0, 10]");
+  reader.read("epochs", loop.model.epochs);
+  reader.read("dim", loop.model.dimension);
+  reader.read("word_ngrams", loop.model.word_ngrams);
+  if (loop.model.epochs < 1 || loop.model.dimension < 1 || loop.model.word_ngrams < 1) {
+    throw reader.error(nullptr, "epochs, dim, word_ngrams", "must be at least 1");
+  }
+  reader.read_in("held_out_share", loop.held_out_share, 0, 0.9, "in [0, 0.9]");
+  reader.read_in("length_low_factor", loop.length_low_factor, 0, 1, "in [0, 1]");
+  reader.read_in("length_high_factor", loop.length_high_factor, 1, 1000, "in [1, 1000]");
+  reader.read_in("accuracy_tolerance", config.accuracy_tolerance, 0, 1, "in [0, 1] (a share: 0.01 is one point)");
+}
+
 bool has(const ExperimentConfig& config, TeacherKind condition) {
   return std::find(config.conditions.begin(), config.conditions.end(), condition) != config.conditions.end();
 }
@@ -207,6 +242,7 @@ ExperimentConfig read_experiment_config(const std::filesystem::path& file) {
   config.loop.sample_budget = read_sample_budget(reader);
   read_loop_options(reader, file, config.loop);
   read_condition_inputs(reader, config);
+  read_rule_options(reader, config);
   // Subword character n-grams of the classifier (docs/classifier.md); 0/0 = off, the default.
   reader.read("minn", config.loop.model.min_char_ngram);
   reader.read("maxn", config.loop.model.max_char_ngram);

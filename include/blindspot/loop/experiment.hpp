@@ -26,6 +26,10 @@ struct ExperimentConfig {
   // Human cost model of the `human` condition: active time x wage x (1 + fee).
   double hourly_wage_usd = 0;
   double platform_fee = 0;  // fraction added to wages, e.g. 0.2
+  // The effect rule (docs/statistics.md): a condition reduces blind spots only when the reachable
+  // confident errors fall with an interval excluding zero and accuracy falls by at most this
+  // (a share: 0.01 is one point).
+  double accuracy_tolerance = 0.01;
 };
 
 // Reads the TOML experiment file (docs/experiment.md). Throws Error{usage} naming the file,

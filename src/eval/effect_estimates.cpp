@@ -1,0 +1,3 @@
+// Filled in by issue 12.
+
+namespace blindspot::eval {}  // namespace blindspot::eval
