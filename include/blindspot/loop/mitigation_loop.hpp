@@ -124,6 +124,10 @@ struct TestMetrics {
   std::vector<int> correct;
   std::vector<int> uu;
   std::vector<int> adversarial;
+  // Per row of the seeded attack sample (as `adversarial`): its test row's index, and 1 when it was
+  // attacked (the model read it right; a misread row is a natural error, not attacked).
+  std::vector<std::int64_t> attack_rows;
+  std::vector<int> attacked;
   // Per test row: 1 when an attacker can reach a confident error on it: a natural UU, or an
   // adversarial UU of a row of the seeded attack sample read right. reachable_errors is their sum.
   std::vector<int> reachable;
