@@ -36,6 +36,7 @@ json baseline_json(const LoopOptions& o) {
                 {"threads", m.threads},
                 {"seed", m.seed},
                 {"quantize", m.quantize}}},
+              {"tuning", {{"mode", static_cast<int>(o.tuning.mode)}, {"seconds", o.tuning.seconds}}},
               {"threshold", o.threshold},
               {"dev_attack_rows", o.dev_attack_rows},
               {"attack_budget", o.attack_budget},
@@ -53,7 +54,9 @@ json options_json(const LoopOptions& o) {
   json challenge = json::array();
   for (const auto& file : o.challenge_sets) challenge.push_back(std::filesystem::weakly_canonical(file).string());
   return {{"baseline", baseline_json(o)},
-          {"max_uus", o.max_uus.value_or(20)},
+          {"max_uus", o.max_uus ? json(*o.max_uus) : json("from the budget")},
+          {"held_out_share", o.held_out_share},
+          {"length_rule", {o.length_low_factor, o.length_high_factor}},
           {"extrapolate", o.extrapolate},
           {"samples_per_hypothesis", o.samples_per_hypothesis},
           {"sample_budget", o.sample_budget},
@@ -62,7 +65,7 @@ json options_json(const LoopOptions& o) {
           {"teacher_settings", json::parse(o.teacher_settings_json)},
           {"challenge_sets", challenge},
           // Bumped when the evaluate step's output changes, so older loops are evaluated again.
-          {"evaluation_version", 2}};
+          {"evaluation_version", 3}};
 }
 
 }  // namespace
