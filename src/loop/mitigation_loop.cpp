@@ -41,6 +41,8 @@ json baseline_json(const LoopOptions& o) {
               {"dev_attack_rows", o.dev_attack_rows},
               {"attack_budget", o.attack_budget},
               {"seed", o.seed}};
+  // fastText trained in process: a model of another training version is another model.
+  if (o.external.spec.empty()) key["model"]["training_version"] = model::kFastTextTrainingVersion;
   // Only when used, so that the keys of fastText loops stay what they were.
   if (!o.external.spec.empty()) {
     key["external"] = {{"model", model::displayable_source(o.external.spec)},

@@ -186,13 +186,14 @@ std::string FastTextClassifier::options_json() const {
       {"min_count", options_.min_count},           {"buckets", options_.buckets},
       {"threads", options_.threads},               {"seed", options_.seed},
       {"quantize", options_.quantize},             {"quantize_cutoff", options_.quantize_cutoff},
+      {"training_version", kFastTextTrainingVersion},
   };
   return json.dump();
 }
 
 void FastTextClassifier::train(const data::Split& train, const core::ProgressCallback& progress) {
   validate_training_split(train);
-  const detail::TrainingFile file(train);
+  const detail::TrainingFile file(train, static_cast<std::uint64_t>(options_.seed));
   FastTextOptions effective = options_;
   effective.threads = core::resolve_thread_count(options_.threads);
   auto model = std::make_unique<detail::FastTextModel>();

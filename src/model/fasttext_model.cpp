@@ -1,11 +1,13 @@
 #include "fasttext_model.hpp"
 
 #include "blindspot/core/error.hpp"
+#include "blindspot/core/random.hpp"
 #include "blindspot/model/text_normaliser.hpp"
 
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <numeric>
 #include <random>
 #include <sstream>
 #include <unistd.h>
@@ -64,14 +66,25 @@ fasttext::Args quantize_args(const FastTextOptions& options) {
   return args;
 }
 
-TrainingFile::TrainingFile(const data::Split& train) : path_(unique_temporary_path()) {
+std::vector<std::size_t> training_order(std::size_t rows, std::uint64_t seed) {
+  std::vector<std::size_t> order(rows);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  // A stream of its own, so that the order never correlates with other draws from the same seed.
+  constexpr std::uint64_t kTrainingOrderStream = 0x7472'6169'6e6f'7264ULL;  // "trainord"
+  core::Rng rng(core::derive_seed(seed, kTrainingOrderStream));
+  for (std::size_t i = rows; i > 1; --i) std::swap(order[i - 1], order[rng.below(i)]);
+  return order;
+}
+
+TrainingFile::TrainingFile(const data::Split& train, std::uint64_t seed) : path_(unique_temporary_path()) {
   std::ofstream out(path_, std::ios::binary | std::ios::trunc);
   if (!out) {
     throw core::Error(core::ErrorKind::io,
                       "cannot create the temporary training file " + path_.string() + ": " + std::strerror(errno));
   }
   std::string line;
-  for (const data::Example& example : train.examples) {
+  for (const std::size_t row : training_order(train.examples.size(), seed)) {
+    const data::Example& example = train.examples[row];
     line.assign(kLabelPrefix);
     line += train.labels.name(static_cast<std::size_t>(example.label));
     line += ' ';

@@ -8,6 +8,8 @@
 
 #include <fasttext/fasttext.h>
 
+#include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -25,10 +27,13 @@ fasttext::Args quantize_args(const FastTextOptions& options);
 
 // The normalised training data as a fastText input file, removed when the object dies.
 // fastText trains from a seekable file only: each thread reopens it at its own offset.
+// The rows are written in a permutation drawn from `seed` (training_order()): fastText's own seed
+// only reaches its initialisation, and its generator (std::minstd_rand) treats 0 like 1, so
+// without the shuffle seeds 0 and 1 trained byte-identical models.
 class TrainingFile {
  public:
   // Throws Error{io} if the file cannot be written.
-  explicit TrainingFile(const data::Split& train);
+  TrainingFile(const data::Split& train, std::uint64_t seed);
   ~TrainingFile();
   TrainingFile(const TrainingFile&) = delete;
   TrainingFile& operator=(const TrainingFile&) = delete;
@@ -38,6 +43,10 @@ class TrainingFile {
  private:
   std::filesystem::path path_;
 };
+
+// The order in which fastText reads the rows of a split of `rows` rows under `seed`: a
+// Fisher-Yates shuffle with core::Rng, the same on every platform.
+std::vector<std::size_t> training_order(std::size_t rows, std::uint64_t seed);
 
 // fastText keeps its model checks and matrices protected; this subclass adds a load that
 // rejects truncated or inconsistent files instead of keeping a half-read model (or spinning

@@ -16,14 +16,17 @@ namespace blindspot::eval {
 // teaching: every later number would measure a model that barely learned (docs/eval.md,
 // "Is the baseline sound?").
 
-// Where a model falls short; the defaults are those of eval, run and experiment.
+// Where a model falls short; the defaults are those of eval, run and experiment, chosen by
+// measurement on the shared datasets (docs/baseline.md).
 struct BaselineCheckOptions {
   // A class whose recall on the evaluated split is below this is reported.
-  double recall_floor = 0.5;
+  double recall_floor = 0.2;
   // Training-set accuracy below this is underfitting.
   double underfit_train_accuracy = 0.9;
   // Test accuracy at or below majority rate + this margin is reported.
   double majority_margin = 0.0;
+  // How the warnings name the evaluated split ("test accuracy 0.48 ...").
+  std::string split = "test";
 };
 
 struct ClassRecall {
@@ -35,7 +38,7 @@ struct ClassRecall {
 struct BaselineCheck {
   double accuracy = 0;                   // on the evaluated split
   double majority_rate = 0;              // share of the split's rows labelled majority_label
-  std::string majority_label;            // the train split's most frequent label
+  std::string majority_label;            // the train split's most frequent label (first in label order on a tie)
   std::optional<double> train_accuracy;  // nullopt when the train split was not scored
   std::vector<ClassRecall> recall;       // per label, in the label set's order
   // Plain-language warnings, one per problem found ("test accuracy 0.48 is at or below the
@@ -48,7 +51,9 @@ struct BaselineCheck {
 // Checks a model's scan of a labelled split against the majority-class rate of `train` (the rate a
 // model that always answers train's most frequent label reaches on the split), the recall floor of
 // every class with rows in the split, and, when `train_scan` is given (the model's scan of the
-// train split, or of a sample of it), the underfitting bound.
+// train split, or of a sample of it), the underfitting bound. `labels` are the scans' labels (the
+// model's); train's labels are matched to them by name. Throws Error{bad_input} when `train` or
+// `scan` has no rows.
 BaselineCheck check_baseline(const data::LabelSet& labels, const data::Split& train, const discover::ScanResult& scan,
                              const discover::ScanResult* train_scan, const BaselineCheckOptions& options = {});
 

@@ -7,6 +7,11 @@
 
 namespace blindspot::model {
 
+// Bumped when the same options and data train a different model: 2 = the training rows are shuffled
+// by the seed (1: in file order, and seeds 0 and 1 gave the same model). In options_json() and in
+// the loop's baseline key, so models and loops of an older version are not reused.
+inline constexpr int kFastTextTrainingVersion = 2;
+
 // Supervised fastText hyper-parameters. fastText's own API defaults are the skipgram
 // configuration (minCount 5, minn 3, maxn 6, 12 threads, verbose 2), so every field is set
 // here explicitly; the defaults were chosen by measurement (docs/classifier.md).
@@ -25,6 +30,8 @@ struct FastTextOptions {
   // Training threads. 1 (the default) makes training deterministic: the same data and seed
   // give a byte-identical model file. More threads train faster but differ run to run (Hogwild).
   int threads = 1;
+  // Shuffles the order of the training rows (a seeded permutation) and seeds fastText's
+  // initialisation: with threads 1, one seed gives one model and different seeds different ones.
   int seed = 0;
   // Product-quantise the model after training (much smaller file, slightly lower accuracy).
   bool quantize = false;
