@@ -1,10 +1,14 @@
 #include "blindspot/teach/filters.hpp"
 
+#include "sentences.hpp"
+
 #include "blindspot/core/edit_distance.hpp"
 #include "blindspot/core/error.hpp"
 #include "blindspot/core/parallel_for.hpp"
+#include "blindspot/core/random.hpp"
 #include "blindspot/core/utf8.hpp"
 #include "blindspot/discover/attack/words.hpp"
+#include "blindspot/model/text_normaliser.hpp"
 
 #include <fmt/format.h>
 
@@ -12,6 +16,7 @@
 #include <cmath>
 #include <map>
 #include <optional>
+#include <unordered_map>
 
 namespace blindspot::teach {
 namespace {
@@ -77,6 +82,108 @@ IndexedSplit index_split(const data::Split& split, const std::string& fallback_n
   return indexed;
 }
 
+// Hashes of the words of `text` after model::normalise_text, in order: two texts that differ only
+// in case, punctuation or spacing give the same sequence.
+std::vector<std::uint64_t> normalised_word_hashes(std::string_view text) {
+  const std::string normalised = model::normalise_text(text);
+  const std::string_view view(normalised);
+  std::vector<std::uint64_t> hashes;
+  for (const auto& word : discover::find_words(view)) {
+    hashes.push_back(core::mix64(core::fnv1a(view.substr(word.offset, word.size))));
+  }
+  return hashes;
+}
+
+// Every passage is at least this many words long, so its first three words key the search.
+constexpr std::size_t kPassageKeyWords = 3;
+
+std::uint64_t passage_key(const std::uint64_t* words) {
+  std::uint64_t key = 0;
+  for (std::size_t i = 0; i < kPassageKeyWords; ++i) key = core::mix64(key * 0x9e3779b97f4a7c15ULL + words[i]);
+  return key;
+}
+
+// The start of `text` for a rejection detail: at most 60 bytes, cut at a character boundary.
+std::string excerpt(std::string_view text) {
+  constexpr std::size_t kBytes = 60;
+  if (text.size() <= kBytes) return std::string(text);
+  std::size_t end = kBytes;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0U) == 0x80U) --end;
+  return std::string(text.substr(0, end)) + "...";
+}
+
+// The texts of the held-out dev UUs (SampleFilter::hold_out), searchable for samples that
+// duplicate one or contain one of its passages (the whole text, or a long enough sentence).
+class HeldOutIndex {
+ public:
+  HeldOutIndex(const std::vector<discover::Uu>& uus, const MinHasher& hasher, const FilterOptions& options)
+      : whole_(hasher.size(), options.near_duplicate_threshold) {
+    for (const discover::Uu& uu : uus) {
+      add_source(uu.id, uu.text, false, hasher, options);
+      if (!uu.original_text.empty()) add_source(uu.id, uu.original_text, true, hasher, options);
+    }
+  }
+
+  // Why `text` (fingerprinted as `print`) leaks a held-out text, or nullopt.
+  std::optional<std::string> find_leak(std::string_view text, const TextFingerprint& print) const {
+    if (const auto match = whole_.find(print)) return describe_match(*match, name(match->id));
+    const std::vector<std::uint64_t> words = normalised_word_hashes(text);
+    for (std::size_t start = 0; start + kPassageKeyWords <= words.size(); ++start) {
+      const auto [first, last] = by_key_.equal_range(passage_key(&words[start]));
+      for (auto it = first; it != last; ++it) {
+        const Passage& passage = passages_[it->second];
+        if (start + passage.words.size() <= words.size() &&
+            std::equal(passage.words.begin(), passage.words.end(), words.begin() + static_cast<std::ptrdiff_t>(start))) {
+          return fmt::format("contains \"{}\" of {}", excerpt(passage.text), name(passage.source));
+        }
+      }
+    }
+    return std::nullopt;
+  }
+
+ private:
+  struct Source {
+    std::string uu_id;
+    bool original = false;  // an adversarial UU's unperturbed text
+  };
+  struct Passage {
+    std::uint32_t source = 0;
+    std::string text;  // as written in the source, for the detail
+    std::vector<std::uint64_t> words;
+  };
+
+  std::string name(std::uint32_t source) const {
+    return "held-out dev UU " + sources_[source].uu_id + (sources_[source].original ? " (its original text)" : "");
+  }
+
+  void add_passage(std::uint32_t source, std::string_view text) {
+    Passage passage{source, std::string(text), normalised_word_hashes(text)};
+    if (passage.words.size() < kPassageKeyWords) return;
+    by_key_.emplace(passage_key(passage.words.data()), passages_.size());
+    passages_.push_back(std::move(passage));
+  }
+
+  void add_source(const std::string& uu_id, const std::string& text, bool original, const MinHasher& hasher,
+                  const FilterOptions& options) {
+    const auto source = static_cast<std::uint32_t>(sources_.size());
+    sources_.push_back({uu_id, original});
+    whole_.add(source, fingerprint(text, hasher, options.similarity));
+    add_passage(source, text);
+    const std::size_t sentence_words = std::max(options.leak_sentence_words, kPassageKeyWords);
+    for (const detail::Span& span : detail::split_sentences(text)) {
+      const std::string_view sentence = std::string_view(text).substr(span.offset, span.size);
+      if (sentence.size() < text.size() && discover::find_words(sentence).size() >= sentence_words) {
+        add_passage(source, sentence);
+      }
+    }
+  }
+
+  std::vector<Source> sources_;
+  std::vector<Passage> passages_;
+  std::unordered_multimap<std::uint64_t, std::size_t> by_key_;  // first words' key -> passage
+  NearDuplicateIndex whole_;                                    // the whole texts, ids = sources
+};
+
 LengthRange measure_length(const std::vector<std::size_t>& word_counts, const FilterOptions& options) {
   LengthRange length;
   length.low_percentile_words = percentile(word_counts, options.low_percentile);
@@ -97,6 +204,7 @@ struct SampleFilter::Impl {
   std::vector<std::size_t> train_word_counts;
   IndexedSplit train;
   std::optional<IndexedSplit> test;
+  std::optional<HeldOutIndex> held_out;
   LengthRange length;
 
   Impl(data::LabelSet labels_in, FilterOptions options_in, const data::Split& train_split,
@@ -145,6 +253,9 @@ struct SampleFilter::Impl {
         return reject(kLeaksTest, describe_match(*match, where(*test, match->id)));
       }
     }
+    if (held_out) {
+      if (auto leak = held_out->find_leak(sample.text, verdict.fingerprint)) return reject(kDevLeak, std::move(*leak));
+    }
     if (const auto match = train.index.find(verdict.fingerprint)) {
       return reject(match->exact ? kDuplicateOfTrain : kNearDuplicateOfTrain,
                     describe_match(*match, where(train, match->id)));
@@ -164,6 +275,11 @@ SampleFilter::SampleFilter(data::LabelSet labels, const data::Split& train, cons
 }
 
 SampleFilter::~SampleFilter() = default;
+
+void SampleFilter::hold_out(const std::vector<discover::Uu>& uus) {
+  impl_->held_out.reset();
+  if (!uus.empty()) impl_->held_out.emplace(uus, impl_->hasher, impl_->options);
+}
 
 const LengthRange& SampleFilter::length_range() const noexcept { return impl_->length; }
 const FilterOptions& SampleFilter::options() const noexcept { return impl_->options; }
@@ -205,9 +321,8 @@ void SampleFilter::apply(std::vector<Sample>& samples) const {
 
 const std::vector<std::string>& rejection_reasons() {
   static const std::vector<std::string> reasons = {
-      kInvalidUtf8,  kEmptyText,        kInvalidLabel,         kTooShort,         kLengthOutlier,
-      kLeaksTest,    kDuplicateOfTrain, kNearDuplicateOfTrain, kDuplicateInBatch, kNearDuplicateInBatch,
-      kLabelDisputed};
+      kInvalidUtf8, kEmptyText,        kInvalidLabel,         kTooShort,         kLengthOutlier,         kLeaksTest,
+      kDevLeak,     kDuplicateOfTrain, kNearDuplicateOfTrain, kDuplicateInBatch, kNearDuplicateInBatch, kLabelDisputed};
   return reasons;
 }
 

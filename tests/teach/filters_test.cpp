@@ -1,6 +1,8 @@
 #include "blindspot/teach/filters.hpp"
 
 #include "blindspot/data/dataset_reader.hpp"
+#include "blindspot/teach/import_teacher.hpp"
+#include "blindspot/teach/teach_session.hpp"
 
 #include "support/test_support.hpp"
 
@@ -41,7 +43,7 @@ std::string replace_word(const std::string& text, int index, const std::string& 
   return result;
 }
 
-// Train: 100 texts of 20..119 words (5th percentile 24.95, 95th 114.05: accepted 13-228
+// Train: 100 texts of 20..119 words (5th percentile 24.95, 95th 114.05: accepted 7-228
 // words); text i is at line i + 2.
 data::Split make_train() {
   data::Split split;
@@ -92,21 +94,30 @@ TEST(Percentile, LinearInterpolationBetweenRanks) {
   EXPECT_DOUBLE_EQ(teach::percentile({7}, 95), 7);
 }
 
-TEST_F(SampleFilterTest, LengthRangeIsHalfThe5thToTwiceThe95thPercentile) {
+TEST_F(SampleFilterTest, LengthRangeIsAQuarterOfThe5thToTwiceThe95thPercentile) {
   const auto& range = filter_.length_range();
   EXPECT_DOUBLE_EQ(range.low_percentile_words, 24.95);
   EXPECT_DOUBLE_EQ(range.high_percentile_words, 114.05);
-  EXPECT_EQ(range.min_words, 13u);   // ceil(12.475)
+  EXPECT_EQ(range.min_words, 7u);    // ceil(6.2375)
   EXPECT_EQ(range.max_words, 228u);  // floor(228.1)
 }
 
+TEST_F(SampleFilterTest, LengthFactorsAreOptions) {
+  teach::FilterOptions half = options();
+  half.length_low_factor = 0.5;
+  half.length_high_factor = 1.5;
+  const teach::SampleFilter filter(kLabels, train_, nullptr, half);
+  EXPECT_EQ(filter.length_range().min_words, 13u);   // ceil(12.475)
+  EXPECT_EQ(filter.length_range().max_words, 171u);  // floor(171.075)
+}
+
 TEST_F(SampleFilterTest, LengthOutliersOnBothSidesAndTheBoundsAreAccepted) {
-  std::vector<Sample> samples = {sample("s12", words("a", 12)), sample("s13", words("b", 13)),
+  std::vector<Sample> samples = {sample("s6", words("a", 6)), sample("s7", words("b", 7)),
                                  sample("s228", words("c", 228)), sample("s229", words("d", 229))};
   filter_.apply(samples);
   EXPECT_FALSE(samples[0].accepted);
   EXPECT_EQ(samples[0].rejection, teach::kLengthOutlier);
-  EXPECT_EQ(samples[0].rejection_detail, "12 words; train's 5th-95th percentile is 25-114 words, accepted 13-228");
+  EXPECT_EQ(samples[0].rejection_detail, "6 words; train's 5th-95th percentile is 25-114 words, accepted 7-228");
   EXPECT_TRUE(samples[1].accepted) << samples[1].rejection_detail;
   EXPECT_TRUE(samples[2].accepted) << samples[2].rejection_detail;
   EXPECT_EQ(samples[3].rejection, teach::kLengthOutlier);
@@ -259,9 +270,10 @@ TEST(RejectionCounts, EveryKnownReasonInOrderThenUnknownOnes) {
   ASSERT_EQ(counts.size(), teach::rejection_reasons().size() + 2);
   EXPECT_EQ(counts[0], (std::pair<std::string, std::size_t>{"invalid_utf8", 0}));
   EXPECT_EQ(counts[5], (std::pair<std::string, std::size_t>{"leaks_test", 2}));
-  EXPECT_EQ(counts[10], (std::pair<std::string, std::size_t>{"label_disputed", 1}));
-  EXPECT_EQ(counts[11], (std::pair<std::string, std::size_t>{"aa_custom", 1}));
-  EXPECT_EQ(counts[12], (std::pair<std::string, std::size_t>{"zz_custom", 1}));
+  EXPECT_EQ(counts[6], (std::pair<std::string, std::size_t>{"dev_leak", 0}));
+  EXPECT_EQ(counts[11], (std::pair<std::string, std::size_t>{"label_disputed", 1}));
+  EXPECT_EQ(counts[12], (std::pair<std::string, std::size_t>{"aa_custom", 1}));
+  EXPECT_EQ(counts[13], (std::pair<std::string, std::size_t>{"zz_custom", 1}));
 }
 
 TEST(SampleFilterErrors, EmptyTrainAndBadOptions) {
@@ -293,8 +305,8 @@ TEST(SampleFilterImdb, LengthRangeAndLeakOnTheRealSplits) {
   const auto& range = filter.length_range();
   EXPECT_NEAR(range.low_percentile_words, 67, 1.5);
   EXPECT_NEAR(range.high_percentile_words, 617, 5);
-  // The paper's LLM samples averaged 41 words: short, but inside half the 5th percentile.
-  EXPECT_LT(range.min_words, 41u);
+  // A quarter of the 5th percentile: 17 words.
+  EXPECT_EQ(range.min_words, 17u);
 
   const auto& leaked = test_split.examples[123];
   std::vector<Sample> samples = {sample("leak", replace_word(leaked.text, 40, "zzzz"), "negative"),
@@ -310,3 +322,111 @@ TEST(SampleFilterImdb, LengthRangeAndLeakOnTheRealSplits) {
 }
 
 }  // namespace
+
+namespace {
+
+// Dev UUs held out of teaching: a sample that contains one of their texts is a dev leak.
+discover::Uu held_out_uu(const std::string& id, const std::string& text, const std::string& original = "") {
+  discover::Uu uu;
+  uu.id = id;
+  uu.kind = original.empty() ? discover::UuKind::natural : discover::UuKind::adversarial;
+  uu.text = text;
+  uu.original_text = original;
+  uu.true_label = "negative";
+  uu.predicted_label = "positive";
+  return uu;
+}
+
+}  // namespace
+
+TEST_F(SampleFilterTest, SamplesContainingAHeldOutUusSentenceAreDevLeaks) {
+  teach::SampleFilter filter(kLabels, train_, &test_, options());
+  filter.hold_out({held_out_uu("dev:4:natural",
+                               "The plot wanders. Sadly the zorbly cast never finds its footing here! Short one."),
+                   held_out_uu("dev:9:deepwordbug", "A trrible filmm, made with no care for anyone watching it.",
+                               "A terrible film, made with no care for anyone watching it."),
+                   held_out_uu("dev:11:natural", "tiny flop here")});
+  const std::string filler = words("f", 20);
+  std::vector<Sample> samples = {
+      // The 9-word sentence, in another case and spacing, amid new words.
+      sample("sentence", filler + " sadly THE zorbly cast   never finds its footing here " + filler),
+      // "The plot wanders." and "Short one." are under 6 words: common phrases, not leaks.
+      sample("short-sentences", filler + " The plot wanders. Short one. " + filler),
+      // The adversarial UU's original text, and its perturbed text.
+      sample("original", filler + " A terrible film, made with no care for anyone watching it. " + filler),
+      sample("perturbed", filler + " a trrible filmm made with no care for anyone watching it " + filler),
+      // A whole short text counts from 3 words.
+      sample("whole", filler + " tiny flop here " + filler),
+      // Eight of its nine words: not the sentence.
+      sample("partial", filler + " the zorbly cast never finds its footing here " + filler)};
+  filter.apply(samples);
+  EXPECT_EQ(samples[0].rejection, teach::kDevLeak);
+  EXPECT_EQ(samples[0].rejection_detail,
+            "contains \"Sadly the zorbly cast never finds its footing here!\" of held-out dev UU dev:4:natural");
+  EXPECT_TRUE(samples[1].accepted) << samples[1].rejection_detail;
+  EXPECT_EQ(samples[2].rejection, teach::kDevLeak);
+  EXPECT_EQ(samples[2].rejection_detail,
+            "contains \"A terrible film, made with no care for anyone watching it.\" of held-out dev UU "
+            "dev:9:deepwordbug (its original text)");
+  EXPECT_EQ(samples[3].rejection, teach::kDevLeak);
+  EXPECT_THAT(samples[3].rejection_detail, HasSubstr("of held-out dev UU dev:9:deepwordbug"));
+  EXPECT_EQ(samples[4].rejection, teach::kDevLeak);
+  EXPECT_EQ(samples[4].rejection_detail, "contains \"tiny flop here\" of held-out dev UU dev:11:natural");
+  EXPECT_TRUE(samples[5].accepted) << samples[5].rejection_detail;
+
+  // Without held-out UUs (or after an empty list) nothing is a dev leak.
+  filter.hold_out({});
+  std::vector<Sample> again = {sample("sentence", filler + " sadly the zorbly cast never finds its footing here")};
+  filter.apply(again);
+  EXPECT_TRUE(again[0].accepted) << again[0].rejection_detail;
+}
+
+TEST_F(SampleFilterTest, NearDuplicatesOfAHeldOutTextAreDevLeaksAndTestLeaksOutrankThem) {
+  const std::string dev_text = words("d", 60);
+  teach::SampleFilter filter(kLabels, train_, &test_, options());
+  filter.hold_out({held_out_uu("dev:2:natural", dev_text), held_out_uu("dev:3:natural", test_.examples[1].text)});
+  std::vector<Sample> samples = {sample("reworded", replace_word(dev_text, 30, "other")),
+                                 sample("test", test_.examples[1].text)};
+  filter.apply(samples);
+  EXPECT_EQ(samples[0].rejection, teach::kDevLeak);
+  EXPECT_THAT(samples[0].rejection_detail,
+              MatchesRegex("near-duplicate \\(Jaccard 0\\.[89][0-9]\\) of held-out dev UU dev:2:natural"));
+  EXPECT_EQ(samples[1].rejection, teach::kLeaksTest);
+}
+
+// tests/fixtures/llm_written/imdb_reviews.csv: 100 movie reviews written as an LLM teacher writes
+// labelled samples (README.md there), 25-84 words, mean 40.8. Under imdb's old low factor (0.5:
+// 34 words) 49 were length outliers; the default (0.25: 17 words) accepts all of them.
+TEST(SampleFilterImdb, LlmWrittenReviewsPassTheDefaultLengthRule) {
+  const auto train = data::read_training_split(test::shared_data("imdb") / "train.csv", std::nullopt);
+  const auto reviews = data::read_split(test::fixture("llm_written/imdb_reviews.csv"), train.labels);
+  ASSERT_EQ(reviews.examples.size(), 100u);
+  const auto outliers = [&](double low_factor) {
+    teach::FilterOptions options;
+    options.length_low_factor = low_factor;
+    const teach::SampleFilter filter(train.labels, train, nullptr, options);
+    std::vector<Sample> samples;
+    for (const auto& review : reviews.examples) {
+      samples.push_back(sample("r" + std::to_string(review.line), review.text, train.labels.name(review.label)));
+    }
+    filter.apply(samples);
+    return std::count_if(samples.begin(), samples.end(),
+                         [](const Sample& s) { return s.rejection == teach::kLengthOutlier; });
+  };
+  EXPECT_EQ(outliers(0.5), 49);
+  EXPECT_EQ(outliers(teach::FilterOptions{}.length_low_factor), 0);  // below 5%, as docs/filters.md says
+}
+
+// The import teacher's path: the same reviews imported as samples, filtered against imdb's train
+// and test, are all accepted.
+TEST(SampleFilterImdb, ImportedLlmWrittenReviewsAreAccepted) {
+  const auto train = data::read_training_split(test::shared_data("imdb") / "train.csv", std::nullopt);
+  const auto test_split = data::read_split(test::shared_data("imdb") / "test.csv", train.labels);
+  const teach::SampleFilter filter(train.labels, train, &test_split);
+  teach::ImportTeacher teacher("", test::fixture("llm_written/imdb_reviews.csv"));
+  teach::TeachOptions options;
+  options.max_uus = 0;
+  const teach::TeachResult result = teach::teach(teacher, {}, filter, options);
+  ASSERT_EQ(result.samples.size(), 100u);
+  for (const auto& s : result.samples) EXPECT_TRUE(s.accepted) << s.id << ": " << s.rejection_detail;
+}

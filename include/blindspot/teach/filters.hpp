@@ -20,6 +20,7 @@ inline constexpr const char* kInvalidLabel = "invalid_label";
 inline constexpr const char* kTooShort = "too_short";
 inline constexpr const char* kLengthOutlier = "length_outlier";
 inline constexpr const char* kLeaksTest = "leaks_test";
+inline constexpr const char* kDevLeak = "dev_leak";
 inline constexpr const char* kDuplicateOfTrain = "duplicate_of_train";
 inline constexpr const char* kNearDuplicateOfTrain = "near_duplicate_of_train";
 inline constexpr const char* kDuplicateInBatch = "duplicate_in_batch";
@@ -41,13 +42,20 @@ struct FilterOptions {
   // words changed, not a new review on the same film.
   double near_duplicate_threshold = 0.8;
   SimilarityOptions similarity;
+  // Dev leak (SampleFilter::hold_out): a held-out text's sentence of at least this many words
+  // found in a sample is a leak. Six words make a sentence rather than a stock phrase ("one of
+  // the best films", 5 words, occurs in hundreds of imdb reviews); the whole held-out text
+  // counts from 3 words (min_words' default), so that a short text (SST-2, tweets) is covered.
+  std::size_t leak_sentence_words = 6;
   // Length rule: a text is an outlier below length_low_factor x the low percentile or above
   // length_high_factor x the high percentile of the train split's word counts (docs/filters.md
-  // measures imdb: 5th-95th percentile 67-617 words, so 34-1234 words are accepted).
+  // measures imdb: 5th-95th percentile 67-616 words, so 17-1232 words are accepted). The low
+  // factor accepts the length of LLM-written samples: 0.5 rejected 35% of 486 GPT-written movie
+  // reviews and 49% of tests/fixtures/llm_written/imdb_reviews.csv; 0.25 none of the fixture.
   bool check_length = true;
   double low_percentile = 5;
   double high_percentile = 95;
-  double length_low_factor = 0.5;
+  double length_low_factor = 0.25;
   double length_high_factor = 2.0;
   // Threads of index building and of the per-sample checks (0 = all cores); results do not
   // depend on it.
@@ -83,12 +91,25 @@ class SampleFilter {
   //  4. kTooShort         fewer than min_words words;
   //  5. kLengthOutlier    outside length_range() (if check_length);
   //  6. kLeaksTest        duplicate or near duplicate of a test text;
-  //  7. kDuplicateOfTrain / 8. kNearDuplicateOfTrain;
-  //  9. kDuplicateInBatch / 10. kNearDuplicateInBatch: of an earlier sample of `samples` that
+  //  7. kDevLeak          contains the text of a held-out dev UU (hold_out());
+  //  8. kDuplicateOfTrain / 9. kNearDuplicateOfTrain;
+  // 10. kDuplicateInBatch / 11. kNearDuplicateInBatch: of an earlier sample of `samples` that
   //     passed every check (the first one wins; rejected samples never shadow later ones).
   // Samples already rejected on entry (e.g. kLabelDisputed) keep their verdict and are not
   // compared with; calling apply() twice gives the same verdicts.
   void apply(std::vector<Sample>& samples) const;
+
+  // Dev UUs held out of teaching, on which "fixed" is measured (docs/run.md): from now on a
+  // sample that contains the text of one of them, or an adversarial UU's original text, is
+  // kDevLeak. A sample contains a text when, after model::normalise_text (case folding,
+  // punctuation split off) and counting only words (discover::find_words()), it
+  //  - is an exact or near duplicate of the text (as the train checks: Jaccard >=
+  //    near_duplicate_threshold), or
+  //  - holds, as consecutive words, the whole text (of at least 3 words) or one of its sentences
+  //    (detail::split_sentences: . ! ? or <br />) of at least leak_sentence_words words.
+  // The automatic teacher's carriers are whole sentences of a UU, so each is caught. Replaces
+  // the UUs of an earlier call; an empty list turns the check off. Not thread-safe with apply().
+  void hold_out(const std::vector<discover::Uu>& uus);
 
   const LengthRange& length_range() const noexcept;
   const FilterOptions& options() const noexcept;
