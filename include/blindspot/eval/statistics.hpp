@@ -10,7 +10,8 @@
 namespace blindspot::eval {
 
 // Statistics for comparing experimental conditions (docs/statistics.md): summaries over seeds,
-// bootstrap intervals over test examples, and paired tests of a condition against `none`.
+// bootstrap intervals over test examples, paired tests of a condition against `none`, and (at the
+// end) the estimates reports use, whose intervals include both the seeds' and the rows' variance.
 
 // Arithmetic mean. Throws Error{usage} for no values.
 double mean(const std::vector<double>& values);
@@ -126,12 +127,28 @@ double student_t_cdf(double t, double degrees_of_freedom);
 // Error{usage} if probability is not in (0, 1) or degrees_of_freedom <= 0.
 double student_t_quantile(double probability, double degrees_of_freedom);
 
-
 // ---- Comparing conditions over seeds and test examples (docs/statistics.md) ----------------------
 // A condition's model is trained once per seed and scored on the same test rows. Its metric has two
 // sources of variance: which model training produced (the seeds) and which rows the test set
 // happened to hold (sampling). The estimates below include both; a condition is compared with the
 // reference (`none`) on the same rows and seeds (paired), so that what they share cancels.
+//
+// Method (docs/statistics.md): with S seeds and n rows, the mean over seeds is split into two
+// independent parts:
+//   shared    = var_rows - row_noise: the variance from which rows the test set holds, common to
+//               every seed; var_rows is the variance of the mean over seeds under a bootstrap of
+//               the rows (the same resampled rows for every seed and both conditions), row_noise
+//               = (mean over seeds of each seed's own bootstrap variance - var_rows) / (S - 1) the
+//               part of it that differs between seeds;
+//   seed part = s^2 / S, s^2 the sample variance of the S per-seed values (training, and the rows
+//               each seed's model gets right by luck);
+// half-width = sqrt(t_{n-1}^2 shared + t_{S-1}^2 seed part) (t at (1 + level) / 2; Zou and
+// Donner's MOVER for a sum of independent parts). When every seed gives the same value the seed
+// part is 0 and the interval is the paired bootstrap's over rows alone: t_{n-1} sqrt(var_rows).
+// A statistic from aggregate_statistic() gets the bootstrap in closed form (B -> infinity, no
+// resampling, microseconds); any other statistic is resampled BootstrapOptions::resamples times,
+// resample b drawing from core::derive_seed(seed, b), so the result depends on the seed only, not
+// on the machine or the number of threads.
 
 // The statistic of seed `seed`'s model on the rows at `rows` (a resample: indices drawn with
 // replacement, repeats included; or 0..n-1 for the data as given). Called from several threads at
@@ -143,42 +160,57 @@ using SeedStatistic = std::function<double(std::size_t seed, const std::vector<s
 using PerSeedValues = std::vector<std::vector<double>>;
 enum class Aggregate { mean, sum };  // accuracy-like rates, or counts such as UUs
 // A SeedStatistic that aggregates `values` (kept by reference: it must outlive the statistic).
+// Pass it on as it is (copies are fine, a wrapping lambda is not): the estimates recognise it and
+// use the closed form. Throws Error{internal} if the seeds' vectors differ in length.
 SeedStatistic aggregate_statistic(const PerSeedValues& values, Aggregate aggregate);
 
 // One condition's metric: the mean over seeds of the statistic on every row, with an interval that
 // includes the seeds' and the test rows' variance.
 struct MetricEstimate {
   double estimate = 0;
+  // lower == upper only when nothing varied at all (the same value on every row of every seed, such
+  // as no UU anywhere): there is then no interval to show.
   double lower = 0;
   double upper = 0;
   double level = 0.95;
   // False when every seed gives the same value on the data as given: the seeds' spread is then 0
   // and the interval holds the test rows' variance only; reports say "no variation across seeds".
   bool varied_across_seeds = false;
-  std::string method;  // how the interval was made, in words (docs/statistics.md)
+  std::string method;         // how the interval was made, in words (docs/statistics.md)
+  double standard_error = 0;  // sqrt(row_variance + seed_variance)
+  double row_variance = 0;    // the shared part (all of var_rows when the seeds do not vary)
+  double seed_variance = 0;   // the seed part, s^2 / S (0 when the seeds do not vary)
 };
-// Throws Error{usage} for no seeds, no rows, or options out of range.
+// Throws Error{usage} for no seeds, no rows, or options out of range; Error{internal} when an
+// aggregate_statistic() holds another number of seeds or rows.
 MetricEstimate metric_estimate(std::size_t seeds, std::size_t rows, const SeedStatistic& statistic,
                                const BootstrapOptions& options = {});
 
 // The paired difference condition - reference of a metric: estimate = mean over seeds of
 // condition(seed, all rows) - reference(seed, all rows); an interval and a two-sided p-value of
 // "no difference" that include the seeds' and the test rows' variance, and are defined when the
-// seeds' values coincide (then the rows' variance alone remains).
+// seeds' values coincide (then the rows' variance alone remains). Both statistics see the same
+// resampled rows (a paired bootstrap).
 struct EffectEstimate {
   double estimate = 0;
   double lower = 0;
   double upper = 0;
   double level = 0.95;
   // nullopt when nothing varied: the two conditions agree on every row of every seed, so there is
-  // no difference and nothing to test; reports say "no difference on any row".
+  // no difference and nothing to test; reports say "no difference on any row". Otherwise the
+  // alpha at which the 1 - alpha interval just reaches 0, so p < 1 - level exactly when the
+  // interval excludes 0 (p = 0 when every row of every seed moved by the same amount).
   std::optional<double> p_value;
   bool varied_across_seeds = false;  // false when every seed gives the same difference
   std::string method;
+  double standard_error = 0;  // as in MetricEstimate
+  double row_variance = 0;
+  double seed_variance = 0;
   // The interval excludes zero.
   bool excludes_zero() const noexcept { return lower > 0 || upper < 0; }
 };
-// Throws Error{usage} for no seeds, no rows, or options out of range.
+// Throws Error{usage} for no seeds, no rows, or options out of range; Error{internal} when an
+// aggregate_statistic() holds another number of seeds or rows.
 EffectEstimate paired_effect(std::size_t seeds, std::size_t rows, const SeedStatistic& reference,
                              const SeedStatistic& condition, const BootstrapOptions& options = {});
 
