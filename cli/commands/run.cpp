@@ -166,8 +166,7 @@ void add_run_command(CLI::App& app, Context& context) {
   command
       ->add_option_function<std::size_t>(
           "--max-uus", [settings](std::size_t value) { settings->loop.max_uus = value; },
-          "UUs taught, spread over blind spots (0 = all)")
-      ->default_str("20");
+          "UUs taught, spread over blind spots (0 = all; default: what --sample-budget needs, 20 without one)");
   command->add_option("--samples-per-hypothesis,-k", settings->loop.samples_per_hypothesis, "Samples per hypothesis")
       ->check(CLI::Range(1, 50))
       ->capture_default_str();

@@ -313,6 +313,16 @@ void add_teach_command(CLI::App& app, Context& context) {
                    "Word-shingle Jaccard similarity from which a sample is a near duplicate")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
+  command
+      ->add_option("--length-low-factor", settings->filter.length_low_factor,
+                   "Length rule: samples shorter than this x train's 5th percentile of words are rejected")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  command
+      ->add_option("--length-high-factor", settings->filter.length_high_factor,
+                   "Length rule: samples longer than this x train's 95th percentile of words are rejected")
+      ->check(CLI::Range(1.0, 1000.0))
+      ->capture_default_str();
   // The LLM endpoint.
   add_llm_options(*command, settings->llm);
   // The imported teacher.

@@ -160,9 +160,12 @@ std::size_t read_sample_budget(const ConfigReader& reader) {
 
 // The loop options every condition shares (sample budget and data aside).
 void read_loop_options(const ConfigReader& reader, const std::filesystem::path& file, LoopOptions& loop) {
-  std::size_t max_uus = 20;
-  reader.read("max_uus", max_uus);
-  loop.max_uus = max_uus;
+  // Not given: as many as the sample budget needs (LoopOptions::max_uus), so every teacher can fill it.
+  if (reader.find("max_uus") != nullptr) {
+    std::size_t max_uus = 0;
+    reader.read("max_uus", max_uus);
+    loop.max_uus = max_uus;
+  }
   reader.read("samples_per_hypothesis", loop.samples_per_hypothesis);
   reader.read("extrapolate", loop.extrapolate);
   reader.read("threshold", loop.threshold);

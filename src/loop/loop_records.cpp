@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <utility>
 
 namespace blindspot::loop {
@@ -12,16 +13,25 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
+// Confident errors per attacked row (a row the model read right); nullopt when none was attacked.
+std::optional<double> adversarial_uu_rate(const TestMetrics& m) {
+  if (m.adversarial_attacked == 0) return std::nullopt;
+  return static_cast<double>(m.adversarial_uus) / static_cast<double>(m.adversarial_attacked);
+}
+
 json summary(const TestMetrics& m) {
   json counts = json::object();
   for (const auto& [threshold, count] : m.uu_counts) counts[fmt::format("{:.2f}", threshold)] = count;
+  const std::optional<double> rate = adversarial_uu_rate(m);
   return {{"accuracy", m.accuracy},
           {"macro_f1", m.macro_f1},
           {"ece", m.ece},
           {"brier", m.brier},
           {"uu_counts", counts},
           {"adversarial_attacked", m.adversarial_attacked},
-          {"adversarial_uus", m.adversarial_uus}};
+          {"adversarial_uus", m.adversarial_uus},
+          {"adversarial_uu_rate", rate ? json(*rate) : json(nullptr)},
+          {"reachable_errors", m.reachable_errors}};
 }
 
 void record_test_metrics(store::Database& db, std::int64_t run_id, const std::string& split, const TestMetrics& m) {
@@ -30,6 +40,8 @@ void record_test_metrics(store::Database& db, std::int64_t run_id, const std::st
   store::record_metric(db, run_id, split, "ece", m.ece);
   store::record_metric(db, run_id, split, "brier", m.brier);
   store::record_metric(db, run_id, split, "adversarial_uus", static_cast<double>(m.adversarial_uus));
+  if (const auto rate = adversarial_uu_rate(m)) store::record_metric(db, run_id, split, "adversarial_uu_rate", *rate);
+  store::record_metric(db, run_id, split, "reachable_errors", static_cast<double>(m.reachable_errors));
   for (const auto& [threshold, count] : m.uu_counts) {
     store::record_metric(db, run_id, split, fmt::format("uus@{:.2f}", threshold), static_cast<double>(count));
   }
@@ -44,6 +56,9 @@ json rounds_json(const LoopResult& result) {
                       {"hypotheses", round.hypotheses},
                       {"samples_added", round.samples_added},
                       {"dev_uus_fixed", round.dev_uus_fixed},
+                      {"dev_uus_taught", round.dev_uus_taught},
+                      {"held_out_uus", round.held_out_uus},
+                      {"held_out_fixed", round.held_out_fixed},
                       {"after", summary(round.after)}});
   }
   return rounds;
@@ -58,6 +73,9 @@ void record_loop_metrics(store::Database& db, std::int64_t run_id, const LoopRes
     record_test_metrics(db, run_id, "test_after", result.after);
     store::record_metric(db, run_id, "dev", "uus", static_cast<double>(result.dev_uus));
     store::record_metric(db, run_id, "dev", "uus_fixed", static_cast<double>(result.dev_uus_fixed));
+    store::record_metric(db, run_id, "dev", "uus_taught", static_cast<double>(result.dev_uus_taught));
+    store::record_metric(db, run_id, "dev", "held_out_uus", static_cast<double>(result.held_out_uus));
+    store::record_metric(db, run_id, "dev", "held_out_fixed", static_cast<double>(result.held_out_fixed));
   });
 }
 
@@ -85,6 +103,9 @@ std::string loop_result_json(const LoopResult& result, std::int64_t run_id, std:
   }
   if (result.complete) {
     out["dev_uus_fixed"] = result.dev_uus_fixed;
+    out["dev_uus_taught"] = result.dev_uus_taught;
+    out["held_out_uus"] = result.held_out_uus;
+    out["held_out_fixed"] = result.held_out_fixed;
     out["before"] = summary(result.before);
     out["after"] = summary(result.after);
   }

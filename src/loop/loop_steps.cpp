@@ -2,6 +2,7 @@
 // what it computes when it runs, and what it takes from its record when an earlier call did it.
 
 #include "attribution.hpp"
+#include "held_out.hpp"
 #include "loop_state.hpp"
 
 #include "blindspot/augment/augmentation.hpp"
@@ -26,6 +27,8 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
+#include <string>
 
 namespace blindspot::loop::detail {
 namespace {
@@ -65,19 +68,33 @@ void add_cost(teach::TeachingCost& total, const json& outputs) {
   total.unpriced = total.unpriced || cost.value("unpriced", false);
 }
 
-// Teaches the round's UUs and writes the hypotheses and samples; throws Error{remote} when an LLM
-// call failed in a way a rerun may fix (the step is then not recorded as done).
+// The round's sample filter: the loop's length rule, and the held-out UUs' texts rejected as dev_leak.
+std::unique_ptr<teach::SampleFilter> round_filter(const LoopRun& run, const RoundState& state,
+                                                  const std::vector<discover::Uu>& held_out) {
+  teach::FilterOptions filter_options;
+  filter_options.length_low_factor = run.options.length_low_factor;
+  filter_options.length_high_factor = run.options.length_high_factor;
+  filter_options.threads = run.options.threads;
+  auto filter = std::make_unique<teach::SampleFilter>(run.train.labels, state.train, &run.test, filter_options);
+  filter->hold_out(held_out);
+  return filter;
+}
+
+// Teaches the round's taught UUs (the held-out ones are neither shown to the teacher nor let into
+// its samples) and writes the hypotheses and samples; throws Error{remote} when an LLM call failed
+// in a way a rerun may fix (the step is then not recorded as done).
 json teach_round(LoopRun& run, RoundState& state) {
   const LoopOptions& options = run.options;
   store::Database& store = run.context.store;
-  const auto teacher = run.context.make_teacher({run.train, *state.model, state.uus, store, run.context.run_id});
-  const teach::SampleFilter filter(run.train.labels, state.train, &run.test);
+  const DevUuSplit split = split_held_out(state.uus, options.held_out_share, options.seed);
+  const auto teacher = run.context.make_teacher({run.train, *state.model, split.taught, store, run.context.run_id});
+  const auto filter = round_filter(run, state, split.held_out);
   teach::TeachOptions teach_options;
-  teach_options.max_uus = options.max_uus.value_or(20);
+  teach_options.max_uus = uus_to_teach(options, static_cast<std::size_t>(state.result.blind_spots));
   teach_options.extrapolate = options.extrapolate;
   teach_options.samples_per_hypothesis = options.samples_per_hypothesis;
   teach_options.seed = options.seed;
-  const teach::TeachResult taught = teach::teach(*teacher, state.uus, filter, teach_options);
+  const teach::TeachResult taught = teach::teach(*teacher, split.taught, *filter, teach_options);
   for (const auto& failure : taught.failures) {
     // Not recorded as done: a rerun retries the failed calls (finished ones come from the cache).
     if (failure.retryable) {
@@ -96,26 +113,42 @@ json teach_round(LoopRun& run, RoundState& state) {
                 {"samples", file_entry(state.path("samples.jsonl"))}}},
               {"hypotheses", taught.hypotheses.size()},
               {"samples_accepted", accepted},
+              {"uus_taught", taught.taught.size()},
+              {"uus_held_out", split.held_out.size()},
               {"cost", cost_json(teacher->cost())}};
 }
 
-// How many of the round's dev UUs the retrained model fixed, in total and per blind spot, and its
-// test metrics (round 1: the baseline's too).
-json evaluate_round(LoopRun& run, const RoundState& state) {
-  const auto retrained = run.maker->open(retrained_file(run, state));
-  const std::vector<bool> still = still_uus(*retrained, state.uus, run.options.threshold);
+// How many of the round's dev UUs the retrained model fixed: all of them (per blind spot too),
+// and the held-out ones, the count that no teacher's copying can inflate.
+json fixed_json(const RoundState& state, const std::vector<bool>& still, double held_out_share, std::uint64_t seed) {
   std::int64_t fixed = 0;
   std::map<int, std::int64_t> fixed_by_blind_spot;
+  std::map<std::string, bool> fixed_by_id;
   for (std::size_t i = 0; i < state.uus.size(); ++i) {
     fixed += still[i] ? 0 : 1;
     fixed_by_blind_spot[state.uus[i].blind_spot] += still[i] ? 0 : 1;
+    fixed_by_id[state.uus[i].id] = !still[i];
   }
+  const DevUuSplit split = split_held_out(state.uus, held_out_share, seed);
+  std::int64_t held_out_fixed = 0;
+  for (const auto& uu : split.held_out) held_out_fixed += fixed_by_id.at(uu.id) ? 1 : 0;
   json by_blind_spot = json::array();
   for (const auto& [id, count] : fixed_by_blind_spot) by_blind_spot.push_back({id, count});
+  return {{"dev_uus_fixed", fixed},
+          {"dev_uus_taught", state.result.dev_uus_taught},
+          {"held_out_uus", split.held_out.size()},
+          {"held_out_fixed", held_out_fixed},
+          {"fixed_by_blind_spot", by_blind_spot}};
+}
+
+// How many of the round's dev UUs the retrained model fixed (fixed_json) and its test metrics
+// (round 1: the baseline's too).
+json evaluate_round(LoopRun& run, const RoundState& state) {
+  const auto retrained = run.maker->open(retrained_file(run, state));
+  const std::vector<bool> still = still_uus(*retrained, state.uus, run.options.threshold);
+  json metrics = fixed_json(state, still, run.options.held_out_share, run.options.seed);
   if (!run.challenges) run.challenges = read_challenge_sets(run.options, run.train.labels);
-  json metrics = {{"after", metrics_json(test_metrics(*retrained, run.test, *run.challenges, run.options))},
-                  {"dev_uus_fixed", fixed},
-                  {"fixed_by_blind_spot", by_blind_spot}};
+  metrics["after"] = metrics_json(test_metrics(*retrained, run.test, *run.challenges, run.options));
   // The baseline's test metrics once, in round 1.
   if (state.round == 1)
     metrics["before"] = metrics_json(test_metrics(*run.baseline, run.test, *run.challenges, run.options));
@@ -188,8 +221,10 @@ StepOutcome teach(LoopRun& run, RoundState& state) {
   add_cost(run.result.teach_cost, taught.outputs);
   state.result.hypotheses = taught.outputs.at("hypotheses");
   state.result.samples_accepted = taught.outputs.at("samples_accepted");
+  state.result.dev_uus_taught = taught.outputs.value("uus_taught", std::int64_t{0});
   run.result.hypotheses = state.result.hypotheses;
   run.result.samples_accepted = state.result.samples_accepted;
+  run.result.dev_uus_taught = state.result.dev_uus_taught;
   return outcome_of(run, name);
 }
 
@@ -239,11 +274,17 @@ StepOutcome evaluate(LoopRun& run, RoundState& state) {
   if (state.round == 1) run.result.before = metrics_from_json(metrics.at("before"));
   state.result.after = metrics_from_json(metrics.at("after"));
   state.result.dev_uus_fixed = metrics.at("dev_uus_fixed");
+  state.result.dev_uus_taught = metrics.value("dev_uus_taught", state.result.dev_uus_taught);
+  state.result.held_out_uus = metrics.value("held_out_uus", std::int64_t{0});
+  state.result.held_out_fixed = metrics.value("held_out_fixed", std::int64_t{0});
   for (const json& pair : metrics.at("fixed_by_blind_spot")) {
     state.result.fixed_by_blind_spot.emplace_back(pair[0].get<int>(), pair[1].get<std::int64_t>());
   }
   run.result.after = state.result.after;
   run.result.dev_uus_fixed = state.result.dev_uus_fixed;
+  run.result.dev_uus_taught = state.result.dev_uus_taught;
+  run.result.held_out_uus = state.result.held_out_uus;
+  run.result.held_out_fixed = state.result.held_out_fixed;
   run.result.fixed_by_blind_spot = state.result.fixed_by_blind_spot;
   run.result.rounds.push_back(state.result);
   return outcome_of(run, name);

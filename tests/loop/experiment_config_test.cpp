@@ -4,6 +4,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <optional>
+
 namespace blindspot::loop {
 namespace {
 
@@ -32,6 +34,35 @@ TEST(ExperimentConfig, ReadsEveryKeyWithPathsRelativeToTheFile) {
   EXPECT_EQ(config.loop.model.max_char_ngram, 6);
   EXPECT_EQ(config.loop.attribution, 4u);
   EXPECT_EQ(config.human_campaign, 7);
+}
+
+TEST(ExperimentConfig, TeachingRulesAndTheirDefaults) {
+  test::TempDir dir;
+  const std::string base = "data = \"d\"\nseeds = [0, 1, 2]\nconditions = [\"auto\"]\nsample_budget = 300\n";
+  test::write_text(dir / "e.toml", base);
+  const auto defaults = read_experiment_config(dir / "e.toml");
+  EXPECT_EQ(defaults.loop.max_uus, std::nullopt);  // what the budget needs
+  EXPECT_DOUBLE_EQ(defaults.loop.held_out_share, 0.5);
+  EXPECT_DOUBLE_EQ(defaults.loop.length_low_factor, 0.25);
+  EXPECT_DOUBLE_EQ(defaults.loop.length_high_factor, 2.0);
+
+  test::write_text(dir / "e.toml", base + "max_uus = 0\nheld_out_share = 0.3\nlength_low_factor = 0.1\n"
+                                          "length_high_factor = 3\n");
+  const auto given = read_experiment_config(dir / "e.toml");
+  EXPECT_EQ(given.loop.max_uus, 0u);  // all
+  EXPECT_DOUBLE_EQ(given.loop.held_out_share, 0.3);
+  EXPECT_DOUBLE_EQ(given.loop.length_low_factor, 0.1);
+  EXPECT_DOUBLE_EQ(given.loop.length_high_factor, 3.0);
+
+  const auto check = [&](const std::string& content, const std::string& message) {
+    test::write_text(dir / "e.toml", content);
+    const auto error = test::expect_error([&] { read_experiment_config(dir / "e.toml"); });
+    EXPECT_EQ(error.kind(), core::ErrorKind::usage);
+    EXPECT_THAT(error.what(), HasSubstr(message)) << content;
+  };
+  check(base + "held_out_share = 0.95\n", "e.toml:5: column \"held_out_share\": must be in [0, 0.9]");
+  check(base + "length_low_factor = 1.5\n", "e.toml:5: column \"length_low_factor\": must be in [0, 1]");
+  check(base + "length_high_factor = 0.5\n", "e.toml:5: column \"length_high_factor\": must be in [1, 1000]");
 }
 
 TEST(ExperimentConfig, ErrorsNameFileLineAndKey) {

@@ -75,7 +75,7 @@ struct LoopOptions {
   // sample that contains one of their texts is rejected (dev_leak; docs/run.md).
   double held_out_share = 0.5;
   // The length rule's bounds (teach::FilterOptions::length_low_factor and length_high_factor).
-  double length_low_factor = 0.5;
+  double length_low_factor = 0.25;
   double length_high_factor = 2.0;
   bool extrapolate = true;
   int samples_per_hypothesis = 2;
