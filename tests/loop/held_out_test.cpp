@@ -4,11 +4,13 @@
 #include "held_out.hpp"
 
 #include "blindspot/core/error.hpp"
+#include "blindspot/data/dataset_reader.hpp"
 #include "blindspot/loop/loop_records.hpp"
 #include "blindspot/loop/mitigation_loop.hpp"
 #include "blindspot/model/classifier.hpp"
 #include "blindspot/store/runs.hpp"
 #include "blindspot/teach/auto_teacher.hpp"
+#include "blindspot/teach/filters.hpp"
 #include "blindspot/teach/teach_output.hpp"
 #include "blindspot/teach/uu_source.hpp"
 #include "support/test_support.hpp"
@@ -131,6 +133,65 @@ std::unique_ptr<teach::Teacher> auto_teacher(const TeacherInputs& inputs) {
   options.seed = 4;
   options.threads = 2;
   return std::make_unique<teach::AutoTeacher>(inputs.train, inputs.baseline, inputs.uus, options);
+}
+
+// The automatic teacher splices a natural UU's sentences into its samples ("carriers"). Given the
+// held-out UUs too (as the loop never does), every sample that carries a held-out UU's sentence is
+// rejected as a dev leak, and no sample carrying only taught UUs' sentences is.
+TEST(HeldOutLoop, TheAutoTeachersCarriersOfHeldOutUusAreDevLeaks) {
+  LoopOptions options;
+  options.data = test::shared_data("sst2");
+  options.model.threads = 1;
+  options.dev_attack_rows = 0;  // natural UUs: the ones with carriers
+  options.seed = 4;
+  options.threads = 2;
+  test::TempDir dir;
+  auto db = store::Database::open(dir / "blindspot.db");
+  const LoopResult grouped = run_loop(options, {dir / "loop", db, store::begin_run(db, "run", "{}", "{}"), auto_teacher},
+                                      {.stop_after = "group"});
+  const auto baseline = model::load_classifier(grouped.folder.parent_path() / "baseline.bin");
+  const auto train = data::read_training_split(data::find_split_file(options.data, "train"), baseline->labels());
+  const auto test_split = data::read_split(data::find_split_file(options.data, "test"), baseline->labels());
+  const auto uus = teach::read_uus_jsonl(grouped.folder.parent_path() / "uus.jsonl", baseline->labels());
+  const DevUuSplit split = split_held_out(uus, 0.5, 4);
+  ASSERT_GE(split.held_out.size(), 10u);
+
+  teach::AutoTeacherOptions teacher_options;
+  teacher_options.seed = 4;
+  teacher_options.threads = 2;
+  teach::AutoTeacher teacher(train, *baseline, uus, teacher_options);
+  std::vector<discover::Uu> shown(split.held_out.begin(), split.held_out.begin() + 10);
+  shown.insert(shown.end(), split.taught.begin(), split.taught.begin() + 10);
+  auto samples = teacher.generate(teacher.abstract(shown), 2);
+  teach::SampleFilter filter(baseline->labels(), train, &test_split);
+  filter.hold_out(split.held_out);
+  filter.apply(samples);
+
+  const std::set<std::string> held = ids(split.held_out);
+  std::size_t carrying_held_out = 0;
+  std::size_t carrying_taught = 0;
+  for (const auto& sample : samples) {
+    bool held_out_carrier = false;
+    for (const auto& carrier : nlohmann::json::parse(sample.provenance_json).value("carriers", nlohmann::json::array())) {
+      const std::string source = carrier.get<std::string>();  // "uu <id>"
+      held_out_carrier = held_out_carrier || (source.rfind("uu ", 0) == 0 && held.contains(source.substr(3)));
+    }
+    // Checks 1-6 (format, length, test leaks) come first; whatever passes them is a dev leak.
+    const bool earlier = sample.rejection == teach::kLengthOutlier || sample.rejection == teach::kTooShort ||
+                         sample.rejection == teach::kLeaksTest;
+    if (held_out_carrier) {
+      ++carrying_held_out;
+      if (!earlier) {
+        EXPECT_EQ(sample.rejection, teach::kDevLeak) << sample.id << ": " << sample.text;
+      }
+    } else {
+      ++carrying_taught;
+      EXPECT_NE(sample.rejection, teach::kDevLeak) << sample.id << ": " << sample.rejection_detail;
+    }
+  }
+  EXPECT_GE(carrying_held_out, 10u);
+  EXPECT_GE(carrying_taught, 10u);
+  EXPECT_GE(teach::rejection_counts(samples)[6].second, 5u);  // dev_leak
 }
 
 // The whole loop on sst2 with the automatic teacher, a budget of 300 and max_uus from it: the
