@@ -15,7 +15,8 @@ namespace blindspot::cli {
 void add_baseline_tuning_options(CLI::App& command, loop::BaselineTuning& tuning);
 
 // The check as lines for a terminal: the model against the majority-class rate and its train-set
-// accuracy, then every warning. Empty for a default-constructed check (nothing was checked).
-std::string baseline_check_text(const eval::BaselineCheck& check);
+// accuracy on `split`, its recall per class, then every warning. Empty for a default-constructed
+// check (nothing was checked).
+std::string baseline_check_text(const eval::BaselineCheck& check, const std::string& split = "test");
 
 }  // namespace blindspot::cli

@@ -1,3 +1,4 @@
+#include "baseline_options.hpp"
 #include "commands.hpp"
 #include "predictions_option.hpp"
 #include "shared_options.hpp"
@@ -9,6 +10,7 @@
 #include "blindspot/discover/attack/adversarial_uus.hpp"
 #include "blindspot/discover/attack/attack_records.hpp"
 #include "blindspot/discover/uu_scan.hpp"
+#include "blindspot/eval/baseline_check.hpp"
 #include "blindspot/eval/evaluation.hpp"
 #include "blindspot/store/runs.hpp"
 
@@ -109,6 +111,53 @@ void print_evaluation(const eval::Evaluation& evaluation, const std::optional<di
   std::cout << confusion.render();
 }
 
+// The model against the majority-class rate and its train-set accuracy (docs/baseline.md). A
+// dataset folder's train split gives the majority label and a seeded sample of at most
+// kTrainSampleRows rows for the train-set accuracy (not measured with --predictions, which only
+// answers for its own split); a single file is compared with its own majority rate.
+struct CheckedBaseline {
+  eval::BaselineCheck check;
+  std::string majority_from;  // "train" or "the evaluated file"
+};
+
+// Whether `data` is a dataset folder with a train split (find_split_file's names).
+bool has_train_split(const std::filesystem::path& data) {
+  if (!std::filesystem::is_directory(data)) return false;
+  for (const char* name : {"train.csv", "train.tsv", "train.jsonl"}) {
+    if (std::filesystem::is_regular_file(data / name)) return true;
+  }
+  return false;
+}
+
+CheckedBaseline check_model(Context& context, const EvalSettings& settings, const model::Classifier& model,
+                            const data::Split& split, const discover::ScanResult& scan) {
+  eval::BaselineCheckOptions options;
+  options.split = split.name;
+  const bool folder = has_train_split(settings.source.data);
+  if (!folder || split.name == "train") {
+    std::optional<discover::ScanResult> own;
+    if (split.name == "train") own = scan;
+    return {eval::check_baseline(model.labels(), split, scan, own ? &*own : nullptr, options),
+            folder ? "train" : "the evaluated file"};
+  }
+  DataSource train_source = settings.source;
+  train_source.split = "train";
+  const data::Split train = read_split_for_run(context, train_source, model);
+  std::optional<discover::ScanResult> train_scan;
+  if (settings.predictions.empty()) {
+    train_scan = eval::scan_train_sample(model, train, eval::kTrainSampleRows, settings.adversarial.attack.seed,
+                                         settings.scan.threads);
+  }
+  return {eval::check_baseline(model.labels(), train, scan, train_scan ? &*train_scan : nullptr, options), "train"};
+}
+
+void print_check(const CheckedBaseline& checked, const std::string& split) {
+  if (checked.majority_from != "train") {
+    std::cout << "no train split: the majority-class rate is that of the evaluated file's own labels\n";
+  }
+  std::cout << baseline_check_text(checked.check, split);
+}
+
 // With --predictions the adversarial metric, which must query the model, is skipped by default and
 // refused when asked for.
 bool wants_adversarial(const EvalSettings& settings) {
@@ -129,6 +178,7 @@ void run_eval(Context& context, EvalSettings& settings) {
   context.end_progress();
   const eval::Evaluation evaluation = eval::evaluate(split.name, split.labels, result, settings.bins);
   record_metrics(context, evaluation);
+  const CheckedBaseline checked = check_model(context, settings, *model, split, result);
 
   std::optional<discover::AdversarialUuMetric> adversarial;
   if (adversarial_wanted) {
@@ -140,6 +190,8 @@ void run_eval(Context& context, EvalSettings& settings) {
   }
   auto report = nlohmann::ordered_json::parse(eval::to_json(evaluation));
   if (adversarial) report["adversarial"] = adversarial_json(*adversarial, settings);
+  report["baseline_check"] = nlohmann::ordered_json::parse(eval::to_json(checked.check));
+  report["baseline_check"]["majority_from"] = checked.majority_from;
   if (!settings.out_file.empty()) {
     core::write_file_atomically(settings.out_file, report.dump(2) + "\n");
     record_output(context, "evaluation", settings.out_file);
@@ -148,6 +200,7 @@ void run_eval(Context& context, EvalSettings& settings) {
     std::cout << report.dump(2) << '\n';
   } else {
     print_evaluation(evaluation, adversarial);
+    print_check(checked, split.name);
     if (!settings.predictions.empty()) std::cout << "adversarial UU metric: skipped (it must query a model: give --model)\n";
     std::cout << fmt::format("run: {}\n", context.run_id());
   }

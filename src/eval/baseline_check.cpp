@@ -1,8 +1,10 @@
 #include "blindspot/eval/baseline_check.hpp"
 
 #include "blindspot/core/error.hpp"
+#include "blindspot/discover/attack/attack.hpp"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <cstddef>
 
@@ -91,6 +93,54 @@ BaselineCheck check_baseline(const data::LabelSet& labels, const data::Split& tr
   check.recall = recall_per_class(labels, scan);
   add_warnings(check, options);
   return check;
+}
+
+discover::ScanResult scan_train_sample(const model::Classifier& model, const data::Split& train, std::size_t max_rows,
+                                       std::uint64_t seed, int threads) {
+  data::Split sample;
+  sample.name = train.name;
+  sample.file = train.file;
+  sample.labels = train.labels;
+  for (const std::size_t row : discover::sample_rows(train.examples.size(), max_rows, seed)) {
+    sample.examples.push_back(train.examples[row]);
+  }
+  discover::ScanOptions options;
+  options.threads = threads;
+  return discover::scan(model, sample, options);
+}
+
+std::string to_json(const BaselineCheck& check) {
+  nlohmann::ordered_json recall = nlohmann::ordered_json::array();
+  for (const ClassRecall& c : check.recall) {
+    recall.push_back({{"label", c.label}, {"support", c.support}, {"recall", c.recall}});
+  }
+  const nlohmann::ordered_json json = {
+      {"accuracy", check.accuracy},
+      {"majority_label", check.majority_label},
+      {"majority_rate", check.majority_rate},
+      {"train_accuracy", check.train_accuracy ? nlohmann::ordered_json(*check.train_accuracy) : nullptr},
+      {"recall", recall},
+      {"warnings", check.warnings}};
+  return json.dump();
+}
+
+BaselineCheck baseline_check_from_json(const std::string& text) {
+  try {
+    const nlohmann::json json = nlohmann::json::parse(text);
+    BaselineCheck check;
+    check.accuracy = json.at("accuracy").get<double>();
+    check.majority_label = json.at("majority_label").get<std::string>();
+    check.majority_rate = json.at("majority_rate").get<double>();
+    if (!json.at("train_accuracy").is_null()) check.train_accuracy = json.at("train_accuracy").get<double>();
+    for (const auto& c : json.at("recall")) {
+      check.recall.push_back({c.at("label").get<std::string>(), c.at("support").get<std::int64_t>(),
+                              c.at("recall").get<double>()});
+    }
+    check.warnings = json.at("warnings").get<std::vector<std::string>>();
+    return check;
+  } catch (const nlohmann::json::exception& error) {
+    throw core::Error(core::ErrorKind::bad_input, std::string("not a baseline check: ") + error.what());
+  }
 }
 
 }  // namespace blindspot::eval

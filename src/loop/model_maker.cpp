@@ -102,6 +102,8 @@ class FastTextMaker final : public ModelMaker {
 
   std::string cannot_train_reason(const std::filesystem::path&) const override { return {}; }
 
+  void use_settings(const model::FastTextOptions& settings) override { options_ = settings; }
+
  private:
   std::unique_ptr<model::FastTextClassifier> trained_in_memory(const TrainingSet& set) const {
     auto classifier = std::make_unique<model::FastTextClassifier>(options_);

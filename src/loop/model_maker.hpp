@@ -6,6 +6,7 @@
 #include "blindspot/data/example.hpp"
 #include "blindspot/loop/mitigation_loop.hpp"
 #include "blindspot/model/classifier.hpp"
+#include "blindspot/model/fasttext_classifier.hpp"
 
 #include <filesystem>
 #include <memory>
@@ -45,6 +46,9 @@ class ModelMaker {
   // A model trained on `set` without keeping it; `scratch` may be used for its file.
   virtual std::unique_ptr<model::Classifier> trained(const TrainingSet& set,
                                                      const std::filesystem::path& scratch) const;
+  // The baseline's settings chosen on dev (fastText only; docs/baseline.md): every later training
+  // of the loop (retrain, attribution, later rounds) uses them. Other makers ignore it.
+  virtual void use_settings(const model::FastTextOptions& settings) { (void)settings; }
   // How the user is told that the loop stops after augment (can_train() false).
   virtual std::string cannot_train_reason(const std::filesystem::path& augmented_train) const = 0;
 };

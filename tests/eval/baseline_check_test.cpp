@@ -149,3 +149,18 @@ TEST(BaselineCheck, EmptySplitsAreBadInput) {
   EXPECT_THAT(test::expect_error([] { check_baseline(kLabels, train_split(3, 7), scan_of({}), nullptr); }).what(),
               HasSubstr("the test split has no rows"));
 }
+
+TEST(BaselineCheck, JsonRoundTripKeepsEveryField) {
+  const auto train_scan = scan_of({{0, 0}, {1, 0}});
+  const BaselineCheck check = check_baseline(kLabels, train_split(3, 7), weak_scan(), &train_scan);
+  const BaselineCheck back = baseline_check_from_json(to_json(check));
+  EXPECT_EQ(back.accuracy, check.accuracy);
+  EXPECT_EQ(back.majority_label, "positive");
+  EXPECT_EQ(back.majority_rate, check.majority_rate);
+  EXPECT_EQ(back.train_accuracy, std::optional<double>(0.5));
+  ASSERT_EQ(back.recall.size(), 2U);
+  EXPECT_EQ(back.recall[1].support, 4);
+  EXPECT_EQ(back.recall[1].recall, 0.25);
+  EXPECT_EQ(back.warnings, check.warnings);
+  EXPECT_EQ(test::expect_error([] { baseline_check_from_json("{}"); }).kind(), core::ErrorKind::bad_input);
+}

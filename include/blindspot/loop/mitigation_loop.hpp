@@ -44,17 +44,18 @@ struct ExternalModel {
   std::filesystem::path train_log;
 };
 
-// Whether the loop's baseline fastText model is tuned on dev (docs/run.md, "The baseline"): with
-// fastText's autotune, which searches its hyper-parameters for the best dev score within a time
-// budget. The tuned settings are recorded with the model.
+// Whether the loop's baseline fastText model is tuned on dev (docs/baseline.md): a deterministic
+// grid over learning rate, epochs and word n-grams scored on dev macro-F1 (model::tune_fasttext;
+// not fastText's autotune, whose random search gives another choice on every run). The chosen
+// settings are recorded with the baseline, and every later training of the loop uses them.
 struct BaselineTuning {
   enum class Mode {
     off,         // the given model options, always
     when_short,  // the given options unless their model falls short on dev (eval::check_baseline)
-    always,      // autotune every time
+    always,      // tune every time
   };
   Mode mode = Mode::when_short;
-  int seconds = 120;  // autotune's time budget
+  int seconds = 120;  // the search's time budget: no candidate is started after it
 };
 
 // Everything that determines a loop's results (and so its key; docs/run.md).
