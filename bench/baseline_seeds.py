@@ -9,6 +9,7 @@ accuracy (a seeded sample of at most 2,000 train rows) and the lowest recall of 
 whether the three seeds gave three different models.
 
 Usage: bench/baseline_seeds.py [--blindspot build/blindspot] [--data ../shared/data] [--work DIR]
+                               [--seeds 0,1,2] [--datasets imdb,sst2]
 """
 import argparse
 import hashlib
@@ -46,6 +47,7 @@ def main():
     parser.add_argument("--data", default="../shared/data")
     parser.add_argument("--work", default=None)
     parser.add_argument("--seeds", default="0,1,2")
+    parser.add_argument("--datasets", default="", help="comma-separated folder names (default: every one)")
     args = parser.parse_args()
     work = args.work or tempfile.mkdtemp(prefix="blindspot-seeds-")
     seeds = [int(s) for s in args.seeds.split(",")]
@@ -53,7 +55,10 @@ def main():
     print("| dataset | seed | model sha256 | test accuracy | majority rate | train-set accuracy | lowest recall |")
     print("|---|---|---|---|---|---|---|")
     summary = []
+    wanted = set(filter(None, args.datasets.split(",")))
     for name, folder in datasets(args.data):
+        if wanted and name not in wanted:
+            continue
         hashes = []
         for seed in seeds:
             model = os.path.join(work, f"{name}-{seed}.bin")

@@ -129,5 +129,44 @@ TEST_F(BaselineTuningLoop, TheTuningModeAndBudgetArePartOfTheBaselineKey) {
   EXPECT_NE(baseline_key(other), baseline_key(o));
 }
 
+std::string fixture_command(const char* script) {
+  return "python3 '" + test::fixture("train_commands").string() + "/" + script + "'";
+}
+
+// Models blindspot does not train are checked too (not tuned): one trained by a command, and one
+// served without a train command, whose check is recorded on its own and read back on resumption.
+TEST_F(BaselineTuningLoop, CommandAndServedBaselinesAreCheckedAndTheirChecksRecorded) {
+  LoopOptions o = underfit(BaselineTuning::Mode::always);
+  o.external.spec = "cmd:" + fixture_command("serve.py") + " {model}";
+  o.external.train_command = fixture_command("train.py") + " --train {train} --out {model} --seed {seed}";
+  const LoopResult trained = run(o, "train_baseline");
+  EXPECT_EQ(trained.baseline_settings, "trained by the train command");
+  ASSERT_EQ(trained.baseline_check.recall.size(), 2U);
+  EXPECT_TRUE(trained.baseline_check.train_accuracy.has_value());
+  EXPECT_FALSE(recorded("train_baseline").contains("tuning"));
+  EXPECT_EQ(recorded("train_baseline").at("baseline_check").at("accuracy").get<double>(),
+            trained.baseline_check.accuracy);
+
+  const auto served_file = dir_ / "served.json";
+  ASSERT_EQ(test::run_command(fixture_command("train.py") + " --train '" + (dir_ / "data/train.csv").string() +
+                              "' --out '" + served_file.string() + "'")
+                .exit_code,
+            0);
+  LoopOptions served = underfit(BaselineTuning::Mode::when_short);
+  served.external.spec = "cmd:" + fixture_command("serve.py") + " '" + served_file.string() + "'";
+  const LoopResult first = run(served, "scan_dev");
+  EXPECT_EQ(first.steps.front().step, "scan_dev");  // no train step
+  EXPECT_EQ(first.baseline_settings, "the served model");
+  ASSERT_EQ(first.baseline_check.recall.size(), 2U);
+  const nlohmann::json record = recorded("baseline_check");
+  ASSERT_FALSE(record.is_null());
+  const LoopResult resumed = run(served, "scan_dev");
+  EXPECT_EQ(resumed.baseline_check.warnings, first.baseline_check.warnings);
+  EXPECT_EQ(resumed.baseline_check.accuracy, first.baseline_check.accuracy);
+  auto count = db_->prepare("SELECT count(*) FROM loop_steps WHERE step = 'baseline_check'");
+  ASSERT_TRUE(count.step());
+  EXPECT_EQ(count.column_int64(0), 1);  // checked once, read back on resumption
+}
+
 }  // namespace
 }  // namespace blindspot::loop
