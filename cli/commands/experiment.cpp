@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <iostream>
 
 namespace blindspot::cli {
@@ -39,7 +40,7 @@ void set_external_model(Context& context, const ExperimentSettings& settings, lo
   std::filesystem::create_directories(logs);
 }
 
-// Every condition of an experiment has these metrics (accuracy, the UU counts).
+// Every condition of an experiment has these metrics (accuracy, the UU counts, the rate, the reachable errors).
 const report::MetricSummary& metric(const report::ConditionResult& condition, std::string_view name) {
   return *report::find_metric(condition, name);
 }
@@ -64,17 +65,31 @@ void print_json(const Context& context, const std::filesystem::path& folder, con
             << '\n';
 }
 
+// "0.8312" for none, "0.8201 (-1.11 [-1.60, -0.62])" for a condition: its mean and effect against
+// none with the interval (accuracy in points).
+std::string with_effect(const report::MetricSummary& metric, double scale, int decimals) {
+  std::string text = fmt::format("{:.{}f}", metric.mean, decimals);
+  if (!metric.effect_vs_none) return text;
+  const report::EffectSummary& effect = *metric.effect_vs_none;
+  const int change_decimals = scale == 1 ? decimals : 2;
+  text += fmt::format(" ({:+.{}f}", scale * effect.estimate, change_decimals);
+  if (std::isfinite(effect.ci_low) && effect.p_value) {
+    text += fmt::format(" [{:.{}f}, {:.{}f}]", scale * effect.ci_low, change_decimals, scale * effect.ci_high,
+                        change_decimals);
+  }
+  return text + (effect.excludes_zero() ? ")" : ", within noise)");
+}
+
 void print_text(const Context& context, const loop::ExperimentConfig& config, const std::filesystem::path& folder,
                 const report::ExperimentReport& report) {
   const std::string uu_metric = fmt::format("uus@{:.2f}", config.loop.threshold);
-  ui::Table table(
-      {"condition", "accuracy", "adversarial UUs", "p vs none", "UUs @" + uu_metric.substr(4), "samples/seed", "USD"});
+  ui::Table table({"condition", "accuracy (change in points)", "reachable confident errors", "adversarial UU rate",
+                   "UUs @" + uu_metric.substr(4), "samples/seed", "USD"});
   for (const auto& condition : report.conditions) {
-    const auto& adversarial = metric(condition, "adversarial_uus");
-    table.add_row({condition.name, fmt::format("{:.4f}", metric(condition, "accuracy").mean),
-                   fmt::format("{:.1f} +- {:.1f}", adversarial.mean, adversarial.sd),
-                   adversarial.p_value_vs_none ? fmt::format("{:.3f}", *adversarial.p_value_vs_none) : "-",
-                   fmt::format("{:.1f}", metric(condition, uu_metric).mean),
+    table.add_row({condition.name, with_effect(metric(condition, "accuracy"), 100, 4),
+                   with_effect(metric(condition, "reachable_uus"), 1, 1),
+                   with_effect(metric(condition, "adversarial_uu_rate"), 1, 3),
+                   with_effect(metric(condition, uu_metric), 1, 1),
                    fmt::format("{:.0f}", static_cast<double>(condition.cost.accepted_samples) /
                                              static_cast<double>(report.seeds.size())),
                    fmt::format("{:.4f}", report::total_usd(condition.cost))});

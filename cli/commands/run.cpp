@@ -5,6 +5,8 @@
 #include "shared_options.hpp"
 #include "teaching_rule_options.hpp"
 
+#include "blindspot/eval/statistics.hpp"
+#include "blindspot/loop/experiment.hpp"
 #include "blindspot/loop/loop_records.hpp"
 #include "blindspot/loop/mitigation_loop.hpp"
 #include "blindspot/loop/teachers.hpp"
@@ -12,6 +14,9 @@
 #include <fmt/core.h>
 
 #include <iostream>
+#include <limits>
+#include <optional>
+#include <string_view>
 
 namespace blindspot::cli {
 namespace {
@@ -22,43 +27,107 @@ struct RunSettings {
   std::string teacher;  // empty: llm when an endpoint is configured, else auto
   LlmSettings llm;
   std::string stop_after;
+  // The effect rule's accuracy tolerance (a share), as the experiment file's accuracy_tolerance.
+  double accuracy_tolerance = loop::ExperimentConfig{}.accuracy_tolerance;
 };
 
-void print_comparison(const loop::LoopResult& result) {
+// "1 blind spot", "3 blind spots".
+std::string counted(std::int64_t count, std::string_view one, std::string_view many) {
+  return fmt::format("{} {}", count, count == 1 ? one : many);
+}
+
+// The loop's effect on a metric that is a mean or sum over the same rows before and after, with
+// one seed: its interval holds the test rows' variance only. nullopt when the rows do not match.
+template <typename T>
+std::optional<eval::EffectEstimate> one_seed_effect(const std::vector<T>& before, const std::vector<T>& after,
+                                                    eval::Aggregate aggregate, int threads) {
+  if (before.empty() || before.size() != after.size()) return std::nullopt;
+  const eval::PerSeedValues reference{{before.begin(), before.end()}};
+  const eval::PerSeedValues condition{{after.begin(), after.end()}};
+  eval::BootstrapOptions options;
+  options.threads = threads;
+  return eval::paired_effect(1, before.size(), eval::aggregate_statistic(reference, aggregate),
+                             eval::aggregate_statistic(condition, aggregate), options);
+}
+
+double adversarial_rate(const loop::TestMetrics& m) {
+  return m.adversarial_attacked > 0
+             ? static_cast<double>(m.adversarial_uus) / static_cast<double>(m.adversarial_attacked)
+             : std::numeric_limits<double>::quiet_NaN();
+}
+
+void print_metric_table(const loop::LoopResult& result) {
   ui::Table table({"test metric", "before", "after", "change"});
   const auto row = [&](const std::string& name, double before, double after, int decimals) {
     table.add_row({name, fmt::format("{:.{}f}", before, decimals), fmt::format("{:.{}f}", after, decimals),
                    fmt::format("{:+.{}f}", after - before, decimals)});
   };
-  row("accuracy", result.before.accuracy, result.after.accuracy, 4);
-  row("macro-F1", result.before.macro_f1, result.after.macro_f1, 4);
-  row("ECE (15 bins)", result.before.ece, result.after.ece, 4);
-  row("Brier", result.before.brier, result.after.brier, 4);
-  for (std::size_t i = 0; i < result.before.uu_counts.size() && i < result.after.uu_counts.size(); ++i) {
-    row(fmt::format("UUs, confidence >= {:.2f}", result.before.uu_counts[i].first),
-        static_cast<double>(result.before.uu_counts[i].second), static_cast<double>(result.after.uu_counts[i].second),
-        0);
+  const loop::TestMetrics& before = result.before;
+  const loop::TestMetrics& after = result.after;
+  row("accuracy", before.accuracy, after.accuracy, 4);
+  row("macro-F1", before.macro_f1, after.macro_f1, 4);
+  row("ECE (15 bins)", before.ece, after.ece, 4);
+  row("Brier", before.brier, after.brier, 4);
+  for (std::size_t i = 0; i < before.uu_counts.size() && i < after.uu_counts.size(); ++i) {
+    row(fmt::format("UUs, confidence >= {:.2f}", before.uu_counts[i].first),
+        static_cast<double>(before.uu_counts[i].second), static_cast<double>(after.uu_counts[i].second), 0);
   }
-  row(fmt::format("adversarial UUs (attacked {} / {})", result.before.adversarial_attacked,
-                  result.after.adversarial_attacked),
-      static_cast<double>(result.before.adversarial_uus), static_cast<double>(result.after.adversarial_uus), 0);
+  row(fmt::format("adversarial UUs (attacked {} / {})", before.adversarial_attacked, after.adversarial_attacked),
+      static_cast<double>(before.adversarial_uus), static_cast<double>(after.adversarial_uus), 0);
+  row("adversarial UU rate (per attacked row)", adversarial_rate(before), adversarial_rate(after), 3);
+  row("confident errors an attacker can reach", static_cast<double>(before.reachable_errors),
+      static_cast<double>(after.reachable_errors), 0);
   std::cout << table.render();
-  const std::int64_t change = result.after.adversarial_uus - result.before.adversarial_uus;
-  std::cout << fmt::format("adversarial UUs on test {} ({} -> {}); accuracy {:+.2f} points; {} of {} dev UUs fixed\n",
-                           change < 0 ? "fell" : (change == 0 ? "did not change" : "ROSE"),
-                           result.before.adversarial_uus, result.after.adversarial_uus,
-                           100 * (result.after.accuracy - result.before.accuracy), result.dev_uus_fixed,
-                           result.dev_uus);
+}
+
+// The headline, by the effect rule of `blindspot experiment` (docs/statistics.md) with one seed.
+std::string headline(const loop::LoopResult& result, double accuracy_tolerance, int threads) {
+  const auto errors = one_seed_effect(result.before.reachable, result.after.reachable, eval::Aggregate::sum, threads);
+  const double accuracy_change = result.after.accuracy - result.before.accuracy;
+  std::string change =
+      fmt::format("confident errors an attacker can reach on test {} -> {} ({:+d}", result.before.reachable_errors,
+                  result.after.reachable_errors, result.after.reachable_errors - result.before.reachable_errors);
+  if (!errors) return "blind spots: " + change + "; no per-row outcomes to test the change on)";
+  report::EffectSummary effect{
+      errors->estimate, errors->lower, errors->upper, errors->p_value, errors->varied_across_seeds, errors->method};
+  if (errors->p_value) change += fmt::format(", 95% interval {:.0f} to {:.0f}", errors->lower, errors->upper);
+  change += ")";
+  const std::string accuracy =
+      fmt::format("accuracy {:+.2f} points (tolerance {:.2f})", 100 * accuracy_change, 100 * accuracy_tolerance);
+  const std::string note =
+      "; one seed: the interval holds the test rows' variance only (use `blindspot "
+      "experiment` for the seeds')";
+  if (loop::reduces_blind_spots(effect, accuracy_change, accuracy_tolerance)) {
+    return "blind spots reduced: " + change + ", " + accuracy + note;
+  }
+  std::string verdict = !effect.excludes_zero() ? change + " (within noise)"
+                        : effect.estimate > 0   ? change + " ROSE"
+                                                : change;
+  if (accuracy_change < -accuracy_tolerance) {
+    verdict += fmt::format(", accuracy FELL {:.2f} points, more than the tolerance {:.2f}", -100 * accuracy_change,
+                           100 * accuracy_tolerance);
+  } else {
+    verdict += ", " + accuracy;
+  }
+  return "no measurable reduction: " + verdict + note;
+}
+
+void print_comparison(const loop::LoopResult& result, double accuracy_tolerance, int threads) {
+  print_metric_table(result);
+  std::cout << headline(result, accuracy_tolerance, threads) << '\n';
+  // Counted on the dev UUs held out of teaching: a taught UU's own text may be in the samples.
+  std::cout << fmt::format("{} of {} held-out dev UUs fixed ({} taught)\n", result.held_out_fixed, result.held_out_uus,
+                           result.dev_uus_taught);
 }
 
 void print_rounds(const loop::LoopResult& result) {
-  ui::Table table({"round", "dev UUs", "blind spots", "hypotheses", "samples added", "dev UUs fixed", "test accuracy",
-                   "adversarial UUs (test)"});
+  ui::Table table({"round", "dev UUs", "blind spots", "hypotheses", "samples added", "held-out dev UUs fixed",
+                   "test accuracy", "reachable confident errors (test)"});
   for (const auto& round : result.rounds) {
     table.add_row({std::to_string(round.round), std::to_string(round.dev_uus), std::to_string(round.blind_spots),
                    std::to_string(round.hypotheses), std::to_string(round.samples_added),
-                   std::to_string(round.dev_uus_fixed), fmt::format("{:.4f}", round.after.accuracy),
-                   std::to_string(round.after.adversarial_uus)});
+                   fmt::format("{} of {}", round.held_out_fixed, round.held_out_uus),
+                   fmt::format("{:.4f}", round.after.accuracy), std::to_string(round.after.reachable_errors)});
   }
   std::cout << table.render();
 }
@@ -82,16 +151,17 @@ void print_attribution(const loop::LoopResult& result) {
             << table.render();
 }
 
-void print_loop(const loop::LoopResult& result, loop::TeacherKind teacher, std::int64_t run) {
+void print_loop(const loop::LoopResult& result, loop::TeacherKind teacher, std::int64_t run,
+                const RunSettings& settings) {
   std::cout << fmt::format(
-      "loop {} ({} teacher{}): {} dev UUs in {} blind spots, {} hypotheses, {} samples accepted, "
-      "{} added to train\n",
-      result.key.substr(0, 16), loop::to_string(teacher),
-      teacher == loop::TeacherKind::automatic ? ", a no-LLM baseline" : "", result.dev_uus, result.blind_spots,
-      result.hypotheses, result.samples_accepted, result.samples_added);
+      "loop {} ({} teacher{}): {} in {}, {}, {} accepted, {} added to train\n", result.key.substr(0, 16),
+      loop::to_string(teacher), teacher == loop::TeacherKind::automatic ? ", a no-LLM baseline" : "",
+      counted(result.dev_uus, "dev UU", "dev UUs"), counted(result.blind_spots, "blind spot", "blind spots"),
+      counted(result.hypotheses, "hypothesis", "hypotheses"), counted(result.samples_accepted, "sample", "samples"),
+      result.samples_added);
   std::cout << baseline_check_text(result.baseline_check);
   if (result.rounds.size() > 1) print_rounds(result);
-  if (result.complete) print_comparison(result);
+  if (result.complete) print_comparison(result, settings.accuracy_tolerance, settings.loop.threads);
   if (!result.stopped_because.empty()) std::cout << result.stopped_because << '\n';
   if (!result.attribution.empty()) print_attribution(result);
   std::cout << fmt::format("files: {}\nrun: {}\n", result.folder.string(), run);
@@ -143,7 +213,7 @@ void run_loop_command(Context& context, RunSettings& settings) {
     std::cout << loop::loop_result_json(result, context.run_id(), loop::to_string(teacher.kind)) << '\n';
     return;
   }
-  print_loop(result, teacher.kind, context.run_id());
+  print_loop(result, teacher.kind, context.run_id(), settings);
 }
 
 }  // namespace
@@ -163,10 +233,9 @@ void add_run_command(CLI::App& app, Context& context) {
   command->add_option("--attack-budget", settings->loop.attack_budget, "Levenshtein budget of every attack")
       ->check(CLI::Range(std::size_t{1}, std::size_t{100000}))
       ->capture_default_str();
-  command
-      ->add_option_function<std::size_t>(
-          "--max-uus", [settings](std::size_t value) { settings->loop.max_uus = value; },
-          "UUs taught, spread over blind spots (0 = all; default: what --sample-budget needs, 20 without one)");
+  command->add_option_function<std::size_t>(
+      "--max-uus", [settings](std::size_t value) { settings->loop.max_uus = value; },
+      "UUs taught, spread over blind spots (0 = all; default: what --sample-budget needs, 20 without one)");
   command->add_option("--samples-per-hypothesis,-k", settings->loop.samples_per_hypothesis, "Samples per hypothesis")
       ->check(CLI::Range(1, 50))
       ->capture_default_str();
@@ -210,6 +279,12 @@ void add_run_command(CLI::App& app, Context& context) {
                       "End after this step (as a kill would): train_baseline, "
                       "scan_dev, ..., evaluate; teach@2 ... in "
                       "later rounds");
+  command
+      ->add_option("--accuracy-tolerance", settings->accuracy_tolerance,
+                   "The headline's effect rule: blind spots are reduced only if accuracy falls by at most this "
+                   "(a share: 0.01 is one point)")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
   add_baseline_tuning_options(*command, settings->loop.tuning);
   add_teaching_rule_options(*command, settings->loop);
   add_llm_options(*command, settings->llm);

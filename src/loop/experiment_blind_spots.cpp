@@ -1,5 +1,5 @@
-// The blind spots an experiment's report shows: the first seed's, with the first taught
-// condition's hypotheses and samples, and what each condition fixed and attributed in each.
+// The blind spots an experiment's report shows: the first seed's, with the hypotheses and samples
+// of the first condition that wrote hypotheses, and what each condition fixed and attributed in each.
 
 #include "experiment_parts.hpp"
 #include "jsonl.hpp"
@@ -83,12 +83,21 @@ void add_effects(report::BlindSpotSummary& summary, const ExperimentLoops& loops
 }  // namespace
 
 std::vector<report::BlindSpotSummary> blind_spot_summaries(const ExperimentLoops& loops) {
-  const LoopResult& shown = loops.loops.front().front();
-  const std::filesystem::path baseline_folder = shown.folder.parent_path();
+  // Every loop of the first seed shares the baseline's blind spots; the hypotheses and samples are
+  // those of the first condition that wrote hypotheses (the controls, untargeted and adversarial
+  // training, write none).
+  const std::vector<LoopResult>& first_seed = loops.loops.front();
+  const std::filesystem::path baseline_folder = first_seed.front().folder.parent_path();
   const auto grouping = json::parse(core::read_file(baseline_folder / "blind_spots.json"));
   std::map<std::string, std::string> uu_text = uu_texts(baseline_folder / "uus.jsonl");
-  const auto hypotheses = read_jsonl(shown.folder / "hypotheses.jsonl");
-  const auto samples = read_jsonl(shown.folder / "samples.jsonl");
+  std::vector<json> hypotheses;
+  std::filesystem::path taught_folder = first_seed.front().folder;
+  for (const LoopResult& loop : first_seed) {
+    hypotheses = read_jsonl(loop.folder / "hypotheses.jsonl");
+    taught_folder = loop.folder;
+    if (!hypotheses.empty()) break;
+  }
+  const auto samples = read_jsonl(taught_folder / "samples.jsonl");
   std::vector<report::BlindSpotSummary> summaries;
   for (const json& spot : grouping.value("blind_spots", json::array())) {
     report::BlindSpotSummary summary = describe(spot, uu_text);

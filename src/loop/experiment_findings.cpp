@@ -1,38 +1,140 @@
-// The plain findings of an experiment's report: per condition against none, including what did
-// not work, and what the human campaign cost.
+// The plain findings of an experiment's report: per condition against none by the effect rule
+// (docs/statistics.md), including what did not work; each seed's baseline; what the human
+// campaign cost.
 
 #include "experiment_parts.hpp"
 
+#include "blindspot/core/error.hpp"
 #include "blindspot/teach/human_teacher.hpp"
 
 #include <fmt/core.h>
 
-namespace blindspot::loop::detail {
+#include <cmath>
+
+namespace blindspot::loop {
+namespace detail {
 namespace {
 
-// Every condition has these: named_metrics() makes them for every model.
+// The metric named `name` of `condition`; every condition has the rule's metrics (condition_result).
 const report::MetricSummary& metric(const report::ConditionResult& condition, std::string_view name) {
-  return *report::find_metric(condition, name);
+  const report::MetricSummary* found = report::find_metric(condition, name);
+  if (found == nullptr) {
+    throw core::Error(core::ErrorKind::internal, fmt::format("condition {} has no metric {}", condition.name, name));
+  }
+  return *found;
+}
+
+// The metrics the rule and its findings speak of, with their names in words.
+struct RuleMetric {
+  std::string name;
+  std::string words;
+};
+
+std::vector<RuleMetric> rule_metrics(double threshold) {
+  return {{"reachable_uus", "confident errors an attacker can reach on test"},
+          {"accuracy", "accuracy"},
+          {fmt::format("uus@{:.2f}", threshold), fmt::format("natural UUs (confidence >= {:.2f})", threshold)},
+          {"adversarial_uus", "adversarial UUs"},
+          {"adversarial_uu_rate", "adversarial UU rate (per attacked row)"}};
+}
+
+bool is_accuracy(const std::string& name) { return name == "accuracy"; }
+
+// "0.8312 -> 0.8001 (-3.11 points, 95% interval -4.02 to -2.20)", "310.0 -> 250.0 (-60.0, 95%
+// interval -80.0 to -41.0)": none's mean, the condition's, and the paired effect.
+std::string change_text(const report::MetricSummary& none, const report::MetricSummary& condition) {
+  const report::EffectSummary& effect = *condition.effect_vs_none;
+  const bool accuracy = is_accuracy(condition.name);
+  const bool count = report::is_uu_count_metric(condition.name);
+  const int decimals = count ? 1 : (accuracy ? 4 : 3);
+  // Accuracy changes read in points (hundredths); the tolerance is stated in points too.
+  const double scale = accuracy ? 100 : 1;
+  const int change_decimals = count ? 1 : (accuracy ? 2 : 3);
+  std::string text = fmt::format("{:.{}f} -> {:.{}f} ({:+.{}f}{}", none.mean, decimals, condition.mean, decimals,
+                                 scale * effect.estimate, change_decimals, accuracy ? " points" : "");
+  if (std::isfinite(effect.ci_low) && std::isfinite(effect.ci_high) && effect.p_value) {
+    text += fmt::format(", {:.0f}% interval {:.{}f} to {:.{}f}", 100 * 0.95, scale * effect.ci_low, change_decimals,
+                        scale * effect.ci_high, change_decimals);
+  } else if (!effect.varied_across_seeds && effect.estimate != 0 && !effect.p_value) {
+    text += ", no variation across seeds";
+  }
+  return text + ")";
+}
+
+// What rose, what fell (intervals excluding zero) and what stayed within noise, of the rule's
+// metrics but the first.
+std::string changes(const ExperimentConfig& config, const report::ConditionResult& none,
+                    const report::ConditionResult& condition) {
+  std::vector<std::string> rose, fell, noise;
+  const auto metrics = rule_metrics(config.loop.threshold);
+  for (std::size_t i = 1; i < metrics.size(); ++i) {
+    const auto* mine = report::find_metric(condition, metrics[i].name);
+    const auto* reference = report::find_metric(none, metrics[i].name);
+    if (mine == nullptr || reference == nullptr || !mine->effect_vs_none || !std::isfinite(mine->mean)) continue;
+    const std::string text = metrics[i].words + " " + change_text(*reference, *mine);
+    const report::EffectSummary& effect = *mine->effect_vs_none;
+    if (effect.excludes_zero()) {
+      (effect.estimate > 0 ? rose : fell).push_back(text);
+    } else {
+      noise.push_back(text);
+    }
+  }
+  const auto join = [](const std::vector<std::string>& parts) {
+    std::string out;
+    for (const auto& part : parts) out += (out.empty() ? "" : ", ") + part;
+    return out;
+  };
+  std::string out;
+  if (!rose.empty()) out += "; rose: " + join(rose);
+  if (!fell.empty()) out += "; fell: " + join(fell);
+  if (!noise.empty()) out += "; within noise: " + join(noise);
+  return out;
+}
+
+// Why the rule was not met, in words.
+std::string why_not(const report::MetricSummary& reachable, const report::MetricSummary& accuracy, double tolerance) {
+  const report::EffectSummary& errors = *reachable.effect_vs_none;
+  std::string reason;
+  if (!errors.excludes_zero()) {
+    reason = "the confident errors an attacker can reach are within noise";
+  } else if (errors.estimate > 0) {
+    reason = "the confident errors an attacker can reach ROSE";
+  } else {
+    reason = "the confident errors an attacker can reach fell";
+  }
+  const double accuracy_change = accuracy.effect_vs_none->estimate;
+  if (accuracy_change < -tolerance) {
+    reason += fmt::format(", but accuracy fell {:.2f} points, more than the tolerance of {:.2f}",
+                          -100 * accuracy_change, 100 * tolerance);
+  }
+  return reason;
+}
+
+bool reachable_reduced(const report::MetricSummary& reachable, const report::MetricSummary& accuracy,
+                       double accuracy_tolerance) {
+  if (!reachable.effect_vs_none || !accuracy.effect_vs_none) return false;
+  return reduces_blind_spots(*reachable.effect_vs_none, accuracy.effect_vs_none->estimate, accuracy_tolerance);
 }
 
 std::string comparison(const ExperimentConfig& config, const report::ConditionResult& none,
                        const report::ConditionResult& condition) {
-  const auto& adversarial = metric(condition, "adversarial_uus");
+  const auto& reachable = metric(condition, "reachable_uus");
   const auto& accuracy = metric(condition, "accuracy");
-  const double before = metric(none, "adversarial_uus").mean;
-  const std::string p =
-      adversarial.p_value_vs_none ? fmt::format("p = {:.3f}", *adversarial.p_value_vs_none) : "p undefined";
-  const std::string verdict =
-      adversarial.mean < before
-          ? "fewer adversarial UUs on test than"
-          : (adversarial.mean > before ? "MORE adversarial UUs on test than" : "as many adversarial UUs on test as");
-  return fmt::format(
-      "{}: {} none ({:.1f} vs {:.1f}, mean of {} seeds, paired t-test {}); accuracy "
-      "{:.4f} vs {:.4f} ({:+.2f} points); {:.1f} samples added per seed on average (budget {}).",
-      condition.name, verdict, adversarial.mean, before, config.seeds.size(), p, accuracy.mean,
-      metric(none, "accuracy").mean, 100 * (accuracy.mean - metric(none, "accuracy").mean),
-      static_cast<double>(condition.cost.accepted_samples) / static_cast<double>(config.seeds.size()),
-      config.loop.sample_budget);
+  const double tolerance = config.accuracy_tolerance;
+  const bool reduces = reachable_reduced(reachable, accuracy, tolerance);
+  std::string line = reduces
+                         ? fmt::format(
+                               "{} reduces blind spots: confident errors an attacker can reach on test {}, accuracy "
+                               "{:+.2f} points (tolerance {:.2f})",
+                               condition.name, change_text(metric(none, "reachable_uus"), reachable),
+                               100 * accuracy.effect_vs_none->estimate, 100 * tolerance)
+                         : fmt::format("{}: no measurable reduction of blind spots ({})", condition.name,
+                                       why_not(reachable, accuracy, tolerance));
+  line += changes(config, none, condition);
+  return line +
+         fmt::format("; mean of {} seeds, {:.1f} samples added per seed (budget {}).", config.seeds.size(),
+                     static_cast<double>(condition.cost.accepted_samples) / static_cast<double>(config.seeds.size()),
+                     config.loop.sample_budget);
 }
 
 }  // namespace
@@ -54,6 +156,33 @@ std::vector<std::string> findings(const ExperimentConfig& config,
   return out;
 }
 
+std::vector<std::string> baseline_findings(const ExperimentConfig& config, const ExperimentLoops& loops) {
+  std::vector<std::string> out;
+  for (std::size_t s = 0; s < loops.loops.size() && s < config.seeds.size(); ++s) {
+    const LoopResult& loop = loops.loops[s].front();
+    const eval::BaselineCheck& check = loop.baseline_check;
+    // Not filled (a loop that never checked its baseline): nothing to say.
+    if (check.majority_label.empty()) continue;
+    std::string line =
+        fmt::format("seed {} baseline{}: test accuracy {:.4f} against the majority-class rate {:.4f} (always \"{}\")",
+                    config.seeds[s], loop.baseline_settings.empty() ? "" : " (" + loop.baseline_settings + ")",
+                    check.accuracy, check.majority_rate, check.majority_label);
+    if (check.train_accuracy) line += fmt::format(" and its train-set accuracy {:.4f}", *check.train_accuracy);
+    for (const auto& warning : check.warnings) line += "; " + warning;
+    out.push_back(line + ".");
+  }
+  return out;
+}
+
+}  // namespace detail
+
+bool reduces_blind_spots(const report::EffectSummary& reachable_errors, double accuracy_change,
+                         double accuracy_tolerance) {
+  return reachable_errors.estimate < 0 && reachable_errors.excludes_zero() && accuracy_change >= -accuracy_tolerance;
+}
+
+namespace detail {
+
 std::string human_campaign_finding(store::Database& store, const ExperimentConfig& config) {
   const auto campaign = teach::human_campaign_cost(store, config.human_campaign);
   return fmt::format(
@@ -66,4 +195,5 @@ std::string human_campaign_finding(store::Database& store, const ExperimentConfi
       config.hourly_wage_usd, 100 * config.platform_fee);
 }
 
-}  // namespace blindspot::loop::detail
+}  // namespace detail
+}  // namespace blindspot::loop

@@ -34,9 +34,15 @@ report::ConditionResult condition_result(const ExperimentConfig& config, const E
 // what every condition fixed and attributed in each.
 std::vector<report::BlindSpotSummary> blind_spot_summaries(const ExperimentLoops& loops);
 
-// Plain findings per condition against none (conditions.front()), including what did not work.
+// Plain findings per condition against none (conditions.front()) by the effect rule
+// (reduces_blind_spots), saying what rose, what fell and what stayed within noise, and flagging a
+// condition that could not fill its budget.
 std::vector<std::string> findings(const ExperimentConfig& config,
                                   const std::vector<report::ConditionResult>& conditions);
+
+// One finding per seed's baseline (LoopResult::baseline_check): test accuracy against the
+// majority-class rate and the train-set accuracy, with its warnings; none for an unchecked one.
+std::vector<std::string> baseline_findings(const ExperimentConfig& config, const ExperimentLoops& loops);
 
 // What the human campaign holds and actually cost, once.
 std::string human_campaign_finding(store::Database& store, const ExperimentConfig& config);

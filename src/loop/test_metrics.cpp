@@ -7,6 +7,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <numeric>
 
 namespace blindspot::loop::detail {
 namespace {
@@ -21,6 +22,51 @@ void add_challenge(TestMetrics& m, const model::Classifier& model, const Challen
   m.challenge.emplace_back(set.name + ":accuracy", evaluation.metrics.accuracy);
   m.challenge.emplace_back(fmt::format("{}:uus@{:.2f}", set.name, options.threshold),
                            static_cast<double>(evaluation.uu_count));
+}
+
+// The per-row outcomes of `scan` at the loop's threshold: correct, UU, gold and predicted label,
+// confidence and the row's Brier term (the terms eval::calibration sums), for intervals over rows.
+void add_rows(TestMetrics& m, const discover::ScanResult& scan, double threshold) {
+  for (const auto& scored : scan.scored) {
+    m.correct.push_back(scored.correct() ? 1 : 0);
+    m.uu.push_back(scored.is_uu(threshold) ? 1 : 0);
+    m.gold.push_back(scored.true_label);
+    m.predicted.push_back(scored.predicted_label);
+    m.confidence.push_back(scored.confidence);
+    double squared_error = 0;
+    for (std::size_t k = 0; k < scored.probabilities.size(); ++k) {
+      const double target = static_cast<int>(k) == scored.true_label ? 1.0 : 0.0;
+      squared_error += (scored.probabilities[k] - target) * (scored.probabilities[k] - target);
+    }
+    m.squared_error.push_back(squared_error);
+  }
+}
+
+// The seeded adversarial UU metric, per row of its sample, and the rows an attacker reaches.
+void add_attack(TestMetrics& m, const model::Classifier& model, const data::Split& test, const LoopOptions& options) {
+  m.reachable = m.uu;
+  if (options.test_attack_rows > 0) {
+    // The same rows, seed and budget for both models: the two counts are comparable.
+    discover::AdversarialUuOptions attack;
+    attack.sample_size = options.test_attack_rows;
+    attack.attack.threshold = options.threshold;
+    attack.attack.budget = options.attack_budget;
+    attack.attack.seed = options.seed;
+    attack.attack.threads = options.threads;
+    const auto metric = discover::measure_adversarial_uus(model, test, attack);
+    m.adversarial_attacked = static_cast<std::int64_t>(metric.attacked);
+    m.adversarial_uus = static_cast<std::int64_t>(metric.uus);
+    // Every sampled row counts, attacked or not (a misclassified row cannot become an adversarial
+    // UU), so both models' vectors have the same length and rows.
+    for (const auto& result : metric.run.results) {
+      m.adversarial.push_back(result.is_uu() ? 1 : 0);
+      m.attack_rows.push_back(static_cast<std::int64_t>(result.row));
+      m.attacked.push_back(result.attacked() ? 1 : 0);
+      // Only a row read right is attacked, so it is never also a natural UU.
+      if (result.is_uu()) m.reachable[result.row] = 1;
+    }
+  }
+  m.reachable_errors = std::accumulate(m.reachable.begin(), m.reachable.end(), std::int64_t{0});
 }
 
 }  // namespace
@@ -42,24 +88,9 @@ TestMetrics test_metrics(const model::Classifier& model, const data::Split& test
   for (const auto& scored : scan.scored) {
     const double position = (scored.confidence - lowest) / (1.0 - lowest) * 10.0;
     ++m.confidence_histogram[static_cast<std::size_t>(std::clamp(position, 0.0, 9.0))];
-    m.correct.push_back(scored.correct() ? 1 : 0);
-    m.uu.push_back(scored.is_uu(options.threshold) ? 1 : 0);
   }
-  if (options.test_attack_rows > 0) {
-    // The same rows, seed and budget for both models: the two counts are comparable.
-    discover::AdversarialUuOptions attack;
-    attack.sample_size = options.test_attack_rows;
-    attack.attack.threshold = options.threshold;
-    attack.attack.budget = options.attack_budget;
-    attack.attack.seed = options.seed;
-    attack.attack.threads = options.threads;
-    const auto metric = discover::measure_adversarial_uus(model, test, attack);
-    m.adversarial_attacked = static_cast<std::int64_t>(metric.attacked);
-    m.adversarial_uus = static_cast<std::int64_t>(metric.uus);
-    // Every sampled row counts, attacked or not (a misclassified row cannot become an adversarial
-    // UU), so both models' vectors have the same length and rows.
-    for (const auto& result : metric.run.results) m.adversarial.push_back(result.is_uu() ? 1 : 0);
-  }
+  add_rows(m, scan, options.threshold);
+  add_attack(m, model, test, options);
   for (const auto& set : challenges) add_challenge(m, model, set, options);
   return m;
 }
@@ -99,7 +130,15 @@ json metrics_json(const TestMetrics& m) {
           {"challenge", challenge},
           {"correct", m.correct},
           {"uu", m.uu},
-          {"adversarial", m.adversarial}};
+          {"adversarial", m.adversarial},
+          {"attack_rows", m.attack_rows},
+          {"attacked", m.attacked},
+          {"reachable", m.reachable},
+          {"reachable_errors", m.reachable_errors},
+          {"gold", m.gold},
+          {"predicted", m.predicted},
+          {"confidence", m.confidence},
+          {"squared_error", m.squared_error}};
 }
 
 TestMetrics metrics_from_json(const json& j) {
@@ -122,6 +161,14 @@ TestMetrics metrics_from_json(const json& j) {
   m.correct = j.at("correct").get<std::vector<int>>();
   m.uu = j.at("uu").get<std::vector<int>>();
   m.adversarial = j.at("adversarial").get<std::vector<int>>();
+  m.attack_rows = j.at("attack_rows").get<std::vector<std::int64_t>>();
+  m.attacked = j.at("attacked").get<std::vector<int>>();
+  m.reachable = j.at("reachable").get<std::vector<int>>();
+  m.reachable_errors = j.at("reachable_errors");
+  m.gold = j.at("gold").get<std::vector<int>>();
+  m.predicted = j.at("predicted").get<std::vector<int>>();
+  m.confidence = j.at("confidence").get<std::vector<double>>();
+  m.squared_error = j.at("squared_error").get<std::vector<double>>();
   return m;
 }
 

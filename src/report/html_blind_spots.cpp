@@ -51,7 +51,9 @@ std::string more(std::size_t shown, std::size_t total) {
 
 std::string tokens(const BlindSpotSummary& spot) {
   std::string out;
-  for (const auto& token : spot.top_tokens) out += "<code>" + escape_html(token) + "</code>";
+  // Spaced, so that a long list wraps in its table cell.
+  for (const auto& token : spot.top_tokens)
+    out += (out.empty() ? "<code>" : " <code>") + escape_html(token) + "</code>";
   return out.empty() ? std::string(kMissing) : out;
 }
 
@@ -77,7 +79,8 @@ std::string overview(const ExperimentReport& report) {
 std::string details(const BlindSpotSummary& spot) {
   std::string out = "<div class=\"spot\" id=\"blind-spot-" + std::to_string(spot.id) + "\"><h3>Blind spot " +
                     std::to_string(spot.id) + ": " + escape_html(spot.description) + " (" + format_count(spot.size) +
-                    " dev UUs)</h3><p class=\"tokens\">Top tokens: " + tokens(spot) + "</p>";
+                    (spot.size == 1 ? " dev UU)</h3>" : " dev UUs)</h3>") +
+                    "<p class=\"tokens\">Top tokens: " + tokens(spot) + "</p>";
   out += "<h4>Representative UUs</h4>";
   if (spot.representatives.empty()) out += note("None recorded.");
   for (std::size_t i = 0; i < spot.representatives.size() && i < kMaxRepresentatives; ++i) {

@@ -39,6 +39,13 @@ std::string cost_tables(const ExperimentReport& report) {
       "<th scope=\"col\">USD per UU removed</th></tr></thead><tbody>";
   for (const auto& condition : report.conditions) {
     const auto& cost = condition.cost;
+    if (condition.name == "none") {
+      // The reference adds nothing to train: its zeros would read as a free, instant teacher.
+      const std::string no_teaching = "<td colspan=\"6\" class=\"note\">no teaching (the reference)</td>";
+      spent += "<tr>" + condition_header(condition) + no_teaching + "</tr>";
+      bought += "<tr>" + condition_header(condition) + no_teaching + "</tr>";
+      continue;
+    }
     spent += "<tr>" + condition_header(condition) +
              cell(format_count(cost.llm_prompt_tokens) + " + " + format_count(cost.llm_completion_tokens)) +
              cell(llm_usd_text(cost)) + cell(format_duration(cost.human_active_seconds)) +

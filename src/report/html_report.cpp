@@ -1,11 +1,11 @@
-#include "blindspot/report/experiment_report.hpp"
-
-#include "blindspot/core/atomic_file.hpp"
-#include "blindspot/core/version.hpp"
 #include "html_escape.hpp"
 #include "html_sections.hpp"
 #include "number_format.hpp"
 #include "report_model.hpp"
+
+#include "blindspot/core/atomic_file.hpp"
+#include "blindspot/core/version.hpp"
+#include "blindspot/report/experiment_report.hpp"
 
 #include <string>
 
@@ -35,7 +35,8 @@ table{border-collapse:collapse;margin:6px 0 12px;font-variant-numeric:tabular-nu
 caption{text-align:left;color:#59636e;font-size:13px;padding-bottom:4px}
 th,td{border:1px solid #d0d7de;padding:4px 8px;text-align:left;vertical-align:top}
 thead th{background:#f6f8fa}
-td.num{text-align:right;white-space:nowrap}
+td.num{text-align:right}
+th{overflow-wrap:anywhere}
 .teacher,.dir{display:block;font-weight:400;color:#59636e;font-size:12px}
 .ci,.p{display:block;color:#59636e;font-size:12px}
 .sig{font-weight:600;color:#1f2328}
@@ -65,18 +66,33 @@ td.text{border-left:1px solid #d0d7de;max-width:760px}
 footer{margin-top:32px;color:#59636e;font-size:12px}
 )";
 
+// A cell may wrap between its parts, not inside a number, "Δ -10.0" or an interval, so that a
+// table of every condition fits a 1280 px page: no-break spaces (U+00A0) hold those together.
+std::string keep_together(std::string text) {
+  static constexpr std::string_view kNoBreakSpace = "\xC2\xA0";
+  for (const std::string_view glue : {"Δ ", " ± ", ", ", "p = ", "p &lt; "}) {
+    std::string glued(glue);
+    for (std::size_t at = 0; (at = glued.find(' ', at)) != std::string::npos;) glued.replace(at, 1, kNoBreakSpace);
+    for (std::size_t at = 0; (at = text.find(glue, at)) != std::string::npos; at += glued.size()) {
+      text.replace(at, glue.size(), glued);
+    }
+  }
+  return text;
+}
+
 std::string metric_cell(const MetricSummary* metric) {
   if (metric == nullptr) return "<td class=\"num\">" + std::string(kMissing) + "</td>";
-  const std::string& name = metric->name;
-  std::string cell = "<td class=\"num\"><span class=\"m\">" + format_metric(name, metric->mean) + " ± " +
-                     format_metric(name, metric->sd) + "</span><span class=\"ci\">[" +
-                     format_metric(name, metric->ci_low) + ", " + format_metric(name, metric->ci_high) + "]</span>";
-  if (metric->p_value_vs_none) {
-    // Conventional 5% level, marked so the eye finds the differences worth reading.
-    const bool significant = *metric->p_value_vs_none < 0.05;
-    cell += std::string("<span class=\"p") + (significant ? " sig" : "") + "\">p " +
-            (*metric->p_value_vs_none < 0.001 ? "" : "= ") + escape_html(format_p_value(metric->p_value_vs_none)) +
+  std::string cell =
+      "<td class=\"num\"><span class=\"m\">" + keep_together(escape_html(metric_value_text(*metric))) + "</span>";
+  const std::string interval = metric_interval_text(*metric);
+  if (!interval.empty()) cell += "<span class=\"ci\">" + keep_together(escape_html(interval)) + "</span>";
+  const auto [delta, test] = effect_text(*metric);
+  if (!delta.empty()) {
+    // An interval that excludes zero is marked, so the eye finds the changes beyond noise.
+    const bool beyond_noise = metric->effect_vs_none->excludes_zero();
+    cell += std::string("<span class=\"p") + (beyond_noise ? " sig" : "") + "\">" + keep_together(escape_html(delta)) +
             "</span>";
+    if (!test.empty()) cell += "<span class=\"p\">" + keep_together(escape_html(test)) + "</span>";
   }
   return cell + "</td>";
 }
@@ -127,10 +143,11 @@ std::string render_metric_table(const ExperimentReport& report) {
     return section("metrics", "Metrics on test", note("No metrics were recorded."));
   }
   std::string table =
-      "<div class=\"table-wrap\"><table><caption>Test metrics per condition: mean ± sample sd over seeds, the 95% "
-      "interval of the mean (a bootstrap over test examples for accuracy and the UU counts that have per-example "
-      "outcomes, a t interval over seeds otherwise), and the paired t-test p-value against none (bold below "
-      "0.05).</caption><thead><tr>"
+      "<div class=\"table-wrap\"><table><caption>Test metrics per condition: mean ± sample sd over seeds and the "
+      "95% interval of the mean, which includes the test rows' sampling variance and the seeds' (a t interval over "
+      "seeds for metrics without per-row values: other thresholds and challenge sets); then Δ, the paired "
+      "difference from none on the same rows and seeds, with its 95% interval and p-value (bold when the interval "
+      "excludes zero). \"no variation across seeds\": every seed gave the same value.</caption><thead><tr>"
       "<th scope=\"col\">Metric</th>";
   for (const auto& condition : report.conditions) {
     table += "<th scope=\"col\">" + escape_html(condition.name);

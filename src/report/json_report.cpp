@@ -1,7 +1,6 @@
-#include "blindspot/report/experiment_report.hpp"
-
 #include "blindspot/core/atomic_file.hpp"
 #include "blindspot/core/error.hpp"
+#include "blindspot/report/experiment_report.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -16,13 +15,23 @@ using nlohmann::ordered_json;
 // Identifies the layout, so a reader can tell this file from other JSON and a later layout
 // change can be detected.
 constexpr std::string_view kFormat = "blindspot-experiment-report";
-constexpr int kFormatVersion = 1;
+// Version 2: each metric's varied_across_seeds and effect_vs_none (was p_value_vs_none).
+constexpr int kFormatVersion = 2;
 
 // JSON has no NaN; nlohmann would write null anyway, but saying so keeps reading symmetric.
 ordered_json number(double value) { return std::isfinite(value) ? ordered_json(value) : ordered_json(nullptr); }
 
 ordered_json optional_number(const std::optional<double>& value) {
   return value ? number(*value) : ordered_json(nullptr);
+}
+
+ordered_json to_json(const EffectSummary& effect) {
+  return {{"estimate", number(effect.estimate)},
+          {"ci_low", number(effect.ci_low)},
+          {"ci_high", number(effect.ci_high)},
+          {"p_value", optional_number(effect.p_value)},
+          {"varied_across_seeds", effect.varied_across_seeds},
+          {"method", effect.method}};
 }
 
 ordered_json to_json(const MetricSummary& metric) {
@@ -35,8 +44,9 @@ ordered_json to_json(const MetricSummary& metric) {
           {"sd", number(metric.sd)},
           {"ci_low", number(metric.ci_low)},
           {"ci_high", number(metric.ci_high)},
-          {"p_value_vs_none", optional_number(metric.p_value_vs_none)},
-          {"interval", metric.interval}};
+          {"varied_across_seeds", metric.varied_across_seeds},
+          {"interval", metric.interval},
+          {"effect_vs_none", metric.effect_vs_none ? to_json(*metric.effect_vs_none) : ordered_json(nullptr)}};
 }
 
 ordered_json to_json(const ConditionCost& cost) {
@@ -186,6 +196,17 @@ class Reader {
   std::filesystem::path file_;
 };
 
+EffectSummary read_effect(const Reader& in, const ordered_json& json, const std::string& path) {
+  EffectSummary effect;
+  effect.estimate = in.real(json, path, "estimate");
+  effect.ci_low = in.real(json, path, "ci_low");
+  effect.ci_high = in.real(json, path, "ci_high");
+  effect.p_value = in.optional_real(json, path, "p_value");
+  effect.varied_across_seeds = in.boolean(json, path, "varied_across_seeds");
+  effect.method = in.string(json, path, "method");
+  return effect;
+}
+
 MetricSummary read_metric(const Reader& in, const ordered_json& json, const std::string& path) {
   MetricSummary metric;
   metric.name = in.string(json, path, "name");
@@ -198,8 +219,10 @@ MetricSummary read_metric(const Reader& in, const ordered_json& json, const std:
   metric.sd = in.real(json, path, "sd");
   metric.ci_low = in.real(json, path, "ci_low");
   metric.ci_high = in.real(json, path, "ci_high");
-  metric.p_value_vs_none = in.optional_real(json, path, "p_value_vs_none");
-  if (json.contains("interval") && json["interval"].is_string()) metric.interval = json["interval"].get<std::string>();
+  metric.varied_across_seeds = in.boolean(json, path, "varied_across_seeds");
+  metric.interval = in.string(json, path, "interval");
+  const auto& effect = in.member(json, path, "effect_vs_none");
+  if (!effect.is_null()) metric.effect_vs_none = read_effect(in, effect, Reader::join(path, "effect_vs_none"));
   return metric;
 }
 

@@ -1,10 +1,10 @@
-#include "blindspot/report/experiment_report.hpp"
-
-#include "blindspot/core/atomic_file.hpp"
-#include "blindspot/core/utf8.hpp"
 #include "html_escape.hpp"
 #include "number_format.hpp"
 #include "report_model.hpp"
+
+#include "blindspot/core/atomic_file.hpp"
+#include "blindspot/core/utf8.hpp"
+#include "blindspot/report/experiment_report.hpp"
 
 #include <string>
 
@@ -25,10 +25,18 @@ std::string escape_markdown(std::string_view text) {
     switch (c) {
       case '\n':
       case '\r':
-      case '\t': out += ' '; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
+      case '\t':
+        out += ' ';
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
       case '\\':
       case '|':
       case '`':
@@ -51,14 +59,18 @@ std::string cell_text(std::string_view text) { return escape_markdown(truncate_u
 
 std::string metric_cell(const MetricSummary* metric) {
   if (metric == nullptr) return std::string(kMissing);
-  const std::string& name = metric->name;
-  // Only numbers and our own punctuation: nothing to escape but the '<' of "p < 0.001".
-  std::string text = format_metric(name, metric->mean) + " ± " + format_metric(name, metric->sd) + " [" +
-                     format_metric(name, metric->ci_low) + ", " + format_metric(name, metric->ci_high) + "]";
-  if (metric->p_value_vs_none) {
-    text += *metric->p_value_vs_none < 0.001 ? " p &lt; 0.001" : " p = " + format_p_value(metric->p_value_vs_none);
+  // Only numbers and our own words: nothing to escape but the '<' of "p < 0.001".
+  std::string text = metric_value_text(*metric);
+  const std::string interval = metric_interval_text(*metric);
+  if (!interval.empty()) text += " " + interval;
+  const auto [delta, test] = effect_text(*metric);
+  if (!delta.empty()) {
+    const bool beyond_noise = metric->effect_vs_none->excludes_zero();
+    text += "; " + (beyond_noise ? "**" + delta + "**" : delta) + (test.empty() ? "" : ", " + test);
   }
-  return text;
+  std::string escaped;
+  for (const char c : text) escaped += c == '<' ? std::string("&lt;") : std::string(1, c);
+  return escaped;
 }
 
 std::string metrics_table(const ExperimentReport& report) {
@@ -76,7 +88,11 @@ std::string metrics_table(const ExperimentReport& report) {
     for (const auto& condition : report.conditions) out += " " + metric_cell(find_metric(condition, name)) + " |";
     out += "\n";
   }
-  return out + "\nCells: mean ± sd over seeds [95% interval of the mean: bootstrap over test examples for accuracy and UU counts with per-example outcomes, t over seeds otherwise], paired t-test p-value against none.\n";
+  return out +
+         "\nCells: mean ± sd over seeds [95% interval of the mean, with the test rows' and the seeds' variance; t over "
+         "seeds for metrics without per-row values]; Δ: the paired difference from none on the same rows and seeds "
+         "[95% interval], p-value (bold when the interval excludes zero). \"no variation across seeds\": every seed "
+         "gave the same value.\n";
 }
 
 std::string costs_table(const ExperimentReport& report) {
@@ -85,6 +101,12 @@ std::string costs_table(const ExperimentReport& report) {
       "samples | UUs removed | USD per UU removed |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
   for (const auto& condition : report.conditions) {
     const auto& cost = condition.cost;
+    if (condition.name == "none") {
+      out += "| none | no teaching (the reference) |";
+      for (int column = 0; column < 9; ++column) out += " " + std::string(kMissing) + " |";
+      out += "\n";
+      continue;
+    }
     out += "| " + cell_text(condition.name) + " | " + cell_text(condition.teacher) + " | " +
            format_count(cost.llm_prompt_tokens + cost.llm_completion_tokens) + " | " + format_usd(cost.llm_usd) +
            (cost.llm_unpriced ? " (unpriced calls)" : "") + " | " + format_duration(cost.human_active_seconds) + " | " +

@@ -64,4 +64,32 @@ std::string format_signed(std::int64_t change) {
   return change > 0 ? "+" + format_count(change) : (change < 0 ? "-" + format_count(-change) : "0");
 }
 
+std::string metric_value_text(const MetricSummary& metric) {
+  const std::string mean = format_metric(metric.name, metric.mean);
+  if (!metric.varied_across_seeds) return mean + " (" + std::string(kNoVariation) + ")";
+  return mean + " ± " + format_metric(metric.name, metric.sd);
+}
+
+std::string metric_interval_text(const MetricSummary& metric) {
+  if (!std::isfinite(metric.ci_low) || !std::isfinite(metric.ci_high)) return {};
+  return "[" + format_metric(metric.name, metric.ci_low) + ", " + format_metric(metric.name, metric.ci_high) + "]";
+}
+
+std::pair<std::string, std::string> effect_text(const MetricSummary& metric) {
+  if (!metric.effect_vs_none) return {};
+  const EffectSummary& effect = *metric.effect_vs_none;
+  std::string change = format_metric(metric.name, effect.estimate);
+  if (effect.estimate > 0 && change.find_first_not_of("0.") != std::string::npos) change = "+" + change;
+  std::string delta = "Δ " + change;
+  const bool has_interval = std::isfinite(effect.ci_low) && std::isfinite(effect.ci_high);
+  if (has_interval && (effect.p_value || effect.estimate != 0)) {
+    delta += " [" + format_metric(metric.name, effect.ci_low) + ", " + format_metric(metric.name, effect.ci_high) + "]";
+  }
+  if (effect.p_value) {
+    return {delta, *effect.p_value < 0.001 ? "p < 0.001" : "p = " + format_p_value(effect.p_value)};
+  }
+  if (effect.estimate == 0) return {delta, "no difference"};
+  return {delta, std::string(kNoVariation)};
+}
+
 }  // namespace blindspot::report

@@ -4,8 +4,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace blindspot::report {
+
+struct MetricSummary;
 
 // What every renderer shows for a number that is NaN, infinite or absent.
 inline constexpr std::string_view kMissing = "–";
@@ -28,5 +31,17 @@ std::string format_count(std::int64_t count);
 std::string format_signed(std::int64_t change);
 // "42 s", "12 min", "3 h 05 min"; kMissing when not finite.
 std::string format_duration(double seconds);
+
+// What every renderer says of a metric that gave the same value on every seed.
+inline constexpr std::string_view kNoVariation = "no variation across seeds";
+
+// The parts of a metric's cell, as plain text (callers escape): "0.812 ± 0.004" (or
+// "0.812 (no variation across seeds)"), and its interval "[0.800, 0.824]" (empty when it has none).
+std::string metric_value_text(const MetricSummary& metric);
+std::string metric_interval_text(const MetricSummary& metric);
+// The effect against none as two plain-text parts: "Δ -12.3 [-20.1, -4.5]" and "p = 0.003"
+// ("p < 0.001"), or "Δ 0.000" and "no difference" (nothing varied), or "Δ +2.0" and "no variation
+// across seeds" (the same difference on every seed, no per-row values). Both empty for none.
+std::pair<std::string, std::string> effect_text(const MetricSummary& metric);
 
 }  // namespace blindspot::report

@@ -81,10 +81,12 @@ TEST_F(RunCli, ReportsBeforeAndAfterAndResumesAfterAKill) {
   ASSERT_EQ(again.exit_code, 0) << again.errors;
   for (const auto& step : nlohmann::json::parse(again.output)["steps"]) EXPECT_EQ(step["reused"], true);
 
-  // The text report says plainly which way the adversarial UU count went.
+  // The text report's headline applies the effect rule to the confident errors an attacker can reach.
   const auto text = test::run_command(command("killed"));
   ASSERT_EQ(text.exit_code, 0) << text.errors;
-  EXPECT_THAT(text.output, HasSubstr("adversarial UUs on test "));
+  EXPECT_THAT(text.output, testing::ContainsRegex("(blind spots reduced|no measurable reduction): confident errors "
+                                                  "an attacker can reach on test [0-9]+ -> [0-9]+"));
+  EXPECT_THAT(text.output, HasSubstr(" held-out dev UUs fixed ("));
   EXPECT_THAT(text.output, HasSubstr("(auto teacher, a no-LLM baseline)"));
 }
 

@@ -1,5 +1,6 @@
 // A small experiment on sst2 (3 seeds; none, untargeted, auto): equal sample budgets, the
-// summaries and the report files.
+// summaries with intervals over rows and seeds, the reachable confident errors, the findings and
+// the report files.
 
 #include "blindspot/loop/experiment.hpp"
 
@@ -16,6 +17,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+
+#include <map>
 
 namespace blindspot::loop {
 namespace {
@@ -57,18 +60,39 @@ TEST(Experiment, ConditionsGetEqualBudgetsAndTheReportSummarisesEverySeed) {
     EXPECT_NEAR(accuracy.mean, (accuracy.per_seed[0] + accuracy.per_seed[1] + accuracy.per_seed[2]) / 3, 1e-12);
     EXPECT_LE(accuracy.ci_low, accuracy.mean);
     EXPECT_GE(accuracy.ci_high, accuracy.mean);
-    EXPECT_EQ(condition.name == "none", !accuracy.p_value_vs_none.has_value());
-    // Accuracy has per-example outcomes: its interval is a bootstrap over test examples; ECE's is t.
-    EXPECT_EQ(accuracy.interval, "bootstrap over test examples");
+    EXPECT_EQ(condition.name == "none", !accuracy.effect_vs_none.has_value());
+    // Accuracy, ECE and the reachable errors have per-row outcomes: intervals over rows and seeds
+    // (eval::metric_estimate), not the t interval over seeds of a metric without them.
+    EXPECT_NE(accuracy.interval, "t over seeds (no per-row values kept)");
     EXPECT_EQ(condition.metrics[2].name, "ece");
-    EXPECT_EQ(condition.metrics[2].interval, "t over seeds");
+    EXPECT_NE(condition.metrics[2].interval, "t over seeds (no per-row values kept)");
+    const auto* reachable = report::find_metric(condition, "reachable_uus");
+    ASSERT_NE(reachable, nullptr);
+    EXPECT_NE(reachable->interval, "t over seeds (no per-row values kept)");
+    ASSERT_NE(report::find_metric(condition, "adversarial_uu_rate"), nullptr);
+    if (condition.name != "none") {
+      ASSERT_TRUE(reachable->effect_vs_none.has_value());
+      EXPECT_LE(reachable->effect_vs_none->ci_low, reachable->effect_vs_none->estimate);
+    }
     std::int64_t histogram = 0;
     for (const auto count : condition.confidence_histogram) histogram += count;
     EXPECT_EQ(histogram, 3 * 1821);  // sst2 test rows, over 3 seeds
   }
-  // none's values are the baselines', seed by seed.
+  // none's values are the baselines', seed by seed; the reachable errors are the natural UUs plus
+  // the adversarial UUs of the rows read right, one per test row at most.
   for (std::size_t s = 0; s < 3; ++s) {
-    EXPECT_EQ(report.conditions[0].metrics.front().per_seed[s], outcome.loops[s][0].before.accuracy);
+    const TestMetrics& before = outcome.loops[s][0].before;
+    EXPECT_EQ(report.conditions[0].metrics.front().per_seed[s], before.accuracy);
+    ASSERT_EQ(before.reachable.size(), 1821u);
+    std::int64_t natural = 0;
+    for (const auto& [threshold, count] : before.uu_counts) natural += threshold == 0.65 ? count : 0;
+    EXPECT_EQ(before.reachable_errors, natural + before.adversarial_uus);
+    EXPECT_EQ(report::find_metric(report.conditions[0], "reachable_uus")->per_seed[s],
+              static_cast<double>(before.reachable_errors));
+    ASSERT_EQ(before.attack_rows.size(), 60u);
+    std::int64_t attacked = 0;
+    for (const int a : before.attacked) attacked += a;
+    EXPECT_EQ(attacked, before.adversarial_attacked);
   }
   EXPECT_EQ(report.conditions[2].cost.accepted_samples, 36);
   ASSERT_FALSE(report.blind_spots.empty());
@@ -76,9 +100,16 @@ TEST(Experiment, ConditionsGetEqualBudgetsAndTheReportSummarisesEverySeed) {
   EXPECT_FALSE(report.blind_spots[0].representatives.empty());
   EXPECT_FALSE(report.blind_spots[0].representatives[0].empty());
   EXPECT_FALSE(report.blind_spots[0].top_tokens.empty());
-  ASSERT_EQ(report.findings.size(), 2u);
-  EXPECT_THAT(report.findings[1], HasSubstr("auto: "));
-  EXPECT_THAT(report.findings[1], HasSubstr("adversarial UUs on test"));
+  // untargeted, listed first, writes no hypotheses: the blind spots show auto's.
+  bool any_hypothesis = false;
+  for (const auto& spot : report.blind_spots) any_hypothesis = any_hypothesis || !spot.hypotheses.empty();
+  EXPECT_TRUE(any_hypothesis);
+  // One finding per condition by the effect rule, then one per seed's baseline.
+  ASSERT_GE(report.findings.size(), 2u);
+  EXPECT_THAT(report.findings[0], testing::StartsWith("untargeted"));
+  EXPECT_THAT(report.findings[1], testing::StartsWith("auto"));
+  EXPECT_THAT(report.findings[1], HasSubstr("adversarial UUs"));
+  EXPECT_THAT(report.findings[1], testing::AnyOf(HasSubstr("reduces blind spots"), HasSubstr("no measurable")));
 
   report::write_html(dir / "report.html", report);
   EXPECT_THAT(test::read_text(dir / "report.html"), HasSubstr("untargeted"));
@@ -100,16 +131,25 @@ TEST(Experiment, TheHumanConditionTeachesWhatAnnotatorsSubmittedAndCostsTheirTim
   test::TempDir dir;
   auto db = store::Database::open(dir / "blindspot.db");
 
-  // The baseline's dev UUs (the same model for every seed: natural UUs do not depend on it), as
-  // `blindspot serve --uus <loop>/uus.jsonl` would offer them.
-  LoopOptions first = config.loop;
-  first.model.seed = 0;
-  const auto grouped = run_loop(first,
-                                {dir / "loops", db, store::begin_run(db, "run", "{}", "{}"),
-                                 [](const TeacherInputs&) -> std::unique_ptr<teach::Teacher> { return nullptr; }},
-                                {.stop_after = "group"});
+  // Every dev UU is taught (none held out), so that the annotated ones reach the teacher.
+  config.loop.held_out_share = 0;
+  // Dev UUs of every seed's baseline (seeds train different models, so their UUs differ), as
+  // `blindspot serve --uus <loop>/uus.jsonl` would offer them: the annotated ones are UUs of all.
   const data::LabelSet labels({"negative", "positive"});
-  const auto uus = teach::read_uus_file(grouped.folder.parent_path() / "uus.jsonl", labels);
+  std::vector<discover::Uu> uus;
+  std::map<std::string, int> seeds_with;
+  for (const std::uint64_t seed : config.seeds) {
+    LoopOptions first = config.loop;
+    first.seed = seed;
+    first.model.seed = static_cast<int>(seed);
+    const auto grouped = run_loop(first,
+                                  {dir / "loops", db, store::begin_run(db, "run", "{}", "{}"),
+                                   [](const TeacherInputs&) -> std::unique_ptr<teach::Teacher> { return nullptr; }},
+                                  {.stop_after = "group"});
+    for (auto& uu : teach::read_uus_file(grouped.folder.parent_path() / "uus.jsonl", labels)) {
+      if (++seeds_with[uu.id] == 3) uus.push_back(std::move(uu));
+    }
+  }
   ASSERT_GE(uus.size(), 2u);
   const auto campaign = store::begin_run(db, "serve", "{}", "{}");
   teach::create_campaign(db, {campaign, labels, {uus[0], uus[1]}, "{}"});

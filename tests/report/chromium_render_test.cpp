@@ -2,15 +2,16 @@
 // scripts/setup.sh) and checks what a reader would see: a non-blank screenshot with the charts'
 // colours in it, and no console message (in particular no Content-Security-Policy violation).
 // docs/report.md describes the checks.
-#include "blindspot/report/experiment_report.hpp"
-
 #include "png_pixels.hpp"
 #include "report_fixture.hpp"
+
+#include "blindspot/report/experiment_report.hpp"
 #include "support/test_support.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <sstream>
 #include <string>
@@ -101,6 +102,70 @@ TEST_F(ChromiumRender, ReportIsNonBlankAndRaisesNoConsoleErrors) {
   // first treated condition's blue prove the inline SVG was drawn, not just the text.
   EXPECT_GE(pixels_like(image, {0x8c, 0x95, 0x9f}, 2), 1000U);
   EXPECT_GE(pixels_like(image, {0x00, 0x72, 0xb2}, 2), 1000U);
+}
+
+namespace {
+
+// The widest report an experiment makes: every condition (7), long metric names (a challenge set's)
+// and a blind-spot table with a "Fixed" column per condition.
+report::ExperimentReport wide_report() {
+  report::ExperimentReport wide = hostile_report();
+  const report::ConditionResult taught = wide.conditions[1];
+  for (const char* name : {"untargeted", "adversarial_training", "import", "human"}) {
+    wide.conditions.push_back(taught);
+    wide.conditions.back().name = name;
+    wide.conditions.back().teacher = std::string(name) + " (a teacher with a long description)";
+  }
+  for (auto& condition : wide.conditions) {
+    for (const char* metric : {"imdb-cad/test_counterfactual:accuracy", "imdb-cad/test_counterfactual:uus@0.65"}) {
+      condition.metrics.push_back(condition.metrics[3]);
+      condition.metrics.back().name = metric;
+    }
+    for (auto& spot : wide.blind_spots) spot.fixed_by_condition.emplace_back(condition.name, 1234.5);
+  }
+  return wide;
+}
+
+// `html` with its policy removed and a script that measures the layout at 1280 px: the document's
+// scroll width, and every table wrapper that would scroll sideways (its content wider than it).
+// The report itself runs no script; this copy exists only to be measured.
+std::string measuring_copy(std::string html) {
+  const auto policy = html.find("<meta http-equiv=\"Content-Security-Policy\"");
+  html.erase(policy, html.find("/>", policy) + 2 - policy);
+  const std::string script =
+      "<script>window.addEventListener('load', () => {"
+      "const wide = [...document.querySelectorAll('.table-wrap')].filter(w => w.scrollWidth > w.clientWidth)"
+      ".map(w => (w.closest('section') || {}).id + ':' + w.scrollWidth + '>' + w.clientWidth);"
+      "const out = document.createElement('pre'); out.id = 'measured';"
+      "out.textContent = 'scroll-width=' + document.documentElement.scrollWidth + ' overflowing=[' + wide.join(' ') + "
+      "']'; document.body.appendChild(out);});</script>";
+  html.insert(html.rfind("</body>"), script);
+  return html;
+}
+
+}  // namespace
+
+TEST_F(ChromiumRender, TablesOfEveryConditionFitA1280PixelPage) {
+  const auto html = dir_ / "wide.html";
+  report::write_html(html, wide_report());
+  const auto measured = dir_ / "measured.html";
+  write_text(measured, measuring_copy(read_text(html)));
+  const CommandResult result = run_command(
+      "timeout 120 '" + chromium_ +
+      "' --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking "
+      "--disable-component-update --disable-sync --user-data-dir='" +
+      (dir_ / "profile").string() + "' --window-size=1280,2000 --virtual-time-budget=3000 --dump-dom 'file://" +
+      measured.string() + "'");
+  ASSERT_EQ(result.exit_code, 0) << result.errors;
+  const std::string marker = "<pre id=\"measured\">";
+  auto at = result.output.find(marker);
+  ASSERT_NE(at, std::string::npos) << result.output.substr(0, 2000);
+  at += marker.size();
+  const std::string line = result.output.substr(at, result.output.find('<', at) - at);
+  int scroll_width = 0;
+  ASSERT_EQ(std::sscanf(line.c_str(), "scroll-width=%d", &scroll_width), 1) << line;
+  EXPECT_LE(scroll_width, 1280) << line;
+  EXPECT_THAT(line, ::testing::EndsWith("overflowing=[]"));
 }
 
 // The control: the same checks must fail on a blank page that breaks the policy, or passing

@@ -1,8 +1,8 @@
-#include "blindspot/report/experiment_report.hpp"
-
 #include "html_escape.hpp"
 #include "html_structure.hpp"
 #include "report_fixture.hpp"
+
+#include "blindspot/report/experiment_report.hpp"
 #include "support/test_support.hpp"
 
 #include <gmock/gmock.h>
@@ -135,15 +135,15 @@ TEST(HtmlReport, HasEverySectionInOrderWithFindingsFirst) {
 TEST(HtmlReport, ChartsAreAccessibleInlineSvg) {
   TempDir dir;
   const std::string html = render_html(hostile_report(), dir);
-  // 2 UU metrics + 3 reliability diagrams + 3 histograms + 1 cost scatter.
-  EXPECT_EQ(count(html, "<svg role=\"img\""), 9U);
+  // 3 UU metrics + 3 reliability diagrams + 3 histograms + 1 cost scatter.
+  EXPECT_EQ(count(html, "<svg role=\"img\""), 10U);
   EXPECT_EQ(count(html, "<svg "), count(html, "</svg>"));
   const std::regex titled(
       "<svg role=\"img\" viewBox=\"[0-9. ]+\" width=\"[0-9.]+\" height=\"[0-9.]+\"><title>[^<]+"
       "</title><desc>[^<]+</desc>");
   EXPECT_EQ(static_cast<std::size_t>(
                 std::distance(std::sregex_iterator(html.begin(), html.end(), titled), std::sregex_iterator())),
-            9U);
+            10U);
   EXPECT_THAT(html, HasSubstr("<title>uus@0.65 on test per condition</title>"));
   EXPECT_THAT(html, HasSubstr("<title>adversarial_uus on test per condition</title>"));
   EXPECT_THAT(html, HasSubstr("<title>none: reliability on test, ECE 0.055</title>"));
@@ -159,21 +159,38 @@ TEST(HtmlReport, ChartsAreAccessibleInlineSvg) {
 
 TEST(HtmlReport, MetricTableHasHeadersMeansIntervalsAndPValues) {
   TempDir dir;
-  const std::string html = render_html(hostile_report(), dir);
+  // Cells wrap only between their parts: no-break spaces hold "Δ -10.0", "41.3 ± 2.5" and intervals together.
+  const std::string html = std::regex_replace(render_html(hostile_report(), dir), std::regex("\xC2\xA0"), " ");
+  EXPECT_THAT(render_html(hostile_report(), dir), HasSubstr("<span class=\"m\">41.3\xC2\xA0±\xC2\xA0"
+                                                            "2.5</span>"));
   EXPECT_THAT(html, HasSubstr("<th scope=\"col\">Metric</th><th scope=\"col\">none</th><th scope=\"col\">auto<span "
                               "class=\"teacher\">auto (baseline)</span></th>"));
   EXPECT_THAT(html, HasSubstr("<th scope=\"row\">accuracy<span class=\"dir\">higher is better</span></th>"));
   EXPECT_THAT(html, HasSubstr("<th scope=\"row\">ece<span class=\"dir\">lower is better</span></th>"));
   // none's adversarial UUs: seeds 41, 44, 39 -> mean 41.3, sd 2.5, interval mean -+ sd.
   EXPECT_THAT(html, HasSubstr("<span class=\"m\">41.3 ± 2.5</span><span class=\"ci\">[38.8, 43.8]</span></td>"));
-  EXPECT_THAT(html, HasSubstr("<span class=\"p sig\">p = 0.030</span>"));
-  EXPECT_THAT(html, HasSubstr("<span class=\"p sig\">p &lt; 0.001</span>"));
-  EXPECT_THAT(html, HasSubstr("<span class=\"p\">p = 0.410</span>"));
+  // auto against none: an effect whose interval excludes zero is bold, one that includes it is not.
+  EXPECT_THAT(html, HasSubstr("<span class=\"p sig\">Δ -10.0 [-16.0, -4.0]</span><span class=\"p\">p = 0.030</span>"));
+  EXPECT_THAT(html, HasSubstr("<span class=\"p sig\">Δ -0.010 [-0.015, -0.005]</span><span class=\"p\">p &lt; "
+                              "0.001</span>"));
+  EXPECT_THAT(html, HasSubstr("<span class=\"p\">Δ +0.010 [-0.015, 0.035]</span><span class=\"p\">p = 0.410</span>"));
+  // macro-F1 is the same on every row: no interval, no p-value.
+  EXPECT_THAT(html, HasSubstr("<span class=\"p\">Δ 0.000</span><span class=\"p\">no difference</span>"));
+}
+
+TEST(HtmlReport, UnvariedMetricsSayNoVariationAndShowNoIntervalOrPValue) {
+  TempDir dir;
+  const std::string html = std::regex_replace(render_html(hostile_report(), dir), std::regex("\xC2\xA0"), " ");
+  // uus@0.95 is 3 on every seed of none and 4 on every seed of auto.
+  EXPECT_THAT(html, HasSubstr("<td class=\"num\"><span class=\"m\">3.0 (no variation across seeds)</span></td>"));
+  EXPECT_THAT(html, HasSubstr("<td class=\"num\"><span class=\"m\">4.0 (no variation across seeds)</span><span "
+                              "class=\"p\">Δ +1.0</span><span class=\"p\">no variation across seeds</span></td>"));
+  EXPECT_THAT(html, Not(HasSubstr("[3.0, 3.0]")));
 }
 
 TEST(HtmlReport, MissingNumbersShowAsDash) {
   TempDir dir;
-  const std::string html = render_html(hostile_report(), dir);
+  const std::string html = std::regex_replace(render_html(hostile_report(), dir), std::regex("\xC2\xA0"), " ");
   // cad:accuracy has a NaN mean in the llm condition and is absent from the others.
   EXPECT_THAT(html, HasSubstr("<th scope=\"row\">cad:accuracy<span class=\"dir\">higher is better</span></th>"
                               "<td class=\"num\">–</td><td class=\"num\">–</td><td class=\"num\"><span "

@@ -1,16 +1,15 @@
-#include "blindspot/report/experiment_report.hpp"
-
 #include "report_fixture.hpp"
+
+#include "blindspot/report/experiment_report.hpp"
 #include "support/test_support.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
-#include <tuple>
 #include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <string>
+#include <tuple>
 
 using namespace blindspot;
 using namespace blindspot::test;
@@ -40,7 +39,7 @@ TEST(JsonReport, RoundTripsEveryField) {
   EXPECT_EQ(loaded.created_at, original.created_at);
   EXPECT_EQ(loaded.seeds, original.seeds);
   EXPECT_EQ(loaded.sample_budget, 500);
-  EXPECT_EQ(loaded.uus_removed_metric, "adversarial_uus");
+  EXPECT_EQ(loaded.uus_removed_metric, "reachable_uus");
   EXPECT_EQ(loaded.findings, original.findings);
   ASSERT_EQ(loaded.conditions.size(), 3U);
   for (std::size_t c = 0; c < 3; ++c) {
@@ -58,7 +57,19 @@ TEST(JsonReport, RoundTripsEveryField) {
       expect_same(got.metrics[m].sd, want.metrics[m].sd, what);
       expect_same(got.metrics[m].ci_low, want.metrics[m].ci_low, what);
       expect_same(got.metrics[m].ci_high, want.metrics[m].ci_high, what);
-      EXPECT_EQ(got.metrics[m].p_value_vs_none, want.metrics[m].p_value_vs_none) << what;
+      EXPECT_EQ(got.metrics[m].varied_across_seeds, want.metrics[m].varied_across_seeds) << what;
+      EXPECT_EQ(got.metrics[m].interval, want.metrics[m].interval) << what;
+      ASSERT_EQ(got.metrics[m].effect_vs_none.has_value(), want.metrics[m].effect_vs_none.has_value()) << what;
+      if (want.metrics[m].effect_vs_none) {
+        const auto& got_effect = *got.metrics[m].effect_vs_none;
+        const auto& want_effect = *want.metrics[m].effect_vs_none;
+        expect_same(got_effect.estimate, want_effect.estimate, what);
+        expect_same(got_effect.ci_low, want_effect.ci_low, what);
+        expect_same(got_effect.ci_high, want_effect.ci_high, what);
+        EXPECT_EQ(got_effect.p_value, want_effect.p_value) << what;
+        EXPECT_EQ(got_effect.varied_across_seeds, want_effect.varied_across_seeds) << what;
+        EXPECT_EQ(got_effect.method, want_effect.method) << what;
+      }
     }
     ASSERT_EQ(got.reliability.size(), want.reliability.size());
     for (std::size_t b = 0; b < got.reliability.size(); ++b) {
@@ -104,12 +115,17 @@ TEST(JsonReport, IsPlainJsonWithNullForUndefinedNumbers) {
   report::write_json(dir / "report.json", hostile_report());
   const auto json = nlohmann::json::parse(read_text(dir / "report.json"));
   EXPECT_EQ(json["format"], "blindspot-experiment-report");
-  EXPECT_EQ(json["format_version"], 1);
+  EXPECT_EQ(json["format_version"], 2);
   EXPECT_EQ(json["conditions"][0]["name"], "none");
   EXPECT_EQ(json["conditions"][0]["metrics"][0]["name"], "accuracy");
-  EXPECT_TRUE(json["conditions"][0]["metrics"][0]["p_value_vs_none"].is_null());
+  EXPECT_TRUE(json["conditions"][0]["metrics"][0]["effect_vs_none"].is_null());
+  EXPECT_DOUBLE_EQ(json["conditions"][1]["metrics"][3]["effect_vs_none"]["estimate"].get<double>(), -10);
+  EXPECT_DOUBLE_EQ(json["conditions"][1]["metrics"][3]["effect_vs_none"]["p_value"].get<double>(), 0.03);
+  EXPECT_TRUE(json["conditions"][1]["metrics"][1]["effect_vs_none"]["p_value"].is_null());
+  EXPECT_TRUE(json["conditions"][1]["metrics"][5]["ci_low"].is_null());
+  EXPECT_EQ(json["conditions"][1]["metrics"][5]["varied_across_seeds"], false);
   EXPECT_DOUBLE_EQ(json["conditions"][1]["metrics"][4]["mean"].get<double>(), 36.333333333333336);
-  EXPECT_TRUE(json["conditions"][2]["metrics"][5]["mean"].is_null());
+  EXPECT_TRUE(json["conditions"][2]["metrics"][6]["mean"].is_null());
   EXPECT_EQ(json["conditions"][2]["cost"]["llm_prompt_tokens"], 123456);
   EXPECT_EQ(json["blind_spots"][0]["fixed_by_condition"][1]["condition"], "auto");
   EXPECT_EQ(json["blind_spots"][0]["samples"][0]["label"], "pos<itive>");
@@ -136,10 +152,10 @@ TEST(JsonReport, ReadErrorsNameTheKey) {
   EXPECT_THAT(error.what(), HasSubstr("expected a number or null, got string"));
 
   json["conditions"][1]["metrics"][2]["mean"] = 0.5;
-  json["format_version"] = 2;
+  json["format_version"] = 1;
   write_text(dir / "report.json", json.dump());
   error = expect_error([&] { report::read_json(dir / "report.json"); });
-  EXPECT_THAT(error.what(), HasSubstr("unsupported version 2"));
+  EXPECT_THAT(error.what(), HasSubstr("unsupported version 1"));
 
   error = expect_error([&] { report::read_json(dir / "missing.json"); });
   EXPECT_EQ(error.kind(), core::ErrorKind::io);

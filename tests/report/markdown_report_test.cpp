@@ -1,6 +1,6 @@
-#include "blindspot/report/experiment_report.hpp"
-
 #include "report_fixture.hpp"
+
+#include "blindspot/report/experiment_report.hpp"
 #include "support/test_support.hpp"
 
 #include <gmock/gmock.h>
@@ -65,8 +65,14 @@ TEST(MarkdownReport, HasTheSummaryTables) {
   EXPECT_THAT(markdown,
               HasSubstr("| metric | none | auto | llm &lt;img src=x onerror=alert(1)&gt; |\n|---|---:|---:|---:|\n"));
   EXPECT_THAT(markdown, HasSubstr("| adversarial\\_uus | 41.3 ± 2.5 [38.8, 43.8] |"));
-  EXPECT_THAT(markdown, HasSubstr(" p = 0.410 |"));
-  EXPECT_THAT(markdown, HasSubstr(" p &lt; 0.001 |"));
+  EXPECT_THAT(markdown, HasSubstr("| uus@0.65 | 126.0 ± 5.6 [120.4, 131.6] | 116.0 ± 5.6 [110.4, 121.6]; **Δ -10.0 "
+                                  "[-16.0, -4.0]**, p = 0.030 |"));
+  EXPECT_THAT(markdown, HasSubstr("; Δ +0.010 [-0.015, 0.035], p = 0.410 |"));
+  EXPECT_THAT(markdown, HasSubstr("; **Δ -0.010 [-0.015, -0.005]**, p &lt; 0.001 |"));
+  EXPECT_THAT(markdown, HasSubstr("; Δ 0.000, no difference |"));
+  EXPECT_THAT(markdown, HasSubstr("| uus@0.95 | 3.0 (no variation across seeds) | 4.0 (no variation across seeds); Δ "
+                                  "+1.0, no variation across seeds |"));
+  EXPECT_THAT(markdown, HasSubstr("| none | no teaching (the reference) | – | – |"));
   EXPECT_THAT(markdown, HasSubstr("| cad:accuracy | – | – | – ± 0.010 [0.690, 0.710] |"));
   EXPECT_THAT(markdown, HasSubstr("| auto | auto (baseline) | 0 | $0 | 0.0 s | $0 | $0 | 12 | 1,500 | 5.0 | – |"));
   EXPECT_THAT(markdown, HasSubstr("$0.042 (unpriced calls)"));

@@ -9,8 +9,18 @@ namespace {
 using report::ConditionResult;
 using report::MetricSummary;
 
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// An effect against none: `estimate` +- `half_width`, tested with `p_value`.
+report::EffectSummary effect(double estimate, double half_width, std::optional<double> p_value) {
+  return {estimate, estimate - half_width, estimate + half_width, p_value, true, "paired, rows and seeds"};
+}
+
+// Two conditions that agree on every row of every seed.
+report::EffectSummary no_difference() { return {0, kNaN, kNaN, std::nullopt, false, "paired, rows and seeds"}; }
+
 MetricSummary metric(const std::string& name, bool lower_is_better, std::vector<double> per_seed,
-                     std::optional<double> p_value) {
+                     std::optional<report::EffectSummary> effect_vs_none) {
   MetricSummary summary;
   summary.name = name;
   summary.lower_is_better = lower_is_better;
@@ -23,7 +33,19 @@ MetricSummary metric(const std::string& name, bool lower_is_better, std::vector<
   summary.ci_low = summary.mean - summary.sd;
   summary.ci_high = summary.mean + summary.sd;
   summary.per_seed = std::move(per_seed);
-  summary.p_value_vs_none = p_value;
+  summary.effect_vs_none = std::move(effect_vs_none);
+  return summary;
+}
+
+// A count without per-row values that gave 3 on every seed (4 for a condition): no interval.
+MetricSummary unvaried_count(bool is_none) {
+  MetricSummary summary = metric("uus@0.95", true, {3, 3, 3}, std::nullopt);
+  if (!is_none)
+    summary = metric("uus@0.95", true, {4, 4, 4},
+                     report::EffectSummary{1, kNaN, kNaN, std::nullopt, false, "paired t over seeds"});
+  summary.varied_across_seeds = false;
+  summary.ci_low = summary.ci_high = kNaN;
+  summary.interval = "t over seeds (no per-row values kept)";
   return summary;
 }
 
@@ -49,16 +71,21 @@ ConditionResult condition(const std::string& name, const std::string& teacher, d
   ConditionResult result;
   result.name = name;
   result.teacher = teacher;
+  const bool is_none = name == "none";
+  const auto versus_none = [&](const report::EffectSummary& value) {
+    return is_none ? std::nullopt : std::optional<report::EffectSummary>(value);
+  };
   result.metrics = {
       metric("accuracy", false, {0.861 + shift / 100, 0.866 + shift / 100, 0.858 + shift / 100},
-             name == "none" ? std::nullopt : std::optional<double>(0.41)),
-      metric("macro_f1", false, {0.860, 0.865, 0.857}, name == "none" ? std::nullopt : std::optional<double>(0.5)),
+             versus_none(effect(shift / 100, 0.025, 0.41))),
+      metric("macro_f1", false, {0.860, 0.865, 0.857}, versus_none(no_difference())),
       metric("ece", true, {0.05 - shift / 100, 0.06 - shift / 100, 0.055 - shift / 100},
-             name == "none" ? std::nullopt : std::optional<double>(0.0004)),
+             versus_none(effect(-shift / 100, 0.005, 0.0004))),
       metric("uus@0.65", true, {120 - 10 * shift, 131 - 10 * shift, 127 - 10 * shift},
-             name == "none" ? std::nullopt : std::optional<double>(0.03)),
+             versus_none(effect(-10 * shift, 6, 0.03))),
       metric("adversarial_uus", true, {41 - 5 * shift, 44 - 5 * shift, 39 - 5 * shift},
-             name == "none" ? std::nullopt : std::optional<double>(0.2)),
+             versus_none(effect(-5 * shift, 8, 0.2))),
+      unvaried_count(is_none),
   };
   result.reliability = bins(overconfidence);
   result.confidence_histogram = {30, 35, 40, 50, 60, 80, 110, 150, 240, 600 - static_cast<std::int64_t>(40 * shift)};

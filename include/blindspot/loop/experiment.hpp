@@ -64,11 +64,20 @@ struct ExperimentOutcome {
 
 // Runs every condition other than `none` for every seed as a loop (resumable like `run`; loops of
 // one seed share the baseline steps), takes `none` from the baseline models, and summarises: mean,
-// sd, a t interval over seeds and a paired t-test against `none` for every metric, pooled
-// reliability bins, confidence histograms, costs per hypothesis, accepted sample and UU removed
-// (the human condition's campaign included), the first seed's blind spots with their hypotheses
-// and samples, and plain findings. Throws Error{usage} when no condition besides none is given.
+// sd, an interval with the test rows' and the seeds' variance and the paired effect against `none`
+// for every metric (docs/statistics.md), pooled reliability bins, confidence histograms, costs per
+// hypothesis, accepted sample and reachable confident error removed (the human condition's
+// campaign included), the first seed's blind spots with the hypotheses and samples of the first
+// condition that wrote any, and plain findings by the effect rule (reduces_blind_spots) and on
+// each seed's baseline. Throws Error{usage} when no condition besides none is given.
 ExperimentOutcome run_experiment(const ExperimentConfig& config, const ExperimentContext& context);
+
+// The effect rule (docs/statistics.md, BRIEF "What counts as an effect"): a condition reduces blind
+// spots only when the confident errors an attacker can reach on test fall with an interval that
+// excludes zero and accuracy falls by at most `accuracy_tolerance` (a share; `accuracy_change` is
+// condition - reference, also a share).
+bool reduces_blind_spots(const report::EffectSummary& reachable_errors, double accuracy_change,
+                         double accuracy_tolerance);
 
 // Records the mean of every metric of every condition as a metric of `run_id` (split: the
 // condition's name), in one transaction.

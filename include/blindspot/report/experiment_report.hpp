@@ -15,21 +15,44 @@ namespace blindspot::report {
 // read_json loads a written JSON file back (to re-render a report without rerunning anything).
 // Every number may be NaN (an undefined metric); renderers show NaN as "–" and JSON as null.
 
+// The paired difference (condition - none) of one metric, on the same test rows and seeds
+// (eval::paired_effect, or a paired t-test over seeds for a metric without per-row values;
+// docs/statistics.md).
+struct EffectSummary {
+  double estimate = 0;  // mean over seeds of condition - none
+  // 95% interval of the difference; NaN when there is none to give (the seeds' differences did not
+  // vary and no per-row values are kept: reports say "no variation across seeds").
+  double ci_low = 0;
+  double ci_high = 0;
+  // Two-sided test of "no difference"; nullopt when nothing varied (no difference on any row, or
+  // the same difference on every seed with no per-row values).
+  std::optional<double> p_value;
+  bool varied_across_seeds = false;  // false when every seed gives the same difference
+  std::string method;                // how the interval and test were made, in words
+  // The interval excludes zero: a change beyond noise.
+  bool excludes_zero() const noexcept { return ci_low > 0 || ci_high < 0; }
+};
+
 // One metric of one condition over the seeds of an experiment.
 struct MetricSummary {
   // As stored by `blindspot eval`: "accuracy", "macro_f1", "ece", "brier", "uus@0.65",
-  // "adversarial_uus", ...; a challenge set prefixes its name ("cad:accuracy"). Names that
-  // is_uu_count_metric() accepts are UU counts: charted with intervals, printed with 1 decimal.
+  // "adversarial_uus", "adversarial_uu_rate", "reachable_uus", ...; a challenge set prefixes its
+  // name ("cad:accuracy"). Names that is_uu_count_metric() accepts are UU counts: charted with
+  // intervals, printed with 1 decimal.
   std::string name;
   bool lower_is_better = false;
   std::vector<double> per_seed;  // in the order of ExperimentReport::seeds
   double mean = 0;
   double sd = 0;      // sample standard deviation over seeds (0 for one seed)
-  double ci_low = 0;  // 95% interval of the mean over seeds (docs/experiment.md says which kind)
+  double ci_low = 0;  // 95% interval of the mean (NaN when there is none: see `interval`)
   double ci_high = 0;
-  std::optional<double> p_value_vs_none;  // paired test against `none`; nullopt for `none` itself
-  // How [ci_low, ci_high] was made: "bootstrap over test examples" or "t over seeds".
+  // False when every seed gave the same value: reports say "no variation across seeds" (and show
+  // no interval when it would have only the seeds' variance, which is then 0).
+  bool varied_across_seeds = true;
+  // How [ci_low, ci_high] was made, in words (docs/statistics.md).
   std::string interval = "t over seeds";
+  // Against `none`; nullopt for `none` itself.
+  std::optional<EffectSummary> effect_vs_none;
 };
 
 // One bin of a reliability diagram, the bin (lower, upper] (as eval::ReliabilityBin).
@@ -119,8 +142,9 @@ struct ExperimentReport {
   std::string created_at;  // UTC, ISO 8601
   std::vector<std::uint64_t> seeds;
   std::int64_t sample_budget = 0;  // synthetic samples per condition and seed
-  // The UU count behind ConditionCost::uus_removed (the name of a MetricSummary).
-  std::string uus_removed_metric = "adversarial_uus";
+  // The UU count behind ConditionCost::uus_removed (the name of a MetricSummary): the confident
+  // errors an attacker can reach on test (natural UUs + adversarial UUs of the rows read right).
+  std::string uus_removed_metric = "reachable_uus";
   std::vector<ConditionResult> conditions;  // `none` first
   std::vector<BlindSpotSummary> blind_spots;
   // Plain-language findings, including what did not work ("the auto teacher did not reduce
