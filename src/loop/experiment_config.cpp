@@ -189,7 +189,8 @@ BaselineTuning::Mode read_tuning_mode(const ConfigReader& reader) {
   if (mode == "off") return BaselineTuning::Mode::off;
   if (mode == "when_short") return BaselineTuning::Mode::when_short;
   if (mode == "always") return BaselineTuning::Mode::always;
-  throw reader.error(reader.find("baseline_tuning"), "baseline_tuning", "must be \"off\", \"when_short\" or \"always\"");
+  throw reader.error(reader.find("baseline_tuning"), "baseline_tuning",
+                     "must be \"off\", \"when_short\" or \"always\"");
 }
 
 // The baseline's settings and tuning, the teaching rules and the effect rule's tolerance.
@@ -197,7 +198,8 @@ void read_rule_options(const ConfigReader& reader, ExperimentConfig& config) {
   LoopOptions& loop = config.loop;
   loop.tuning.mode = read_tuning_mode(reader);
   reader.read("tuning_seconds", loop.tuning.seconds);
-  if (loop.tuning.seconds < 1) throw reader.error(reader.find("tuning_seconds"), "tuning_seconds", "must be at least 1");
+  if (loop.tuning.seconds < 1)
+    throw reader.error(reader.find("tuning_seconds"), "tuning_seconds", "must be at least 1");
   reader.read_in("lr", loop.model.learning_rate, 1e-6, 10, "in (0, 10]");
   reader.read("epochs", loop.model.epochs);
   reader.read("dim", loop.model.dimension);

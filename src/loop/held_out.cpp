@@ -53,8 +53,8 @@ std::size_t uus_to_teach(const LoopOptions& options, std::size_t blind_spots) {
   if (options.sample_budget == 0) return kUusWithoutBudget;
   const double samples_per_uu =
       static_cast<double>((options.extrapolate ? 2 : 1) * std::max(options.samples_per_hypothesis, 1));
-  const auto needed =
-      static_cast<std::size_t>(std::ceil(static_cast<double>(options.sample_budget) * kRejectionMargin / samples_per_uu));
+  const auto needed = static_cast<std::size_t>(
+      std::ceil(static_cast<double>(options.sample_budget) * kRejectionMargin / samples_per_uu));
   return std::max({needed, blind_spots, std::size_t{1}});
 }
 

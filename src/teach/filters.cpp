@@ -133,7 +133,8 @@ class HeldOutIndex {
       for (auto it = first; it != last; ++it) {
         const Passage& passage = passages_[it->second];
         if (start + passage.words.size() <= words.size() &&
-            std::equal(passage.words.begin(), passage.words.end(), words.begin() + static_cast<std::ptrdiff_t>(start))) {
+            std::equal(passage.words.begin(), passage.words.end(),
+                       words.begin() + static_cast<std::ptrdiff_t>(start))) {
           return fmt::format("contains \"{}\" of {}", excerpt(passage.text), name(passage.source));
         }
       }
@@ -321,7 +322,7 @@ void SampleFilter::apply(std::vector<Sample>& samples) const {
 
 const std::vector<std::string>& rejection_reasons() {
   static const std::vector<std::string> reasons = {
-      kInvalidUtf8, kEmptyText,        kInvalidLabel,         kTooShort,         kLengthOutlier,         kLeaksTest,
+      kInvalidUtf8, kEmptyText,        kInvalidLabel,         kTooShort,         kLengthOutlier,        kLeaksTest,
       kDevLeak,     kDuplicateOfTrain, kNearDuplicateOfTrain, kDuplicateInBatch, kNearDuplicateInBatch, kLabelDisputed};
   return reasons;
 }

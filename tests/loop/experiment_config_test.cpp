@@ -46,8 +46,9 @@ TEST(ExperimentConfig, TeachingRulesAndTheirDefaults) {
   EXPECT_DOUBLE_EQ(defaults.loop.length_low_factor, 0.25);
   EXPECT_DOUBLE_EQ(defaults.loop.length_high_factor, 2.0);
 
-  test::write_text(dir / "e.toml", base + "max_uus = 0\nheld_out_share = 0.3\nlength_low_factor = 0.1\n"
-                                          "length_high_factor = 3\n");
+  test::write_text(dir / "e.toml", base +
+                                       "max_uus = 0\nheld_out_share = 0.3\nlength_low_factor = 0.1\n"
+                                       "length_high_factor = 3\n");
   const auto given = read_experiment_config(dir / "e.toml");
   EXPECT_EQ(given.loop.max_uus, 0u);  // all
   EXPECT_DOUBLE_EQ(given.loop.held_out_share, 0.3);

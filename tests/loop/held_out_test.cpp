@@ -147,8 +147,8 @@ TEST(HeldOutLoop, TheAutoTeachersCarriersOfHeldOutUusAreDevLeaks) {
   options.threads = 2;
   test::TempDir dir;
   auto db = store::Database::open(dir / "blindspot.db");
-  const LoopResult grouped = run_loop(options, {dir / "loop", db, store::begin_run(db, "run", "{}", "{}"), auto_teacher},
-                                      {.stop_after = "group"});
+  const LoopResult grouped = run_loop(
+      options, {dir / "loop", db, store::begin_run(db, "run", "{}", "{}"), auto_teacher}, {.stop_after = "group"});
   const auto baseline = model::load_classifier(grouped.folder.parent_path() / "baseline.bin");
   const auto train = data::read_training_split(data::find_split_file(options.data, "train"), baseline->labels());
   const auto test_split = data::read_split(data::find_split_file(options.data, "test"), baseline->labels());
@@ -172,7 +172,8 @@ TEST(HeldOutLoop, TheAutoTeachersCarriersOfHeldOutUusAreDevLeaks) {
   std::size_t carrying_taught = 0;
   for (const auto& sample : samples) {
     bool held_out_carrier = false;
-    for (const auto& carrier : nlohmann::json::parse(sample.provenance_json).value("carriers", nlohmann::json::array())) {
+    for (const auto& carrier :
+         nlohmann::json::parse(sample.provenance_json).value("carriers", nlohmann::json::array())) {
       const std::string source = carrier.get<std::string>();  // "uu <id>"
       held_out_carrier = held_out_carrier || (source.rfind("uu ", 0) == 0 && held.contains(source.substr(3)));
     }

@@ -3,7 +3,6 @@
 #include "blindspot/data/dataset_reader.hpp"
 #include "blindspot/teach/import_teacher.hpp"
 #include "blindspot/teach/teach_session.hpp"
-
 #include "support/test_support.hpp"
 
 #include <gmock/gmock.h>
@@ -341,11 +340,11 @@ discover::Uu held_out_uu(const std::string& id, const std::string& text, const s
 
 TEST_F(SampleFilterTest, SamplesContainingAHeldOutUusSentenceAreDevLeaks) {
   teach::SampleFilter filter(kLabels, train_, &test_, options());
-  filter.hold_out({held_out_uu("dev:4:natural",
-                               "The plot wanders. Sadly the zorbly cast never finds its footing here! Short one."),
-                   held_out_uu("dev:9:deepwordbug", "A trrible filmm, made with no care for anyone watching it.",
-                               "A terrible film, made with no care for anyone watching it."),
-                   held_out_uu("dev:11:natural", "tiny flop here")});
+  filter.hold_out(
+      {held_out_uu("dev:4:natural", "The plot wanders. Sadly the zorbly cast never finds its footing here! Short one."),
+       held_out_uu("dev:9:deepwordbug", "A trrible filmm, made with no care for anyone watching it.",
+                   "A terrible film, made with no care for anyone watching it."),
+       held_out_uu("dev:11:natural", "tiny flop here")});
   const std::string filler = words("f", 20);
   std::vector<Sample> samples = {
       // The 9-word sentence, in another case and spacing, amid new words.
