@@ -2,19 +2,21 @@
 
 #include <fmt/format.h>
 
-#include <map>
 
 namespace blindspot::cli {
 
 void add_baseline_tuning_options(CLI::App& command, loop::BaselineTuning& tuning) {
   using Mode = loop::BaselineTuning::Mode;
-  const std::map<std::string, Mode> modes = {
-      {"off", Mode::off}, {"when-short", Mode::when_short}, {"when_short", Mode::when_short}, {"always", Mode::always}};
   command
-      .add_option("--baseline-tuning", tuning.mode,
-                  "Tune the fastText baseline's learning rate, epochs and word n-grams on dev: off, when-short (when "
-                  "the given settings fall short on dev) or always (docs/baseline.md)")
-      ->transform(CLI::CheckedTransformer(modes, CLI::ignore_case))
+      .add_option_function<std::string>(
+          "--baseline-tuning",
+          [&tuning](const std::string& value) {
+            tuning.mode = value == "off" ? Mode::off : (value == "always" ? Mode::always : Mode::when_short);
+          },
+          "Tune the fastText baseline's learning rate, epochs and word n-grams on dev: off, when-short (when the "
+          "given settings fall short on dev) or always (docs/baseline.md)")
+      ->check(CLI::IsMember({"off", "when-short", "when_short", "always"}))
+      ->type_name("MODE")
       ->default_str(tuning.mode == Mode::off ? "off" : (tuning.mode == Mode::always ? "always" : "when-short"));
   command.add_option("--tuning-seconds", tuning.seconds, "Time budget of the tuning: no setting is started after it")
       ->check(CLI::Range(1, 86400))
