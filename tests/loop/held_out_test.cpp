@@ -262,6 +262,18 @@ TEST(HeldOutLoop, CountsAddUpAndTheAutoTeacherFillsTheBudget) {
   EXPECT_TRUE(printed["before"].contains("reachable_errors"));
   EXPECT_TRUE(printed["after"].contains("adversarial_uu_rate"));
 
+  // The run store's metrics.
+  record_loop_metrics(db, run, result);
+  std::map<std::string, double> recorded;
+  for (const auto& m : store::list_metrics(db, run)) recorded[m.split + "/" + m.name] = m.value;
+  EXPECT_EQ(recorded.at("dev/held_out_uus"), static_cast<double>(result.held_out_uus));
+  EXPECT_EQ(recorded.at("dev/held_out_fixed"), static_cast<double>(fixed));
+  EXPECT_EQ(recorded.at("dev/uus_taught"), static_cast<double>(result.dev_uus_taught));
+  EXPECT_EQ(recorded.at("test_after/reachable_errors"), static_cast<double>(result.after.reachable_errors));
+  EXPECT_DOUBLE_EQ(recorded.at("test_before/adversarial_uu_rate"),
+                   static_cast<double>(result.before.adversarial_uus) /
+                       static_cast<double>(result.before.adversarial_attacked));
+
   // Resumed, the same numbers come from the records.
   const LoopResult again = run_loop(options, {dir / "loop", db, store::begin_run(db, "run", "{}", "{}"), auto_teacher});
   for (const auto& step : again.steps) EXPECT_TRUE(step.reused) << step.step;
