@@ -270,9 +270,9 @@ TEST(HeldOutLoop, CountsAddUpAndTheAutoTeacherFillsTheBudget) {
   EXPECT_EQ(recorded.at("dev/held_out_fixed"), static_cast<double>(fixed));
   EXPECT_EQ(recorded.at("dev/uus_taught"), static_cast<double>(result.dev_uus_taught));
   EXPECT_EQ(recorded.at("test_after/reachable_errors"), static_cast<double>(result.after.reachable_errors));
-  EXPECT_DOUBLE_EQ(recorded.at("test_before/adversarial_uu_rate"),
-                   static_cast<double>(result.before.adversarial_uus) /
-                       static_cast<double>(result.before.adversarial_attacked));
+  EXPECT_DOUBLE_EQ(
+      recorded.at("test_before/adversarial_uu_rate"),
+      static_cast<double>(result.before.adversarial_uus) / static_cast<double>(result.before.adversarial_attacked));
 
   // Resumed, the same numbers come from the records.
   const LoopResult again = run_loop(options, {dir / "loop", db, store::begin_run(db, "run", "{}", "{}"), auto_teacher});
