@@ -91,17 +91,17 @@ std::string changes(const ExperimentConfig& config, const report::ConditionResul
   return out;
 }
 
-// Why the rule was not met, in words.
-std::string why_not(const report::MetricSummary& reachable, const report::MetricSummary& accuracy, double tolerance) {
+// Why the rule was not met, in words, with the reachable errors' change.
+std::string why_not(const report::MetricSummary& none_reachable, const report::MetricSummary& reachable,
+                    const report::MetricSummary& accuracy, double tolerance) {
   const report::EffectSummary& errors = *reachable.effect_vs_none;
-  std::string reason;
+  std::string reason = "the confident errors an attacker can reach ";
   if (!errors.excludes_zero()) {
-    reason = "the confident errors an attacker can reach are within noise";
-  } else if (errors.estimate > 0) {
-    reason = "the confident errors an attacker can reach ROSE";
+    reason += "are within noise";
   } else {
-    reason = "the confident errors an attacker can reach fell";
+    reason += errors.estimate > 0 ? "ROSE" : "fell";
   }
+  reason += ": " + change_text(none_reachable, reachable);
   const double accuracy_change = accuracy.effect_vs_none->estimate;
   if (accuracy_change < -tolerance) {
     reason += fmt::format(", but accuracy fell {:.2f} points, more than the tolerance of {:.2f}",
@@ -129,7 +129,7 @@ std::string comparison(const ExperimentConfig& config, const report::ConditionRe
                                condition.name, change_text(metric(none, "reachable_uus"), reachable),
                                100 * accuracy.effect_vs_none->estimate, 100 * tolerance)
                          : fmt::format("{}: no measurable reduction of blind spots ({})", condition.name,
-                                       why_not(reachable, accuracy, tolerance));
+                                       why_not(metric(none, "reachable_uus"), reachable, accuracy, tolerance));
   line += changes(config, none, condition);
   return line +
          fmt::format("; mean of {} seeds, {:.1f} samples added per seed (budget {}).", config.seeds.size(),

@@ -71,7 +71,8 @@ TEST(ExperimentFindings, FewerAdversarialUusAtThreeAccuracyPointsLessIsNoReducti
   const auto lines = loop::detail::findings(config(), {none(), gamed});
   ASSERT_EQ(lines.size(), 1U);
   EXPECT_THAT(lines[0], HasSubstr("auto: no measurable reduction of blind spots (the confident errors an attacker "
-                                  "can reach fell, but accuracy fell 3.00 points, more than the tolerance of 1.00)"));
+                                  "can reach fell: 300.0 -> 260.0 (-40.0, 95% interval -60.0 to -20.0), but accuracy "
+                                  "fell 3.00 points, more than the tolerance of 1.00)"));
   EXPECT_THAT(lines[0], HasSubstr("fell: accuracy 0.8500 -> 0.8200 (-3.00 points, 95% interval -4.00 to -2.00), "
                                   "adversarial UUs 100.0 -> 70.0 (-30.0, 95% interval -45.0 to -15.0)"));
   EXPECT_THAT(lines[0], Not(HasSubstr("reduces blind spots")));
@@ -84,7 +85,8 @@ TEST(ExperimentFindings, ALowerMeanWithinNoiseIsNotFewer) {
   const auto lines = loop::detail::findings(config(), {none(), noisy});
   ASSERT_EQ(lines.size(), 1U);
   EXPECT_THAT(lines[0], HasSubstr("untargeted: no measurable reduction of blind spots (the confident errors an "
-                                  "attacker can reach are within noise)"));
+                                  "attacker can reach are within noise: 300.0 -> 297.0 (-3.0, 95% interval -12.0 to "
+                                  "6.0))"));
   EXPECT_THAT(lines[0], HasSubstr("within noise: accuracy 0.8500 -> 0.8510 (+0.10 points, 95% interval -0.40 to "
                                   "0.60), natural UUs (confidence >= 0.65) 200.0 -> 200.0 (+0.0), adversarial UUs "
                                   "100.0 -> 97.0 (-3.0, 95% interval -9.0 to 3.0), adversarial UU rate (per attacked "
@@ -112,7 +114,8 @@ TEST(ExperimentFindings, RisingErrorsAreNamedAndAShortBudgetIsFlagged) {
   const auto lines = loop::detail::findings(config(), {none(), worse});
   ASSERT_EQ(lines.size(), 2U);
   EXPECT_THAT(lines[0], HasSubstr("llm: no measurable reduction of blind spots (the confident errors an attacker can "
-                                  "reach ROSE); rose: accuracy 0.8500 -> 0.8600 (+1.00 points, 95% interval 0.20 to "
+                                  "reach ROSE: 300.0 -> 330.0 (+30.0, 95% interval 12.0 to 48.0)); rose: accuracy "
+                                  "0.8500 -> 0.8600 (+1.00 points, 95% interval 0.20 to "
                                   "1.80), adversarial UUs 100.0 -> 120.0 (+20.0, 95% interval 8.0 to 32.0)"));
   EXPECT_EQ(lines[1],
             "llm produced fewer accepted samples than the budget: the comparison is not at equal budgets "
