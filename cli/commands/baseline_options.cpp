@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-
 namespace blindspot::cli {
 
 void add_baseline_tuning_options(CLI::App& command, loop::BaselineTuning& tuning) {

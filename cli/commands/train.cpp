@@ -24,8 +24,8 @@ struct TrainSettings {
   std::filesystem::path model_file;
   std::vector<std::string> labels;
   model::FastTextOptions fasttext;
-  bool tune = false;                      // search the settings on dev (docs/baseline.md)
-  std::filesystem::path dev;              // the tuning's dev file; default: the folder's dev split
+  bool tune = false;          // search the settings on dev (docs/baseline.md)
+  std::filesystem::path dev;  // the tuning's dev file; default: the folder's dev split
   model::FastTextTuningOptions tuning;
 };
 
@@ -91,8 +91,8 @@ void run_train(Context& context, TrainSettings& settings) {
   // The options the model was trained with (the chosen ones after tuning), and how they were chosen.
   nlohmann::json options = nlohmann::json::parse(classifier.options_json());
   if (!tuning_json.empty()) options["tuning"] = nlohmann::json::parse(tuning_json);
-  store::record_artifact(context.store(), {context.run_id(), "model", "output",
-                                           stored_path(settings.model_file), model_hash, options.dump()});
+  store::record_artifact(context.store(), {context.run_id(), "model", "output", stored_path(settings.model_file),
+                                           model_hash, options.dump()});
   if (context.json) {
     const nlohmann::ordered_json out = {{"run", context.run_id()},
                                         {"model", settings.model_file.string()},

@@ -133,8 +133,8 @@ BaselineCheck baseline_check_from_json(const std::string& text) {
     check.majority_rate = json.at("majority_rate").get<double>();
     if (!json.at("train_accuracy").is_null()) check.train_accuracy = json.at("train_accuracy").get<double>();
     for (const auto& c : json.at("recall")) {
-      check.recall.push_back({c.at("label").get<std::string>(), c.at("support").get<std::int64_t>(),
-                              c.at("recall").get<double>()});
+      check.recall.push_back(
+          {c.at("label").get<std::string>(), c.at("support").get<std::int64_t>(), c.at("recall").get<double>()});
     }
     check.warnings = json.at("warnings").get<std::vector<std::string>>();
     return check;

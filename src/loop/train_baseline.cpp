@@ -116,9 +116,9 @@ void check_served_baseline(LoopRun& run) {
   store::Database& store = run.context.store;
   std::optional<StepRecord> record = find_step(store, run.base_key, "baseline_check");
   if (!record) {
-    const json outputs = {{"baseline_settings", "the served model"},
-                          {"baseline_check", json::parse(eval::to_json(checked_on(run, *run.maker->open_served(),
-                                                                                  run.test)))}};
+    const json outputs = {
+        {"baseline_settings", "the served model"},
+        {"baseline_check", json::parse(eval::to_json(checked_on(run, *run.maker->open_served(), run.test)))}};
     record_step(store, run.base_key, "baseline_check", run.context.run_id, outputs, 0);
     record = StepRecord{run.context.run_id, outputs, 0};
   }

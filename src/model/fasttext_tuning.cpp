@@ -14,9 +14,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 bool same_search_point(const FastTextOptions& a, const FastTextOptions& b) {
   return a.learning_rate == b.learning_rate && a.epochs == b.epochs && a.word_ngrams == b.word_ngrams;
@@ -43,10 +41,11 @@ std::optional<TuningCandidate> try_candidate(const data::Split& train, const dat
 }
 
 void check_dev(const data::Split& train, const data::Split& dev) {
-  if (dev.examples.empty()) throw core::Error(core::ErrorKind::bad_input, "tuning needs dev rows; the dev split has none");
+  if (dev.examples.empty())
+    throw core::Error(core::ErrorKind::bad_input, "tuning needs dev rows; the dev split has none");
   if (!(dev.labels == train.labels)) {
-    throw core::Error(core::ErrorKind::bad_input, "dev's labels (" + dev.labels.joined() + ") are not train's (" +
-                                                      train.labels.joined() + ")");
+    throw core::Error(core::ErrorKind::bad_input,
+                      "dev's labels (" + dev.labels.joined() + ") are not train's (" + train.labels.joined() + ")");
   }
 }
 
@@ -137,9 +136,9 @@ std::string FastTextTuning::summary() const {
     return fmt::format("default settings kept after tuning on dev (dev macro-F1 {:.4f}, no setting did better; {})",
                        given_macro_f1, tried_text);
   }
-  return fmt::format("tuned on dev: lr {}, {} epochs, word n-grams {} (dev macro-F1 {:.4f}; the given settings {:.4f}; {})",
-                     chosen.learning_rate, chosen.epochs, chosen.word_ngrams, chosen_macro_f1, given_macro_f1,
-                     tried_text);
+  return fmt::format(
+      "tuned on dev: lr {}, {} epochs, word n-grams {} (dev macro-F1 {:.4f}; the given settings {:.4f}; {})",
+      chosen.learning_rate, chosen.epochs, chosen.word_ngrams, chosen_macro_f1, given_macro_f1, tried_text);
 }
 
 std::string FastTextTuning::to_json() const {

@@ -43,11 +43,11 @@ class BaselineCli : public ::testing::Test {
 };
 
 TEST_F(BaselineCli, EvalComparesWithTheMajorityRateAndWarnsOnAnUnderfitModel) {
-  const auto trained = test::run_command(blindspot("train --data '" + data().string() + "' --epochs 1 --lr 0.01 " +
-                                                   "--buckets 20000 --model " + model()));
+  const auto trained = test::run_command(
+      blindspot("train --data '" + data().string() + "' --epochs 1 --lr 0.01 " + "--buckets 20000 --model " + model()));
   ASSERT_EQ(trained.exit_code, 0) << trained.errors;
-  const auto text = test::run_command(blindspot("eval --model " + model() + " --data '" + data().string() +
-                                                "' --adversarial-sample 0"));
+  const auto text = test::run_command(
+      blindspot("eval --model " + model() + " --data '" + data().string() + "' --adversarial-sample 0"));
   ASSERT_EQ(text.exit_code, 0) << text.errors;
   EXPECT_THAT(text.output, HasSubstr("test: model accuracy "));
   EXPECT_THAT(text.output, HasSubstr("majority-class rate "));
@@ -55,8 +55,8 @@ TEST_F(BaselineCli, EvalComparesWithTheMajorityRateAndWarnsOnAnUnderfitModel) {
   EXPECT_THAT(text.output, HasSubstr("warning: train-set accuracy "));
   EXPECT_THAT(text.output, HasSubstr("the model underfits its own training data"));
 
-  const auto json = test::run_command(blindspot("--json eval --model " + model() + " --data '" + data().string() +
-                                                "' --adversarial-sample 0"));
+  const auto json = test::run_command(
+      blindspot("--json eval --model " + model() + " --data '" + data().string() + "' --adversarial-sample 0"));
   ASSERT_EQ(json.exit_code, 0) << json.errors;
   const auto check = nlohmann::json::parse(json.output).at("baseline_check");
   EXPECT_EQ(check.at("majority_from"), "train");
@@ -66,11 +66,11 @@ TEST_F(BaselineCli, EvalComparesWithTheMajorityRateAndWarnsOnAnUnderfitModel) {
 }
 
 TEST_F(BaselineCli, EvalOfASingleFileUsesItsOwnMajorityRateAndSaysSo) {
-  const auto trained = test::run_command(blindspot("train --data '" + data().string() + "' --buckets 20000 --model " +
-                                                   model()));
+  const auto trained =
+      test::run_command(blindspot("train --data '" + data().string() + "' --buckets 20000 --model " + model()));
   ASSERT_EQ(trained.exit_code, 0) << trained.errors;
-  const auto text = test::run_command(blindspot("eval --model " + model() + " --data '" + (data() / "test.csv").string() +
-                                                "' --adversarial-sample 0"));
+  const auto text = test::run_command(
+      blindspot("eval --model " + model() + " --data '" + (data() / "test.csv").string() + "' --adversarial-sample 0"));
   ASSERT_EQ(text.exit_code, 0) << text.errors;
   EXPECT_THAT(text.output, HasSubstr("no train split: the majority-class rate is that of the evaluated file's own"));
   EXPECT_THAT(text.output, HasSubstr("train-set accuracy not measured"));
