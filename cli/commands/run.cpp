@@ -13,6 +13,8 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
+#include <cmath>
 #include <iostream>
 #include <limits>
 #include <optional>
@@ -29,7 +31,18 @@ struct RunSettings {
   std::string stop_after;
   // The effect rule's accuracy tolerance (a share), as the experiment file's accuracy_tolerance.
   double accuracy_tolerance = loop::ExperimentConfig{}.accuracy_tolerance;
+  // Without --sample-budget, the budget is this share of train's rows (docs/run.md, "Budget").
+  double budget_share = 0.10;
 };
+
+// --sample-budget when given, else --budget-share of train's rows (0: every accepted sample).
+void set_sample_budget(const CLI::App& command, RunSettings& settings) {
+  if (command.count("--sample-budget") > 0 || settings.budget_share <= 0) return;
+  const std::size_t rows =
+      data::read_records(data::find_split_file(settings.loop.data, "train")).size();
+  settings.loop.sample_budget =
+      std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(settings.budget_share * static_cast<double>(rows))));
+}
 
 // "1 blind spot", "3 blind spots".
 std::string counted(std::int64_t count, std::string_view one, std::string_view many) {
@@ -239,7 +252,12 @@ void add_run_command(CLI::App& app, Context& context) {
   command->add_option("--samples-per-hypothesis,-k", settings->loop.samples_per_hypothesis, "Samples per hypothesis")
       ->check(CLI::Range(1, 50))
       ->capture_default_str();
-  command->add_option("--sample-budget", settings->loop.sample_budget, "Accepted samples added to train (0 = all)")
+  command->add_option("--sample-budget", settings->loop.sample_budget,
+                      "Accepted samples added to train (0 = all; default: --budget-share of train)");
+  command
+      ->add_option("--budget-share", settings->budget_share,
+                   "Without --sample-budget: the budget as a share of train's rows (0 = every accepted sample)")
+      ->check(CLI::Range(0.0, 10.0))
       ->capture_default_str();
   command
       ->add_option("--test-attack-rows", settings->loop.test_attack_rows,
@@ -288,8 +306,9 @@ void add_run_command(CLI::App& app, Context& context) {
   add_baseline_tuning_options(*command, settings->loop.tuning);
   add_teaching_rule_options(*command, settings->loop);
   add_llm_options(*command, settings->llm);
-  context.define(command, [&context, settings] {
+  context.define(command, [&context, settings, command] {
     settings->loop.model.seed = static_cast<int>(settings->loop.seed);
+    set_sample_budget(*command, *settings);
     run_loop_command(context, *settings);
   });
 }

@@ -100,6 +100,16 @@ TEST_F(RunCli, StopAfterEndsEarlyAndAnUnknownStepIsUsage) {
   EXPECT_EQ(bad.exit_code, 2);
 }
 
+TEST_F(RunCli, TheBudgetIsAShareOfTrainUnlessGiven) {
+  // sst2's train split has 6,920 rows: a share of 0.002 is 14 samples; --sample-budget wins.
+  const auto shared = test::run_command(command("w", "--stop-after augment --budget-share 0.002 --json"));
+  ASSERT_EQ(shared.exit_code, 0) << shared.errors;
+  EXPECT_EQ(nlohmann::json::parse(shared.output)["samples_added"], 14);
+  const auto given = test::run_command(command("w", "--stop-after augment --budget-share 0.002 --sample-budget 5 --json"));
+  ASSERT_EQ(given.exit_code, 0) << given.errors;
+  EXPECT_EQ(nlohmann::json::parse(given.output)["samples_added"], 5);
+}
+
 }  // namespace
 
 // `blindspot run` with a model trained by a command and served by an adapter, end to end on sst2:
