@@ -231,21 +231,9 @@ void run_loop_command(Context& context, RunSettings& settings) {
 
 }  // namespace
 
-void add_run_command(CLI::App& app, Context& context) {
-  auto settings = std::make_shared<RunSettings>();
-  CLI::App* command = app.add_subcommand(
-      "run", "The whole loop: train, find dev UUs, group, teach, augment, retrain, compare on test (resumable)");
-  command->add_option("--data", settings->loop.data, "Dataset folder with train, dev and test")->required();
-  command->add_option("--teacher", settings->teacher,
-                      "auto (no-LLM baseline) or llm (default: llm when an endpoint is configured, else auto)");
-  add_threshold_option(*command, settings->loop.threshold);
-  command
-      ->add_option("--dev-attack-rows", settings->loop.dev_attack_rows,
-                   "Dev rows attacked (DeepWordBug) for adversarial UUs (0 = natural UUs only)")
-      ->capture_default_str();
-  command->add_option("--attack-budget", settings->loop.attack_budget, "Levenshtein budget of every attack")
-      ->check(CLI::Range(std::size_t{1}, std::size_t{100000}))
-      ->capture_default_str();
+// How much is taught and added: --max-uus, -k, --sample-budget, --budget-share, --test-attack-rows.
+void add_teaching_size_options(CLI::App& command_app, const std::shared_ptr<RunSettings>& settings) {
+  CLI::App* command = &command_app;
   command->add_option_function<std::size_t>(
       "--max-uus", [settings](std::size_t value) { settings->loop.max_uus = value; },
       "UUs taught, spread over blind spots (0 = all; default: what --sample-budget needs, 20 without one)");
@@ -263,6 +251,24 @@ void add_run_command(CLI::App& app, Context& context) {
       ->add_option("--test-attack-rows", settings->loop.test_attack_rows,
                    "Test rows in the seeded sample of the adversarial UU metric")
       ->capture_default_str();
+}
+
+void add_run_command(CLI::App& app, Context& context) {
+  auto settings = std::make_shared<RunSettings>();
+  CLI::App* command = app.add_subcommand(
+      "run", "The whole loop: train, find dev UUs, group, teach, augment, retrain, compare on test (resumable)");
+  command->add_option("--data", settings->loop.data, "Dataset folder with train, dev and test")->required();
+  command->add_option("--teacher", settings->teacher,
+                      "auto (no-LLM baseline) or llm (default: llm when an endpoint is configured, else auto)");
+  add_threshold_option(*command, settings->loop.threshold);
+  command
+      ->add_option("--dev-attack-rows", settings->loop.dev_attack_rows,
+                   "Dev rows attacked (DeepWordBug) for adversarial UUs (0 = natural UUs only)")
+      ->capture_default_str();
+  command->add_option("--attack-budget", settings->loop.attack_budget, "Levenshtein budget of every attack")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100000}))
+      ->capture_default_str();
+  add_teaching_size_options(*command, settings);
   command->add_option("--seed", settings->loop.seed, "Seed of the model, attacks, grouping and teacher")
       ->capture_default_str();
   add_threads_option(*command, settings->loop.threads);
