@@ -308,6 +308,26 @@ SeedStatistic aggregate_statistic(const PerSeedValues& values, Aggregate aggrega
   return AggregateStatistic{&values, aggregate};
 }
 
+namespace {
+
+// A MetricEstimate or EffectEstimate from the combined variance parts (p-value aside).
+template <typename Estimate>
+Estimate from_combined(const SeedSummary& summary, const Combined& combined, double level) {
+  Estimate out;
+  out.estimate = combined.estimate;
+  out.lower = combined.lower;
+  out.upper = combined.upper;
+  out.level = level;
+  out.varied_across_seeds = combined.varied_across_seeds;
+  out.method = describe(summary, combined);
+  out.standard_error = combined.standard_error();
+  out.row_variance = combined.parts.shared;
+  out.seed_variance = combined.parts.seed_part;
+  return out;
+}
+
+}  // namespace
+
 MetricEstimate metric_estimate(std::size_t seeds, std::size_t rows, const SeedStatistic& statistic,
                                const BootstrapOptions& options) {
   check_arguments(seeds, rows, options, "metric_estimate");
@@ -319,17 +339,7 @@ MetricEstimate metric_estimate(std::size_t seeds, std::size_t rows, const SeedSt
                                                   })
                                   : resampled_summary(seeds, rows, statistic, options);
   const Combined combined = combine(summary, rows, options.level);
-  MetricEstimate estimate;
-  estimate.estimate = combined.estimate;
-  estimate.lower = combined.lower;
-  estimate.upper = combined.upper;
-  estimate.level = options.level;
-  estimate.varied_across_seeds = combined.varied_across_seeds;
-  estimate.method = describe(summary, combined);
-  estimate.standard_error = combined.standard_error();
-  estimate.row_variance = combined.parts.shared;
-  estimate.seed_variance = combined.parts.seed_part;
-  return estimate;
+  return from_combined<MetricEstimate>(summary, combined, options.level);
 }
 
 EffectEstimate paired_effect(std::size_t seeds, std::size_t rows, const SeedStatistic& reference,
@@ -351,16 +361,7 @@ EffectEstimate paired_effect(std::size_t seeds, std::size_t rows, const SeedStat
     summary = resampled_summary(seeds, rows, difference, options);
   }
   const Combined combined = combine(summary, rows, options.level);
-  EffectEstimate effect;
-  effect.estimate = combined.estimate;
-  effect.lower = combined.lower;
-  effect.upper = combined.upper;
-  effect.level = options.level;
-  effect.varied_across_seeds = combined.varied_across_seeds;
-  effect.method = describe(summary, combined);
-  effect.standard_error = combined.standard_error();
-  effect.row_variance = combined.parts.shared;
-  effect.seed_variance = combined.parts.seed_part;
+  EffectEstimate effect = from_combined<EffectEstimate>(summary, combined, options.level);
   if (!summary.all_zero) effect.p_value = p_value_of(combined);
   return effect;
 }
