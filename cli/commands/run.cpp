@@ -64,9 +64,7 @@ std::optional<eval::EffectEstimate> one_seed_effect(const std::vector<T>& before
 }
 
 double adversarial_rate(const loop::TestMetrics& m) {
-  return m.adversarial_attacked > 0
-             ? static_cast<double>(m.adversarial_uus) / static_cast<double>(m.adversarial_attacked)
-             : std::numeric_limits<double>::quiet_NaN();
+  return loop::adversarial_uu_rate(m).value_or(std::numeric_limits<double>::quiet_NaN());
 }
 
 void print_metric_table(const loop::LoopResult& result) {
@@ -101,8 +99,7 @@ std::string headline(const loop::LoopResult& result, double accuracy_tolerance, 
       fmt::format("confident errors an attacker can reach on test {} -> {} ({:+d}", result.before.reachable_errors,
                   result.after.reachable_errors, result.after.reachable_errors - result.before.reachable_errors);
   if (!errors) return "blind spots: " + change + "; no per-row outcomes to test the change on)";
-  report::EffectSummary effect{
-      errors->estimate, errors->lower, errors->upper, errors->p_value, errors->varied_across_seeds, errors->method};
+  const report::EffectSummary effect = loop::effect_summary(*errors);
   if (errors->p_value) change += fmt::format(", 95% interval {:.0f} to {:.0f}", errors->lower, errors->upper);
   change += ")";
   const std::string accuracy =

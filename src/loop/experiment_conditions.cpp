@@ -241,18 +241,6 @@ report::MetricSummary summarise_seeds(const std::string& name, const std::vector
   return summary;
 }
 
-report::EffectSummary effect_summary(const eval::EffectEstimate& effect) {
-  report::EffectSummary summary;
-  summary.estimate = effect.estimate;
-  summary.ci_low = effect.lower;
-  summary.ci_high = effect.upper;
-  summary.p_value = effect.p_value;
-  summary.varied_across_seeds = effect.varied_across_seeds;
-  summary.method = effect.method;
-  if (!effect.p_value && effect.lower == effect.upper) summary.ci_low = summary.ci_high = kNaN;
-  return summary;
-}
-
 // A metric with per-row values: an interval with the rows' and the seeds' variance, and the
 // paired effect against none on the same rows and seeds.
 report::MetricSummary summarise_rows(const std::string& name, const std::vector<double>& values,
@@ -283,9 +271,7 @@ std::vector<std::pair<std::string, double>> named_metrics(const TestMetrics& m) 
     out.emplace_back(fmt::format("uus@{:.2f}", at), static_cast<double>(count));
   }
   out.emplace_back("adversarial_uus", static_cast<double>(m.adversarial_uus));
-  out.emplace_back("adversarial_uu_rate", m.adversarial_attacked > 0 ? static_cast<double>(m.adversarial_uus) /
-                                                                           static_cast<double>(m.adversarial_attacked)
-                                                                     : kNaN);
+  out.emplace_back("adversarial_uu_rate", adversarial_uu_rate(m).value_or(kNaN));
   out.emplace_back("reachable_uus", static_cast<double>(m.reachable_errors));
   for (const auto& entry : m.challenge) out.push_back(entry);
   return out;
@@ -415,3 +401,19 @@ report::ConditionResult condition_result(const ExperimentConfig& config, const E
 }
 
 }  // namespace blindspot::loop::detail
+
+namespace blindspot::loop {
+
+report::EffectSummary effect_summary(const eval::EffectEstimate& effect) {
+  report::EffectSummary summary;
+  summary.estimate = effect.estimate;
+  summary.ci_low = effect.lower;
+  summary.ci_high = effect.upper;
+  summary.p_value = effect.p_value;
+  summary.varied_across_seeds = effect.varied_across_seeds;
+  summary.method = effect.method;
+  if (!effect.p_value && effect.lower == effect.upper) summary.ci_low = summary.ci_high = std::numeric_limits<double>::quiet_NaN();
+  return summary;
+}
+
+}  // namespace blindspot::loop

@@ -13,12 +13,6 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-// Confident errors per attacked row (a row the model read right); nullopt when none was attacked.
-std::optional<double> adversarial_uu_rate(const TestMetrics& m) {
-  if (m.adversarial_attacked == 0) return std::nullopt;
-  return static_cast<double>(m.adversarial_uus) / static_cast<double>(m.adversarial_attacked);
-}
-
 json summary(const TestMetrics& m) {
   json counts = json::object();
   for (const auto& [threshold, count] : m.uu_counts) counts[fmt::format("{:.2f}", threshold)] = count;

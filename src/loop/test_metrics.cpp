@@ -7,6 +7,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <optional>
 #include <numeric>
 
 namespace blindspot::loop::detail {
@@ -173,3 +174,12 @@ TestMetrics metrics_from_json(const json& j) {
 }
 
 }  // namespace blindspot::loop::detail
+
+namespace blindspot::loop {
+
+std::optional<double> adversarial_uu_rate(const TestMetrics& metrics) {
+  if (metrics.adversarial_attacked == 0) return std::nullopt;
+  return static_cast<double>(metrics.adversarial_uus) / static_cast<double>(metrics.adversarial_attacked);
+}
+
+}  // namespace blindspot::loop

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "blindspot/eval/statistics.hpp"
 #include "blindspot/llm/client.hpp"
 #include "blindspot/loop/mitigation_loop.hpp"
 #include "blindspot/loop/teachers.hpp"
@@ -78,6 +79,9 @@ ExperimentOutcome run_experiment(const ExperimentConfig& config, const Experimen
 // condition - reference, also a share).
 bool reduces_blind_spots(const report::EffectSummary& reachable_errors, double accuracy_change,
                          double accuracy_tolerance);
+
+// An effect estimate as the report shows it: no interval when nothing varied on any row.
+report::EffectSummary effect_summary(const eval::EffectEstimate& effect);
 
 // Records the mean of every metric of every condition as a metric of `run_id` (split: the
 // condition's name), in one transaction.

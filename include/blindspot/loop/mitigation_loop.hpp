@@ -141,6 +141,10 @@ struct TestMetrics {
   std::vector<double> squared_error;
 };
 
+// Adversarial UUs per attacked row (a row of the seeded sample the model read right); nullopt when
+// no row was attacked.
+std::optional<double> adversarial_uu_rate(const TestMetrics& metrics);
+
 struct StepReport {
   std::string step;
   bool reused = false;  // done by an earlier invocation: skipped
