@@ -1,5 +1,7 @@
 #pragma once
 
+#include "blindspot/core/read_file.hpp"  // read_file moved there; kept for its callers
+
 #include <filesystem>
 #include <fstream>
 #include <string_view>
@@ -36,8 +38,5 @@ class AtomicFile {
 
 // Writes `bytes` to `target` atomically.
 void write_file_atomically(const std::filesystem::path& target, std::string_view bytes);
-
-// Reads a whole file; throws Error{io} naming it.
-std::string read_file(const std::filesystem::path& path);
 
 }  // namespace blindspot::core
