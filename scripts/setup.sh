@@ -20,6 +20,7 @@ PACKAGES=(
   libpng-dev                          # decodes that test's screenshot
   libxml2-utils                       # xmllint: the HTML report parses as well-formed XML (test)
   python3-sklearn python3-torch       # the example model adapters (examples/adapters/) and their tests
+  clang-14 libclang-rt-14-dev         # the sanitizer builds and the libFuzzer targets (scripts/sanitize.sh, fuzz/)
 )
 
 # node and npm drive Chromium in the web app's browser test (tests/web/e2e, playwright-core pinned
