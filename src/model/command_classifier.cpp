@@ -181,9 +181,12 @@ class CommandClassifier final : public RemoteClassifier {
   int concurrency() const override { return 3; }
 
   std::vector<Probabilities> score(const std::vector<std::string>& texts) override {
-    const auto [id, batch] = send(texts);
+    // Named copies, not a structured binding: C++20 lets lambdas capture bindings, clang 14 does not.
+    const auto sent = send(texts);
+    const auto id = sent.first;
+    const std::string& batch = sent.second;
     std::unique_lock reading(read_mutex_);
-    reply_turn_.wait(reading, [&, id = id] { return answered_ + 1 == id || failure_; });
+    reply_turn_.wait(reading, [&] { return answered_ + 1 == id || failure_; });
     if (failure_) throw *failure_;
     std::string line;
     const auto status = process_->read_line(line, options().timeout_seconds);
