@@ -1,5 +1,7 @@
 #include "blindspot/llm/client.hpp"
 
+#include "blindspot/llm/circuit_breaker.hpp"
+
 #include "backoff.hpp"
 #include "budget.hpp"
 #include "call_store.hpp"
@@ -11,6 +13,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <exception>
@@ -94,12 +97,55 @@ bool rejects_response_format(int status, const ServerError& error) {
   return names(error.param) || names(error.message) || names(error.code);
 }
 
+std::string lowercase(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+// The request does not fit the model's context: llama-server says so with a 500 "Context size
+// has been exceeded." when a slot fills up while generating (server-context.cpp) and with a 400
+// exceed_context_size_error when the prompt alone is too long; OpenAI with a 400
+// context_length_exceeded. The same request will never fit.
+bool context_exceeded(const ServerError& error) {
+  for (const std::string& name : {error.type, error.code}) {
+    if (name == "exceed_context_size_error" || name == "context_length_exceeded") return true;
+  }
+  return lowercase(error.message).find("context size has been exceeded") != std::string::npos;
+}
+
 // 408 timeout, 409 conflict (OpenAI: "retry"), 429 rate limit and 5xx are the server's way of
-// saying "not now". A 429 for an exhausted quota will not get better by waiting.
+// saying "not now". A 429 for an exhausted quota will not get better by waiting, nor will a
+// request too long for the context. Other 4xx (400, 401, 403, 404, 413, 422) are about the
+// request or the account, which a retry does not change.
 bool retryable_status(int status, const ServerError& error) {
+  if (context_exceeded(error)) return false;
   if (status == 429) return error.code != "insufficient_quota" && error.type != "insufficient_quota";
   return status == 408 || status == 409 || status >= 500;
 }
+
+// A gateway's "the server behind me is gone" (502) or "did not answer me" (504): for the
+// breaker, the server was not reached.
+bool gateway_lost_the_server(int status) { return status == 502 || status == 504; }
+
+// Why one attempt brought no chat.completion.
+struct AttemptFailure {
+  std::string text;
+  bool retryable = true;
+  bool unreachable = false;  // counts for the circuit breaker
+  std::string hint;          // what to do about a failure that is not retried
+};
+
+AttemptFailure status_failure(int status, const ServerError& error) {
+  AttemptFailure failure{describe_status(status, error), retryable_status(status, error),
+                         gateway_lost_the_server(status), {}};
+  if (context_exceeded(error)) {
+    failure.hint = ": the prompt and max_tokens do not fit the server's context (shorten the prompt, lower "
+                   "max_tokens or give the server a larger context, e.g. llama-server -c)";
+  }
+  return failure;
+}
+
+std::string calls_text(std::size_t count) { return fmt::format("{} call{}", count, count == 1 ? "" : "s"); }
 
 std::string usd(double amount) { return fmt::format("{:.6f}", amount); }
 
@@ -142,6 +188,7 @@ struct ChatClient::Impl {
   detail::HttpTransport transport;
   detail::CallStore calls;
   detail::Backoff backoff;
+  CircuitBreaker breaker;
   detail::Budget budget;
   std::optional<detail::RateLimiter> request_limiter;
   std::optional<detail::RateLimiter> token_limiter;
@@ -165,6 +212,7 @@ struct ChatClient::Impl {
         transport(split_url(endpoint.base_url).origin, transport_settings(endpoint)),
         calls(store, run_id),
         backoff(endpoint.backoff_initial_seconds, endpoint.backoff_max_seconds, options.jitter_seed),
+        breaker(chat_url, endpoint.breaker_failures, endpoint.breaker_seconds),
         budget(options.max_usd),
         slots(endpoint.max_in_flight) {
     if (endpoint.requests_per_minute > 0) request_limiter.emplace(endpoint.requests_per_minute, kRequestBurst);
@@ -234,12 +282,12 @@ struct ChatClient::Impl {
     }
   }
 
-  // Attempts until a chat.completion arrives, a failure is final or the retries run out.
+  // Attempts until a chat.completion arrives, a failure is final, the retries run out or the
+  // breaker opens (ServerStoppedAnswering).
   ChatResponse send(const ChatRequest& request, const std::string& key, double estimate_usd) {
     const double estimate_tokens = estimated_prompt_tokens(request) + request.max_tokens;
     const auto started = Clock::now();
     std::string first_failure;
-    std::string last_failure;
     int attempts = 0;
     for (int retry = 0;;) {
       const bool with_format = response_format_supported.load();
@@ -247,16 +295,19 @@ struct ChatClient::Impl {
       wait_out_pause();
       if (request_limiter) request_limiter->acquire(1);
       if (token_limiter) token_limiter->acquire(estimate_tokens);
+      breaker.throw_if_open();
       detail::HttpReply reply;
+      Clock::time_point attempt_started;
       {
         const SlotGuard slot(slots);
+        attempt_started = Clock::now();
         reply = transport.post(chat_path, body);
       }
       ++attempts;
       update_ledger([](Ledger& totals) { ++totals.http_attempts; });
+      if (reply.status != 0 && !gateway_lost_the_server(reply.status)) breaker.record_answer();
 
-      std::string failure;
-      bool retryable = true;
+      AttemptFailure failure;
       if (reply.status == 200) {
         try {
           ChatResponse response = parse_response_body(reply.body);
@@ -265,11 +316,10 @@ struct ChatClient::Impl {
         } catch (const Error& error) {
           if (error.kind() != ErrorKind::remote) throw;
           // A truncated or garbled 200 is a transport accident, not the server's answer.
-          failure = "HTTP 200 but " + error.message();
+          failure.text = "HTTP 200 but " + error.message();
         }
       } else if (reply.status == 0) {
-        failure = reply.network_error;
-        retryable = reply.retryable_network_error;
+        failure = {reply.network_error, reply.retryable_network_error, reply.unreachable, {}};
       } else {
         const ServerError error = server_error(reply.body);
         if (with_format && !request.json_schema.empty() && rejects_response_format(reply.status, error)) {
@@ -277,27 +327,36 @@ struct ChatClient::Impl {
           response_format_supported = false;
           continue;
         }
-        failure = describe_status(reply.status, error);
-        retryable = retryable_status(reply.status, error);
+        failure = status_failure(reply.status, error);
       }
-      if (first_failure.empty()) first_failure = failure;
-      last_failure = failure;
-      if (!retryable || retry >= endpoint.max_retries) {
-        throw Error(ErrorKind::remote, failure_message(key, attempts, retryable, first_failure, last_failure));
-      }
+      if (first_failure.empty()) first_failure = failure.text;
+      const bool giving_up = !failure.retryable || retry >= endpoint.max_retries;
+      if (failure.unreachable) breaker.record_unreachable(failure.text, attempt_started, giving_up);
+      if (giving_up) throw Error(ErrorKind::remote, failure_message(key, attempts, failure, first_failure));
       if (reply.retry_after_seconds && *reply.retry_after_seconds > 0) pause_all(*reply.retry_after_seconds);
-      backoff.wait(retry, reply.retry_after_seconds);
+      breaker.sleep_before_retry(backoff.delay_seconds(retry, reply.retry_after_seconds));
       ++retry;
     }
   }
 
-  std::string failure_message(const std::string& key, int attempts, bool retryable, const std::string& first,
-                              const std::string& last) const {
-    if (attempts == 1) return fmt::format("{}: {} (not retried)", request_name(key), last);
+  std::string failure_message(const std::string& key, int attempts, const AttemptFailure& last,
+                              const std::string& first) const {
+    if (attempts == 1) return fmt::format("{}: {} (not retried{})", request_name(key), last.text, last.hint);
     std::string text = fmt::format("{}: failed after {} attempts ({}): {}", request_name(key), attempts,
-                                   retryable ? "max_retries exhausted" : "not retryable", last);
-    if (first != last) text += "; first attempt: " + first;
+                                   last.retryable ? "max_retries exhausted" : "not retryable" + last.hint, last.text);
+    if (first != last.text) text += "; first attempt: " + first;
     return text;
+  }
+
+  // The one message of every call the open breaker stopped: what happened, what was kept.
+  std::string stopped_message(std::size_t calls_not_made) const {
+    const std::int64_t received = [&] {
+      const std::lock_guard lock(ledger_mutex);
+      return ledger.http_calls;
+    }();
+    return fmt::format("{} ({} not made; the {} received {} stored, rerun to resume)", breaker.outage(),
+                       calls_text(calls_not_made), received == 1 ? "1 reply" : fmt::format("{} replies", received),
+                       received == 1 ? "is" : "are");
   }
 
   ChatResponse accept(const ChatRequest& request, const std::string& key, ChatResponse response,
@@ -356,7 +415,11 @@ ChatClient::ChatClient(Endpoint endpoint, store::Database& store, std::int64_t r
 ChatClient::~ChatClient() = default;
 
 ChatResponse ChatClient::complete(const ChatRequest& request) {
-  return impl_->complete(request, cache_key(impl_->endpoint.base_url, impl_->endpoint.model, request));
+  try {
+    return impl_->complete(request, cache_key(impl_->endpoint.base_url, impl_->endpoint.model, request));
+  } catch (const ServerStoppedAnswering&) {
+    throw ServerStoppedAnswering(impl_->stopped_message(1));
+  }
 }
 
 std::vector<CallResult> ChatClient::complete_all(const std::vector<ChatRequest>& requests,
@@ -372,6 +435,8 @@ std::vector<CallResult> ChatClient::complete_all(const std::vector<ChatRequest>&
     if (first_of_key.emplace(keys.back(), index).second) unique.push_back(index);
   }
 
+  // Calls the open breaker stopped; they all get one message once the workers are done.
+  std::vector<char> stopped(requests.size(), 0);
   std::atomic<std::size_t> next{0};
   std::atomic<bool> stop{false};
   std::mutex report_mutex;
@@ -386,6 +451,8 @@ std::vector<CallResult> ChatClient::complete_all(const std::vector<ChatRequest>&
         results[index].response = impl_->complete(requests[index], keys[index]);
       } catch (const BudgetExceeded&) {
         results[index].over_budget = true;
+      } catch (const ServerStoppedAnswering&) {
+        stopped[index] = 1;
       } catch (const Error& error) {
         if (error.kind() == ErrorKind::remote) {
           results[index].error = error;
@@ -414,6 +481,13 @@ std::vector<CallResult> ChatClient::complete_all(const std::vector<ChatRequest>&
     for (std::size_t t = 0; t < thread_count; ++t) threads.emplace_back(work);
   }
   if (failure) std::rethrow_exception(failure);
+  const auto not_made = static_cast<std::size_t>(std::count(stopped.begin(), stopped.end(), 1));
+  if (not_made > 0) {
+    const ServerStoppedAnswering error(impl_->stopped_message(not_made));
+    for (std::size_t index = 0; index < requests.size(); ++index) {
+      if (stopped[index] != 0) results[index].error = error;
+    }
+  }
 
   for (std::size_t index = 0; index < requests.size(); ++index) {
     const std::size_t first = first_of_key.at(keys[index]);

@@ -50,6 +50,10 @@ void validate(const Endpoint& endpoint) {
     invalid("max_retries", "must be at least 0 (got " + std::to_string(endpoint.max_retries) + ")");
   require_at_least("backoff_initial_seconds", endpoint.backoff_initial_seconds, 0);
   require_at_least("backoff_max_seconds", endpoint.backoff_max_seconds, endpoint.backoff_initial_seconds);
+  if (endpoint.breaker_failures < 1) {
+    invalid("breaker_failures", "must be at least 1 (got " + std::to_string(endpoint.breaker_failures) + ")");
+  }
+  require_at_least("breaker_seconds", endpoint.breaker_seconds, 0);
   if (endpoint.max_in_flight < 1) {
     invalid("max_in_flight", "must be at least 1 (got " + std::to_string(endpoint.max_in_flight) + ")");
   }

@@ -6,14 +6,21 @@
 #include <httplib.h>
 #include <openssl/x509.h>
 
+#include <algorithm>
 #include <chrono>
 #include <mutex>
+#include <utility>
 #include <vector>
 
 namespace blindspot::llm {
 namespace {
 
 std::string seconds_text(double seconds) { return fmt::format("{:g}", seconds); }
+
+std::pair<time_t, time_t> seconds_and_micros(double seconds) {
+  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::duration<double>(seconds));
+  return {static_cast<time_t>(micros.count() / 1'000'000), static_cast<time_t>(micros.count() % 1'000'000)};
+}
 
 std::optional<double> retry_after(const httplib::Response& response) {
   // OpenAI sends retry-after-ms, finer than the standard header's whole seconds.
@@ -48,17 +55,19 @@ struct HttpTransport::Impl {
   std::mutex mutex;
   std::vector<std::unique_ptr<httplib::Client>> idle;
 
+  double connect_timeout_seconds() const {
+    return std::min(settings.timeout_seconds, settings.connect_timeout_seconds);
+  }
+
   std::unique_ptr<httplib::Client> make_client() const {
     auto client = std::make_unique<httplib::Client>(origin);
     // Without TCP_NODELAY each small request waits for the peer's delayed ACK: 26 ms per call on
     // loopback (docs/llm.md, measurement in the ecosystem notes).
     client->set_tcp_nodelay(true);
     client->set_keep_alive(true);
-    const auto timeout = std::chrono::duration<double>(settings.timeout_seconds);
-    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(timeout);
-    const auto whole = static_cast<time_t>(micros.count() / 1'000'000);
-    const auto rest = static_cast<time_t>(micros.count() % 1'000'000);
-    client->set_connection_timeout(whole, rest);
+    const auto [whole, rest] = seconds_and_micros(settings.timeout_seconds);
+    const auto [connect_whole, connect_rest] = seconds_and_micros(connect_timeout_seconds());
+    client->set_connection_timeout(connect_whole, connect_rest);
     client->set_read_timeout(whole, rest);
     client->set_write_timeout(whole, rest);
     if (origin.starts_with("https://")) {
@@ -96,7 +105,7 @@ struct HttpTransport::Impl {
     HttpReply reply;
     if (!result) {
       const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-      reply.network_error = describe(result.error(), *client, elapsed, reply.retryable_network_error);
+      reply.network_error = describe(result.error(), *client, elapsed, reply);
       return reply;
     }
     reply.status = result->status;
@@ -106,17 +115,22 @@ struct HttpTransport::Impl {
     return reply;
   }
 
+  // Sets reply.retryable_network_error and reply.unreachable.
   std::string describe(httplib::Error error, const httplib::Client& client, double elapsed_seconds,
-                       bool& retryable) const {
+                       HttpReply& reply) const {
+    bool& retryable = reply.retryable_network_error;
     retryable = true;
+    reply.unreachable = true;
     switch (error) {
       case httplib::Error::Connection:
         return "cannot connect to " + origin + " (refused or unreachable)";
       case httplib::Error::ConnectionTimeout:
-        return "no connection within " + seconds_text(settings.timeout_seconds) + " s (" + settings.timeout_setting + ")";
+        return "cannot connect to " + origin + " (no connection within " + seconds_text(connect_timeout_seconds()) +
+               " s)";
       case httplib::Error::Read:
         // httplib reports a read timeout as a read error; the clock tells them apart.
         if (elapsed_seconds >= settings.timeout_seconds * 0.95) {
+          reply.unreachable = false;
           return "no reply within " + seconds_text(settings.timeout_seconds) + " s (" + settings.timeout_setting + ")";
         }
         return "the connection was closed before a complete reply";
@@ -124,6 +138,7 @@ struct HttpTransport::Impl {
         return "the connection was closed while sending the request";
       case httplib::Error::SSLServerVerification:
       case httplib::Error::SSLConnection: {
+        reply.unreachable = false;
         const long verify = client.get_openssl_verify_result();
         if (verify != X509_V_OK) {
           retryable = false;
@@ -136,9 +151,11 @@ struct HttpTransport::Impl {
       }
       case httplib::Error::SSLLoadingCerts:
         retryable = false;
+        reply.unreachable = false;
         return "cannot load the CA certificates" +
                (settings.ca_file.empty() ? std::string(" of the system store") : " from " + settings.ca_file.string());
       default:
+        reply.unreachable = false;
         return "network error " + httplib::to_string(error);
     }
   }

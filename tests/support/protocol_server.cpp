@@ -121,6 +121,8 @@ const char* to_string(Fault fault) noexcept {
       return "truncated";
     case Fault::bad_request:
       return "bad_request";
+    case Fault::status:
+      return "status";
   }
   return "none";
 }
@@ -250,7 +252,7 @@ struct ProtocolServer::Impl {
       return;
     }
     const Fault fault = next_fault();
-    if (!pause(options.latency_seconds)) return;
+    if (!pause(options.latency_seconds)) return drop_connection(http_request);
     switch (fault) {
       case Fault::rate_limit:
         if (!options.retry_after.empty()) http_response.set_header("Retry-After", options.retry_after);
@@ -264,11 +266,14 @@ struct ProtocolServer::Impl {
         drop_connection(http_request);
         return;
       case Fault::slow:
-        if (!pause(options.slow_seconds)) return;
+        if (!pause(options.slow_seconds)) return drop_connection(http_request);
         respond(200, reply_body(request));
         return;
       case Fault::bad_request:
         respond(400, error_body("Invalid 'messages': injected bad request", "invalid_request_error", "messages"));
+        return;
+      case Fault::status:
+        respond(options.fault_status, options.fault_body);
         return;
       case Fault::truncated: {
         const std::string body = reply_body(request);
@@ -307,7 +312,14 @@ ProtocolServer::ProtocolServer(ProtocolServerOptions options) : impl_(std::make_
   server.Get("/health", [](const httplib::Request&, httplib::Response& response) {
     response.set_content(R"({"status":"ok"})", "application/json");
   });
-  impl_->port = server.bind_to_any_port("127.0.0.1");
+  if (impl_->options.port > 0) {
+    if (!server.bind_to_port("127.0.0.1", impl_->options.port)) {
+      throw std::runtime_error("protocol server: cannot bind to 127.0.0.1:" + std::to_string(impl_->options.port));
+    }
+    impl_->port = impl_->options.port;
+  } else {
+    impl_->port = server.bind_to_any_port("127.0.0.1");
+  }
   if (impl_->port <= 0) throw std::runtime_error("protocol server: cannot bind to 127.0.0.1");
   widen_accept_queue(impl_->port);
   impl_->thread = std::thread([impl] { impl->server->listen_after_bind(); });

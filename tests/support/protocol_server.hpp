@@ -21,6 +21,7 @@ enum class Fault {
   slow,             // the reply comes after slow_seconds (past a short client timeout)
   truncated,        // 200 with the first half of the JSON body
   bad_request,      // 400 invalid_request_error (not retryable; never drawn by default)
+  status,           // fault_status with fault_body: any error a server may send (never drawn by default)
 };
 
 const char* to_string(Fault fault) noexcept;
@@ -49,6 +50,10 @@ struct ProtocolServerOptions {
   // The error.code of injected 429s; OpenAI's "insufficient_quota" means no retry will help.
   std::string rate_limit_code = "rate_limit_exceeded";
   double slow_seconds = 2;
+  // The reply of Fault::status, e.g. llama-server's 500 {"error":{"message":"Context size has been
+  // exceeded.",...}}.
+  int fault_status = 500;
+  std::string fault_body = R"({"error":{"message":"injected","type":"server_error"}})";
   // Every request waits this long before it is answered (a model's generation time).
   double latency_seconds = 0;
   // Answer requests with response_format 400 {"error":{"param":"response_format",..}}.
@@ -60,6 +65,9 @@ struct ProtocolServerOptions {
   // Both set: serve HTTPS with this PEM certificate and key.
   std::filesystem::path cert_file;
   std::filesystem::path key_file;
+  // 0: a free port. A server restarted on the port of a stopped one keeps its base URL, which is
+  // part of every cache key.
+  int port = 0;
   // Worker threads; each open keep-alive connection holds one, so keep it above the clients'
   // concurrency.
   int threads = 64;
@@ -81,7 +89,8 @@ struct ProtocolServerStats {
 // and benchmarks: POST {base_url}/chat/completions, replies computed by the responder, usage
 // counted as characters/4, finish_reason "length" when the reply is cut at max_tokens, and
 // injected faults per attempt. TCP_NODELAY is on (Nagle plus delayed ACK costs 26 ms a
-// request on loopback). The destructor stops it, waking requests that are waiting.
+// request on loopback). stop() and the destructor act like a killed server: requests that are
+// waiting get their connection closed with no response.
 class ProtocolServer {
  public:
   explicit ProtocolServer(ProtocolServerOptions options = {});

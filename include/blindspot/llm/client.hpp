@@ -3,6 +3,7 @@
 #include "blindspot/core/error.hpp"
 #include "blindspot/core/progress.hpp"
 #include "blindspot/llm/chat.hpp"
+#include "blindspot/llm/circuit_breaker.hpp"
 #include "blindspot/llm/endpoint.hpp"
 #include "blindspot/llm/prices.hpp"
 #include "blindspot/store/database.hpp"
@@ -55,8 +56,11 @@ struct ClientOptions {
 // run store (table llm_calls, docs/store.md): a request whose cache_key() is stored is
 // answered from the store without any HTTP call, so a rerun or a resumed run never pays twice.
 // Each reply is committed to the store as soon as it arrives (a kill loses at most the calls
-// in flight). Retries 429, 5xx, timeouts and dropped connections with exponential backoff
-// and full jitter, honouring Retry-After; other 4xx fail at once. If the server rejects
+// in flight). Retries 408, 409, 429, 5xx, timeouts and dropped connections with exponential
+// backoff and full jitter, honouring Retry-After; other 4xx, an exhausted quota and a request
+// too long for the model's context fail at once. A circuit breaker shared by all calls
+// (circuit_breaker.hpp) stops the client when the server stopped answering: every call left
+// fails at once with one message, and what was stored stays. If the server rejects
 // response_format (a 400 or 422 naming it), the client stops sending it for the rest of its
 // life, puts the schema into the last message instead and marks replies structured=false.
 // Safe to use from several threads; at most endpoint.max_in_flight requests run at once.
@@ -74,14 +78,18 @@ class ChatClient {
 
   // One call. Throws Error{remote} naming the request (method, URL, model, key, attempts, the
   // last and first attempt's status or network error, with the server's message) when it fails
-  // for good; BudgetExceeded when it was not sent because of max_usd; Error{usage} for a
+  // for good; ServerStoppedAnswering (kind remote) when the breaker is open; BudgetExceeded
+  // when it was not sent because of max_usd; Error{usage} for a
   // json_schema that is not JSON; Error{io} when the store cannot be written.
   ChatResponse complete(const ChatRequest& request);
 
   // Many calls, up to max_in_flight at once; results in request order. Identical requests are
   // sent once. Remote failures do not stop the others; once the budget is reached the
-  // remaining calls are not sent (over_budget). Other errors (store, usage) stop the batch and
-  // are rethrown here. `progress` ("llm calls", fraction of distinct requests done) is called
+  // remaining calls are not sent (over_budget). Once the breaker opens, no call is sent any more
+  // and every call not answered gets the same error, "the server at URL stopped answering: ...
+  // since HH:MM:SS (N calls not made; the M replies received are stored, rerun to resume)"
+  // (stored replies are still served). Other errors (store, usage) stop the batch and are
+  // rethrown here. `progress` ("llm calls", fraction of distinct requests done) is called
   // from worker threads, one call at a time.
   std::vector<CallResult> complete_all(const std::vector<ChatRequest>& requests,
                                        const core::ProgressCallback& progress = {});

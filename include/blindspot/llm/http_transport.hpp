@@ -14,14 +14,21 @@ struct HttpReply {
   std::string body;
   std::string network_error;                  // e.g. "connection refused", "no reply within 0.3 s"
   bool retryable_network_error = false;       // false for TLS verification and certificate problems
+  // The server could not be reached or dropped the connection: refused, reset, no connection
+  // within the connect timeout (not a reply that is late: the server may just be slow).
+  bool unreachable = false;
   std::optional<double> retry_after_seconds;  // from retry-after-ms or Retry-After
 };
 
 // How every request of a transport is made.
 struct HttpSettings {
-  // Per attempt: for the connection, and for each read or write on it (httplib has no total
-  // deadline, so a reply that keeps trickling in can take longer).
+  // Per attempt: for each read or write on the connection (httplib has no total deadline, so a
+  // reply that keeps trickling in can take longer), and for the connection itself up to
+  // connect_timeout_seconds.
   double timeout_seconds = 120;
+  // A TCP connection takes milliseconds, a long way off a second: a server that does not accept
+  // one within this time is not there (a dead host drops the packets).
+  double connect_timeout_seconds = 10;
   // PEM CA bundle that HTTPS servers are verified against instead of the system store (for a
   // private CA); empty: the system store. Verification is always on.
   std::filesystem::path ca_file;
