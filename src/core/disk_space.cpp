@@ -103,17 +103,19 @@ std::string write_failure_reason(const fs::path& path, int error_number) {
   if (!is_disk_full_error(error_number)) {
     return error_number != 0 ? std::strerror(error_number) : "the write failed (no system error given)";
   }
-  const DiskInfo disk = disk_of(path.has_parent_path() ? path.parent_path() : fs::path("."));
-  std::string what;
   switch (error_number) {
-    case ENOSPC: what = "no space left on the disk holding "; break;
-    case EDQUOT: what = "the disk quota is exceeded on the disk holding "; break;
-    default: what = "the file is larger than the file size limit (ulimit -f or the file system's) on the disk holding ";
+    case ENOSPC: return "no space left on " + describe_disk_of(path);
+    case EDQUOT: return "the disk quota is exceeded on " + describe_disk_of(path);
+    default: return "the file is larger than the file size limit (ulimit -f or the file system's) on " + describe_disk_of(path);
   }
-  what += disk.folder.string();
+}
+
+std::string describe_disk_of(const fs::path& file) {
+  const DiskInfo disk = disk_of(file.has_parent_path() ? file.parent_path() : fs::path("."));
   std::string details;
   if (!disk.mount_point.empty()) details = "mounted at " + disk.mount_point.string();
   if (disk.known) details += (details.empty() ? "" : ", ") + human_bytes(disk.free_bytes) + " free";
+  const std::string what = "the disk holding " + disk.folder.string();
   return details.empty() ? what : what + " (" + details + ")";
 }
 

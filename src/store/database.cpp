@@ -114,6 +114,32 @@ void migrate(Database& db) {
   });
 }
 
+// "file:<path>?<options>" with the characters a URI gives a meaning to percent-encoded.
+std::string sqlite_uri(const fs::path& file, const std::string& options) {
+  std::string uri = "file:";
+  for (const char c : fs::absolute(file).string()) {
+    if (c == '%' || c == '?' || c == '#' || static_cast<unsigned char>(c) < 0x20) {
+      static constexpr char kHex[] = "0123456789ABCDEF";
+      uri += '%';
+      uri += kHex[(static_cast<unsigned char>(c) >> 4) & 0xf];
+      uri += kHex[static_cast<unsigned char>(c) & 0xf];
+    } else {
+      uri += c;
+    }
+  }
+  return uri + "?" + options;
+}
+
+// Opens `uri` read-only and reads from it once (SQLite opens lazily); SQLITE_OK or the failure.
+int open_and_probe(const std::string& uri, sqlite3*& db) {
+  int result = sqlite3_open_v2(uri.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nullptr);
+  if (result == SQLITE_OK) {
+    sqlite3_busy_timeout(db, kBusyTimeoutMs);
+    result = sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr);
+  }
+  return result;
+}
+
 }  // namespace
 
 struct Database::Impl {
@@ -165,6 +191,41 @@ Database Database::open(const fs::path& file) {
   return database;
 }
 
+Database Database::open_read_only(const fs::path& file) {
+  std::error_code error;
+  if (!fs::is_regular_file(file, error)) {
+    throw Error(ErrorKind::io, "no store to read: the file does not exist", at(file));
+  }
+  auto impl = std::make_unique<Impl>(file);
+  // A read-only connection to a WAL store reads the -wal file through the -shm index, which it
+  // must create when the last writer closed cleanly (and removed both); a read-only folder
+  // refuses that. The file is then opened immutable: no locks, no WAL, which is exact because
+  // the clean close checkpointed everything into the file and nothing can write here meanwhile.
+  int result = open_and_probe(sqlite_uri(file, "mode=ro"), impl->db);
+  if (result != SQLITE_OK && result != SQLITE_NOTADB) {
+    sqlite3_close_v2(impl->db);
+    impl->db = nullptr;
+    result = open_and_probe(sqlite_uri(file, "immutable=1"), impl->db);
+  }
+  if (result == SQLITE_NOTADB) {
+    throw Error(ErrorKind::io, "not a blindspot store: the file is not an SQLite database", at(file));
+  }
+  if (result != SQLITE_OK) detail::throw_sqlite_error(impl->db, file, "cannot open the store read-only");
+  Database database(std::move(impl));
+  database.exec("PRAGMA foreign_keys=ON");
+  const int version = database.schema_version();
+  if (version > current_schema_version()) throw_newer(file, version);
+  if (version < current_schema_version()) {
+    throw Error(ErrorKind::io,
+                "the store has schema version " + std::to_string(version) + " and this build reads version " +
+                    std::to_string(current_schema_version()) +
+                    "; it is read-only here, so it cannot be upgraded: run any blindspot command once where it is "
+                    "writable",
+                at(file));
+  }
+  return database;
+}
+
 const fs::path& Database::file() const noexcept { return impl_->file; }
 
 int Database::schema_version() const {
@@ -186,11 +247,9 @@ std::string Database::sqlite_version() { return sqlite3_libversion(); }
 void Database::exec(std::string_view sql) {
   // sqlite3_exec needs a terminated string; a std::string_view may not be.
   const std::string script(sql);
-  char* message = nullptr;
-  if (sqlite3_exec(impl_->db, script.c_str(), nullptr, nullptr, &message) == SQLITE_OK) return;
-  const std::string reason = message != nullptr ? message : sqlite3_errmsg(impl_->db);
-  sqlite3_free(message);
-  throw Error(ErrorKind::io, "cannot execute \"" + detail::sql_excerpt(sql) + "\": " + reason, at(impl_->file));
+  if (sqlite3_exec(impl_->db, script.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK) return;
+  throw Error(ErrorKind::io, "cannot execute \"" + detail::sql_excerpt(sql) + "\": " + detail::failure_reason(impl_->db, impl_->file),
+              at(impl_->file));
 }
 
 Statement Database::prepare(std::string_view sql) {

@@ -32,7 +32,11 @@ namespace detail {
 // anything past ~60 characters becomes "...".
 std::string sql_excerpt(std::string_view sql);
 
-// Throws Error{io} located at `file`: "<file>: <context>: <SQLite's message for db>".
+// SQLite's message for db's last failure; on a full disk also which disk (core::write_failure_reason),
+// for a read-only store that it is read-only.
+std::string failure_reason(sqlite3* db, const std::filesystem::path& file);
+
+// Throws Error{io} located at `file`: "<file>: <context>: <failure_reason(db, file)>".
 [[noreturn]] void throw_sqlite_error(sqlite3* db, const std::filesystem::path& file, const std::string& context);
 
 }  // namespace detail

@@ -22,6 +22,9 @@ bool is_disk_full_error(int error_number) noexcept;
 // "2.9 MB", "512 B", "14.0 GB" (decimal units, as disk sizes are sold).
 std::string human_bytes(std::uint64_t bytes);
 
+// "the disk holding /x (mounted at /mnt, 2.9 MB free)" for the folder of `file`.
+std::string describe_disk_of(const std::filesystem::path& file);
+
 // Why a write to `path` failed with `error_number`, naming the disk when it is full:
 // "no space left on the disk holding /x (mounted at /mnt, 2.9 MB free)"; for other errors
 // strerror's text.

@@ -55,6 +55,12 @@ class Database {
   // Creates the file (and its folder) if needed. Throws Error{io} naming the file if it
   // cannot be opened, is not a blindspot store, or comes from a newer blindspot.
   static Database open(const std::filesystem::path& file);
+  // Opens an existing store for reading only, for a read-only workspace (a read-only mount, a
+  // folder without write permission): never creates, migrates or locks for writing; a write
+  // through it fails with Error{io} saying the store is open read-only. Throws Error{io} if the
+  // file is missing, is not a blindspot store, or has another schema version than this build's
+  // (an older one cannot be migrated without writing).
+  static Database open_read_only(const std::filesystem::path& file);
 
   Database(Database&&) noexcept;
   Database& operator=(Database&&) noexcept;
