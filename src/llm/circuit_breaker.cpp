@@ -47,8 +47,9 @@ void CircuitBreaker::record_unreachable(const std::string& failure, Clock::time_
     outage_started_ = attempt_started;
     outage_started_wall_ = std::chrono::system_clock::now() -
                            std::chrono::duration_cast<std::chrono::system_clock::duration>(now - attempt_started);
-    if (failures_in_a_row_ == 0) first_failure_ = failure;
   }
+  // The latest failure says how the server fails now (refused, after the calls in flight were cut).
+  last_failure_ = failure;
   ++failures_in_a_row_;
   if (failures_in_a_row_ >= failures_to_open_ && (giving_up || now - outage_started_ >= min_outage_)) {
     open_locked();
@@ -95,7 +96,7 @@ void CircuitBreaker::open_locked() {
 }
 
 std::string CircuitBreaker::outage_locked() const {
-  return fmt::format("the server at {} stopped answering: {} since {}", server_url_, first_failure_,
+  return fmt::format("the server at {} stopped answering: {} since {}", server_url_, last_failure_,
                      clock_time(outage_started_wall_));
 }
 

@@ -5,6 +5,7 @@
 
 #include "blindspot/core/error.hpp"
 #include "blindspot/llm/backoff.hpp"
+#include "blindspot/llm/circuit_breaker.hpp"
 #include "blindspot/llm/http_transport.hpp"
 
 #include <fmt/format.h>
@@ -25,6 +26,11 @@ using Clock = std::chrono::steady_clock;
 
 // 408 timeout, 429 too many requests and 5xx are a server's "not now"; other 4xx will not change.
 bool retryable_status(int status) { return status == 408 || status == 429 || status >= 500; }
+
+// No answer from the server itself: no connection, a dropped one, or a gateway's 502 or 504.
+bool unreachable(const llm::HttpReply& reply) {
+  return reply.status == 0 ? reply.unreachable : reply.status == 502 || reply.status == 504;
+}
 
 std::string describe_reply(const llm::HttpReply& reply) {
   if (reply.status == 0) return reply.network_error;
@@ -141,7 +147,8 @@ class ServerClassifier final : public RemoteClassifier {
         url_(std::move(url)),
         model_(std::move(model)),
         transport_(url_.origin, http_settings(options, options.timeout_seconds)),
-        backoff_(options.backoff_initial_seconds, options.backoff_max_seconds, std::random_device{}()) {
+        backoff_(options.backoff_initial_seconds, options.backoff_max_seconds, std::random_device{}()),
+        breaker_(url_.url(), options.breaker_failures, options.breaker_seconds) {
     set_labels(model_.labels);
   }
 
@@ -158,12 +165,18 @@ class ServerClassifier final : public RemoteClassifier {
     };
     std::string first_failure;
     for (int retry = 0;; ++retry) {
+      breaker_.throw_if_open();
+      const auto attempt_started = Clock::now();
       const llm::HttpReply reply = transport_.post(url_.infer_path(), body);
+      if (reply.status != 0 && !unreachable(reply)) breaker_.record_answer();
       if (reply.status == 200) return parse(reply.body, texts.size(), request());
       const std::string failure = describe_reply(reply);
       if (first_failure.empty()) first_failure = failure;
       const bool retryable = reply.status == 0 ? reply.retryable_network_error : retryable_status(reply.status);
-      if (!retryable || retry >= options().max_retries) {
+      const bool giving_up = !retryable || retry >= options().max_retries;
+      // Open, the breaker fails this batch, and through the batch queue every caller, at once.
+      if (unreachable(reply)) breaker_.record_unreachable(failure, attempt_started, giving_up);
+      if (giving_up) {
         std::string message = fmt::format("{}: {} failed", who(), request());
         if (retry > 0) message += fmt::format(" after {} attempts", retry + 1);
         message += retryable ? (retry > 0 ? " (--model-retries exhausted): " : ": ") : " (not retryable): ";
@@ -171,7 +184,7 @@ class ServerClassifier final : public RemoteClassifier {
         if (first_failure != failure) message += "; first attempt: " + first_failure;
         throw Error(ErrorKind::remote, message);
       }
-      backoff_.wait(retry, reply.retry_after_seconds);
+      breaker_.sleep_before_retry(backoff_.delay_seconds(retry, reply.retry_after_seconds));
     }
   }
 
@@ -188,6 +201,7 @@ class ServerClassifier final : public RemoteClassifier {
   ServerModel model_;
   llm::HttpTransport transport_;
   llm::Backoff backoff_;
+  llm::CircuitBreaker breaker_;
   std::atomic<std::uint64_t> next_id_{0};
 };
 

@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <iostream>
 #include <numeric>
 #include <thread>
 
@@ -392,4 +393,45 @@ TEST(ServerClassifierErrors, WrongApiKeyFailsAtOnceWithTheServersWords) {
   EXPECT_EQ(error.kind(), core::ErrorKind::remote);
   expect_in(error.message(), "HTTP 401: missing or wrong API key");
   EXPECT_EQ(server.stats().ready_requests, 1);
+}
+
+// Issue 13, finding 3: an inference server killed while many callers wait is reported at once,
+// with one message, instead of each batch sleeping through its own retries.
+TEST(ServerClassifierBreaker, AKilledServerFailsEveryCallerWithinSecondsWithOneMessage) {
+  OipServerOptions server_options = serving();
+  server_options.latency_seconds = 0.01;
+  OipServer server(server_options);
+  model::RemoteOptions options = fast_options();
+  options.max_in_flight = 4;
+  // A user's settings: --model-retries 8 with the product's backoff (0.5 s doubling to 30 s).
+  options.max_retries = 8;
+  options.backoff_initial_seconds = 0.5;
+  options.backoff_max_seconds = 30;
+  options.breaker_seconds = 1;  // test-sized: the product waits for 10 s of failures
+  const auto classifier = model::open_model(server.model_url(), options);
+  std::vector<std::string> messages(8);
+  std::vector<std::thread> callers;
+  for (std::size_t caller = 0; caller < messages.size(); ++caller) {
+    callers.emplace_back([&, caller] {
+      try {
+        for (int round = 0; round < 100; ++round) classifier->predict_batch(texts(10), 1);
+      } catch (const core::Error& error) {
+        messages[caller] = error.message();
+      }
+    });
+  }
+  const auto deadline = Clock::now() + std::chrono::seconds(10);
+  while (server.stats().infer_requests < 20 && Clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  server.stop();
+  const auto killed = Clock::now();
+  for (std::thread& caller : callers) caller.join();
+  const double seconds = seconds_since(killed);
+  std::cout << "a dead inference server reported " << seconds << " s after the kill\n";
+  EXPECT_LT(seconds, 5.0);
+  for (const std::string& message : messages) {
+    EXPECT_EQ(message, messages.front());
+    expect_in(message, "the server at " + server.model_url() + " stopped answering: cannot connect");
+  }
 }

@@ -207,12 +207,12 @@ struct OipServer::Impl {
       stats.texts_per_request.push_back(texts.size());
     }
     const OipFault fault = next_fault();
-    if (!take_replica()) return;
+    if (!take_replica()) return drop_connection(request);
     struct Release {
       Impl& impl;
       ~Release() { impl.give_back_replica(); }
     } release{*this};
-    if (!pause(options.latency_seconds)) return;
+    if (!pause(options.latency_seconds)) return drop_connection(request);
     switch (fault) {
       case OipFault::rate_limit:
         if (!options.retry_after.empty()) response.set_header("Retry-After", options.retry_after);
@@ -230,7 +230,7 @@ struct OipServer::Impl {
         return;
       }
       case OipFault::slow:
-        if (!pause(options.slow_seconds)) return;
+        if (!pause(options.slow_seconds)) return drop_connection(request);
         break;
       default:
         break;

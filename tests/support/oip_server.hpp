@@ -74,7 +74,8 @@ struct OipServerStats {
 // /v2/health/ready, GET /v2/models/NAME[/versions/V] (metadata with the labels), POST
 // .../infer (BYTES input [N] or [N, 1] -> output [N, C] of the model's probabilities), errors as
 // {"error": "..."}, injected faults per infer request, an added latency and a replica limit
-// to simulate a deployment. TCP_NODELAY is on. The destructor stops it.
+// to simulate a deployment. TCP_NODELAY is on. stop() and the destructor act like a killed
+// server: requests that are waiting get their connection closed with no response.
 class OipServer {
  public:
   explicit OipServer(OipServerOptions options);

@@ -45,7 +45,8 @@ class CircuitBreaker {
   void sleep_before_retry(double seconds);
 
   bool is_open() const;
-  // "the server at URL stopped answering: FAILURE since HH:MM:SS" (local time); empty while closed.
+  // "the server at URL stopped answering: LATEST FAILURE since HH:MM:SS" (local time, the start
+  // of the first failed attempt in the row); empty while closed.
   std::string outage() const;
 
  private:
@@ -61,7 +62,7 @@ class CircuitBreaker {
   int failures_in_a_row_ = 0;
   Clock::time_point outage_started_;
   std::chrono::system_clock::time_point outage_started_wall_;
-  std::string first_failure_;
+  std::string last_failure_;
 };
 
 }  // namespace blindspot::llm

@@ -38,6 +38,10 @@ struct RemoteOptions {
   int max_retries = 4;
   double backoff_initial_seconds = 0.5;
   double backoff_max_seconds = 30;
+  // Servers: the circuit breaker (llm/circuit_breaker.hpp): after this many attempts in a row
+  // that could not reach the server, the first at least breaker_seconds ago, every request fails.
+  int breaker_failures = 5;
+  double breaker_seconds = 10;
   // Servers: PEM CA bundle for HTTPS instead of the system store.
   std::filesystem::path ca_file;
   // Servers: the name of an environment variable holding an API key, sent as
