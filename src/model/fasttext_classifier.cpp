@@ -5,18 +5,22 @@
 #include "blindspot/core/parallel_for.hpp"
 #include "blindspot/model/text_normaliser.hpp"
 
+#include "fasttext_file_check.hpp"
 #include "fasttext_model.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <exception>
 #include <istream>
 #include <mutex>
+#include <new>
 #include <optional>
 #include <sstream>
 #include <streambuf>
+#include <unistd.h>
 
 namespace blindspot::model {
 namespace {
@@ -48,8 +52,46 @@ void require_at_least(const char* name, Number value, Number minimum) {
   }
 }
 
+template <typename Number>
+void require_at_most(const char* name, Number value, Number maximum) {
+  if (value > maximum) {
+    std::ostringstream message;
+    message << "fastText option \"" << name << "\" must be at most " << maximum << " (got " << value << ")";
+    throw Error(ErrorKind::usage, message.str());
+  }
+}
+
+std::string gigabytes(double bytes) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.1f GB", bytes / 1e9);
+  return text;
+}
+
+double physical_memory_bytes() {
+  const long pages = ::sysconf(_SC_PHYS_PAGES);
+  const long page_size = ::sysconf(_SC_PAGESIZE);
+  return pages > 0 && page_size > 0 ? static_cast<double>(pages) * static_cast<double>(page_size) : 0.0;
+}
+
+// fastText allocates a float per bucket and dimension for the n-gram rows of its input matrix
+// before it reads a line; past the machine's memory that is std::bad_alloc or the OOM killer.
+void check_input_matrix_memory(const FastTextOptions& options) {
+  const bool uses_buckets = options.word_ngrams > 1 || options.max_char_ngram > 0;
+  if (!uses_buckets || options.buckets <= 0 || options.dimension <= 0) return;
+  const double bytes = static_cast<double>(options.buckets) * static_cast<double>(options.dimension) * sizeof(float);
+  const double memory = physical_memory_bytes();
+  if (memory <= 0.0 || bytes <= memory) return;
+  throw Error(ErrorKind::usage, "the model would need " + gigabytes(bytes) + " for its input matrix (" +
+                                    std::to_string(options.buckets) + " buckets x " +
+                                    std::to_string(options.dimension) + " dimensions x 4 bytes), more than this " +
+                                    "machine's " + gigabytes(memory) + " of memory; lower --buckets or --dim");
+}
+
 void validate(const FastTextOptions& options) {
+  check_input_matrix_memory(options);
   require_at_least("dimension", options.dimension, 1);
+  // A model file's check refuses more; training must not write what loading refuses.
+  require_at_most("dimension", options.dimension, detail::kMaxDimension);
   require_at_least("epochs", options.epochs, 1);
   if (!(options.learning_rate > 0.0)) {
     std::ostringstream message;
@@ -61,6 +103,7 @@ void validate(const FastTextOptions& options) {
   require_at_least("max_char_ngram", options.max_char_ngram, options.min_char_ngram);
   require_at_least("min_count", options.min_count, 1);
   require_at_least("buckets", options.buckets, 0);
+  require_at_most("buckets", options.buckets, detail::kMaxBuckets);
   require_at_least("threads", options.threads, 0);
   require_at_least("quantize_cutoff", options.quantize_cutoff, 0);
   if (options.max_char_ngram > 0 && options.min_char_ngram == 0) {
@@ -138,6 +181,8 @@ struct FastTextClassifier::Impl {
   std::vector<std::size_t> label_index;
   // FastText::getSentenceVector is not const.
   std::mutex sentence_mutex;
+  // The file the model was loaded from, for errors that show only when it predicts.
+  std::filesystem::path file;
 
   // Logically const callers (save, sentence_vector) need fastText's non-const methods.
   detail::FastTextModel& require_model() const {
@@ -208,6 +253,11 @@ void FastTextClassifier::train(const data::Split& train, const core::ProgressCal
   } catch (const std::invalid_argument& error) {
     throw Error(ErrorKind::bad_input, std::string("fastText cannot train on this data: ") + error.what(),
                 location_of(train));
+  } catch (const std::bad_alloc&) {
+    // Within the machine's memory on paper (validate), but not in what is free now.
+    throw Error(ErrorKind::usage, "fastText ran out of memory for a model of " + std::to_string(options_.buckets) +
+                                      " buckets x " + std::to_string(options_.dimension) +
+                                      " dimensions; lower --buckets or --dim");
   } catch (const std::exception& error) {
     // fastText's only other failure is a NaN loss (DenseMatrix::EncounteredNaNError).
     throw Error(ErrorKind::bad_input,
@@ -230,6 +280,7 @@ void FastTextClassifier::train(const data::Split& train, const core::ProgressCal
     }
   }
   impl_->adopt(std::move(model), train.labels);
+  impl_->file.clear();
   if (progress) progress("training", 1.0);
 }
 
@@ -241,7 +292,14 @@ Probabilities FastTextClassifier::probabilities(std::string_view text) const {
   Probabilities result(impl_->labels.size(), 0.0);
   const auto model_labels = static_cast<std::int32_t>(impl_->label_index.size());
   fasttext::Predictions predictions;
-  if (!words.empty()) model.predict(model_labels, words, predictions, 0.0F);
+  try {
+    if (!words.empty()) model.predict(model_labels, words, predictions, 0.0F);
+  } catch (const fasttext::DenseMatrix::EncounteredNaNError&) {
+    // The file check reads no weights (it must stay fast); NaN weights show here.
+    std::optional<core::InputLocation> where;
+    if (!impl_->file.empty()) where = core::InputLocation{impl_->file, 0, {}};
+    throw Error(ErrorKind::bad_input, "corrupt fastText model: its weights give NaN scores", where);
+  }
   if (predictions.empty()) {
     // Nothing to go on (fastText predicts nothing for an empty line): no label is favoured.
     for (const std::size_t index : impl_->label_index) result[index] = 1.0 / model_labels;
@@ -286,12 +344,9 @@ std::vector<float> FastTextClassifier::sentence_vector(std::string_view text) co
 void FastTextClassifier::save(const std::filesystem::path& file) const {
   detail::FastTextModel& model = impl_->require_model();
   core::AtomicFile output(file);
-  try {
-    // saveModel insists on a path; AtomicFile's own stream stays empty.
-    model.saveModel(output.temporary_path().string());
-  } catch (const std::exception& error) {
-    throw Error(ErrorKind::io, "cannot write the model " + file.string() + ": " + error.what());
-  }
+  // saveModel insists on a path; AtomicFile's own stream stays empty. A file that fails the
+  // check is removed by AtomicFile's destructor, never committed.
+  model.save_checked(output.temporary_path(), file);
   output.commit();
 }
 
@@ -301,6 +356,7 @@ void FastTextClassifier::load(const std::filesystem::path& file) {
   const fasttext::Args args = model->getArgs();
   auto label_set = data::LabelSet::sorted_from(detail::model_label_names(*model));
   impl_->adopt(std::move(model), std::move(label_set));
+  impl_->file = file;
   // The file records the shape of the model, not how it was trained (learning rate, threads, seed).
   options_.dimension = args.dim;
   options_.epochs = args.epoch;

@@ -2,29 +2,64 @@
 
 #include "blindspot/core/error.hpp"
 #include "blindspot/core/random.hpp"
+#include "blindspot/core/temporary_files.hpp"
 #include "blindspot/model/text_normaliser.hpp"
 
+#include "fasttext_file_check.hpp"
+
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <numeric>
-#include <random>
-#include <sstream>
-#include <unistd.h>
+#include <streambuf>
 
 namespace blindspot::model::detail {
 namespace {
 
-std::filesystem::path unique_temporary_path() {
-  std::random_device device;
-  std::ostringstream name;
-  name << "blindspot-fasttext-" << ::getpid() << "-" << std::hex << device() << device() << ".txt";
-  return std::filesystem::temp_directory_path() / name.str();
-}
-
 core::Error bad_model(const std::filesystem::path& file, const std::string& problem) {
   return core::Error(core::ErrorKind::bad_input, problem, core::InputLocation{file, 0, {}});
 }
+
+// "1.2 GB free on the disk holding /x": a write that stopped short names where it was going.
+std::string free_space_note(const std::filesystem::path& file) {
+  std::error_code error;
+  const std::filesystem::path folder = file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
+  const std::filesystem::space_info space = std::filesystem::space(folder, error);
+  if (error) return "the free space of the disk holding " + folder.string() + " is unknown";
+  const double megabytes = static_cast<double>(space.available) / 1e6;
+  char amount[64];
+  std::snprintf(amount, sizeof amount, "%.1f MB", megabytes);
+  return std::string(amount) + " free on the disk holding " + folder.string();
+}
+
+// Why a write to `file` failed, from the errno of the failing call.
+std::string write_failure(const std::filesystem::path& file, int error_number) {
+  std::string reason = error_number != 0 ? std::strerror(error_number) : "unknown error";
+  if (error_number == ENOSPC || error_number == EDQUOT || error_number == EFBIG) {
+    reason += " (" + free_space_note(file) + ")";
+  }
+  return reason;
+}
+
+// Counts what is written to it and keeps none of it.
+class CountingBuffer final : public std::streambuf {
+ public:
+  std::uint64_t count() const noexcept { return count_; }
+
+ protected:
+  std::streamsize xsputn(const char*, std::streamsize bytes) override {
+    count_ += static_cast<std::uint64_t>(bytes);
+    return bytes;
+  }
+  int_type overflow(int_type byte) override {
+    if (!traits_type::eq_int_type(byte, traits_type::eof())) ++count_;
+    return traits_type::not_eof(byte);
+  }
+
+ private:
+  std::uint64_t count_ = 0;
+};
 
 }  // namespace
 
@@ -76,13 +111,17 @@ std::vector<std::size_t> training_order(std::size_t rows, std::uint64_t seed) {
   return order;
 }
 
-TrainingFile::TrainingFile(const data::Split& train, std::uint64_t seed) : path_(unique_temporary_path()) {
+// In the workspace's temporary folder, not the system's: a killed process leaves its copy of the
+// split where the next start of blindspot finds and removes it.
+TrainingFile::TrainingFile(const data::Split& train, std::uint64_t seed)
+    : path_(core::temporary_path("blindspot-fasttext", ".txt")) {
   std::ofstream out(path_, std::ios::binary | std::ios::trunc);
   if (!out) {
     throw core::Error(core::ErrorKind::io,
                       "cannot create the temporary training file " + path_.string() + ": " + std::strerror(errno));
   }
   std::string line;
+  int error_number = 0;
   for (const std::size_t row : training_order(train.examples.size(), seed)) {
     const data::Example& example = train.examples[row];
     line.assign(kLabelPrefix);
@@ -90,13 +129,23 @@ TrainingFile::TrainingFile(const data::Split& train, std::uint64_t seed) : path_
     line += ' ';
     line += normalise_text(example.text);
     line += '\n';
-    out.write(line.data(), static_cast<std::streamsize>(line.size()));
+    // Stops at the first failed write, while errno still tells why.
+    errno = 0;
+    if (!out.write(line.data(), static_cast<std::streamsize>(line.size()))) {
+      error_number = errno;
+      break;
+    }
   }
-  out.flush();
+  if (out) {
+    errno = 0;
+    out.close();
+    error_number = errno;
+  }
   if (!out) {
     std::error_code ignored;
     std::filesystem::remove(path_, ignored);
-    throw core::Error(core::ErrorKind::io, "cannot write the temporary training file " + path_.string());
+    throw core::Error(core::ErrorKind::io, "cannot write the temporary training file " + path_.string() + ": " +
+                                               write_failure(path_, error_number));
   }
 }
 
@@ -106,10 +155,12 @@ TrainingFile::~TrainingFile() {
 }
 
 void FastTextModel::load_checked(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw core::Error(core::ErrorKind::io, "cannot open " + file.string() + ": " + std::strerror(errno));
-  // A valid file is read to its last byte and no further, so any short read means truncation;
-  // without this, fastText's dictionary reader spins forever at EOF.
+  std::uint64_t size = 0;
+  std::ifstream in = open_model_file(file, size);
+  check_fasttext_file(in, size, file);
+  in.clear();
+  in.seekg(0, std::ios::beg);
+  // The check read the same bytes, so a failure here is the file changing under us.
   in.exceptions(std::ios::failbit | std::ios::badbit | std::ios::eofbit);
   try {
     if (!checkModel(in)) throw bad_model(file, "not a fastText model (wrong file format or version)");
@@ -117,7 +168,7 @@ void FastTextModel::load_checked(const std::filesystem::path& file) {
   } catch (const core::Error&) {
     throw;
   } catch (const std::ios_base::failure&) {
-    throw bad_model(file, "truncated or corrupt fastText model");
+    throw bad_model(file, "truncated fastText model (the file changed while it was read)");
   } catch (const std::exception& error) {
     throw bad_model(file, std::string("corrupt fastText model (") + error.what() + ")");
   }
@@ -128,13 +179,46 @@ void FastTextModel::load_checked(const std::filesystem::path& file) {
     throw bad_model(file, "the fastText model has " + std::to_string(dict_->nlabels()) +
                               " label(s); a classifier needs at least 2");
   }
-  check_shapes(file);
 }
 
-void FastTextModel::check_shapes(const std::filesystem::path& file) const {
-  const bool consistent = output_->size(0) == dict_->nlabels() && output_->size(1) == args_->dim &&
-                          input_->size(1) == args_->dim;
-  if (!consistent) throw bad_model(file, "corrupt fastText model (matrix sizes disagree with the dictionary)");
+void FastTextModel::save_checked(const std::filesystem::path& temporary, const std::filesystem::path& target) {
+  const std::string failed = "cannot write the model " + target.string() + ": ";
+  try {
+    saveModel(temporary.string());
+  } catch (const std::exception& error) {
+    throw core::Error(core::ErrorKind::io, failed + error.what());
+  }
+  const std::uint64_t expected = saved_size();
+  std::error_code error;
+  const std::uint64_t written = std::filesystem::file_size(temporary, error);
+  if (error) throw core::Error(core::ErrorKind::io, failed + "cannot read back " + temporary.string() + ": " + error.message());
+  if (written != expected) {
+    throw core::Error(core::ErrorKind::io,
+                      failed + "the written file is incomplete (" + std::to_string(written) + " of " +
+                          std::to_string(expected) +
+                          " bytes; fastText does not say why: a full disk, a quota or a file size limit; " +
+                          free_space_note(target) + ")");
+  }
+  try {
+    check_fasttext_file(temporary);
+  } catch (const core::Error& problem) {
+    throw core::Error(core::ErrorKind::io,
+                      failed + "the written file does not read back as the model (" + problem.message() + ")");
+  }
+}
+
+std::uint64_t FastTextModel::saved_size() {
+  // The same sequence as FastText::saveModel (fastText 0.9.2), into a stream that only counts.
+  CountingBuffer counter;
+  std::ostream out(&counter);
+  signModel(out);
+  args_->save(out);
+  dict_->save(out);
+  out.write(reinterpret_cast<const char*>(&quant_), sizeof(bool));
+  input_->save(out);
+  out.write(reinterpret_cast<const char*>(&args_->qout), sizeof(bool));
+  output_->save(out);
+  return counter.count();
 }
 
 std::vector<std::string> model_label_names(const fasttext::FastText& model) {

@@ -49,17 +49,22 @@ class TrainingFile {
 std::vector<std::size_t> training_order(std::size_t rows, std::uint64_t seed);
 
 // fastText keeps its model checks and matrices protected; this subclass adds a load that
-// rejects truncated or inconsistent files instead of keeping a half-read model (or spinning
-// forever: fastText's dictionary reader loops on EOF).
+// validates the file before fastText trusts it, and a save that verifies what fastText wrote.
 class FastTextModel final : public fasttext::FastText {
  public:
   // Throws Error{io} if the file cannot be opened, Error{bad_input} naming it if it is not
-  // a complete supervised fastText model with at least 2 labels.
+  // a complete supervised fastText model with at least 2 labels (check_fasttext_file first:
+  // fastText itself aborts or crashes on a crafted header).
   void load_checked(const std::filesystem::path& file);
 
+  // Writes the model to `temporary` with fastText's saveModel, which ignores write errors (a
+  // full disk leaves a truncated file), then checks the written file: its size must be the
+  // model's and it must pass check_fasttext_file. Throws Error{io} naming `target` otherwise.
+  void save_checked(const std::filesystem::path& temporary, const std::filesystem::path& target);
+
  private:
-  // Throws Error{bad_input} naming `file` if the matrices disagree with the dictionary.
-  void check_shapes(const std::filesystem::path& file) const;
+  // The bytes saveModel writes for this model, counted without writing them.
+  std::uint64_t saved_size();
 };
 
 // The model's label names without the prefix, in fastText's internal (frequency) order.
