@@ -5,9 +5,11 @@
 #  tsan: build-tsan, TSan, the suites of the threaded code only (core's parallel_for, the LLM
 #        client's worker pool and rate limiter with the protocol test server, the web server),
 #        then ctest -R on those tests.
+#  fuzz: build-fuzz, the libFuzzer targets (fuzz/, docs/fuzzing.md) with clang 14, ASan and UBSan,
+#        each run for 10 s, two at a time (scripts/fuzz.sh; the long run is scripts/fuzz.sh 600).
 # Any report fails the run: UBSan does not recover (-fno-sanitize-recover=all) and every
 # sanitizer halts on its first error. Each phase prints its wall time (figures in bench/README.md).
-# Usage: scripts/sanitize.sh [asan|tsan]...   (default: asan tsan). Builds with nproc jobs; set
+# Usage: scripts/sanitize.sh [asan|tsan|fuzz]...   (default: asan tsan fuzz). Builds with nproc jobs; set
 # CMAKE_CXX_COMPILER_LAUNCHER=ccache in the environment to cache the objects between runs.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -68,16 +70,25 @@ asan() {
   phase "asan tests" ctest --test-dir build-asan -LE e2e -E "$asan_excluded" --output-on-failure -j"$jobs" --timeout 900
 }
 
+# Seconds each fuzz target runs in CI: ten targets, two at a time, so about 50 s in all.
+ci_fuzz_seconds=10
+
+fuzz() {
+  phase "fuzz build" ./scripts/fuzz.sh --build-only
+  phase "fuzz run" ./scripts/fuzz.sh --no-build "$ci_fuzz_seconds"
+}
+
 tsan() {
   phase "tsan build" build build-tsan thread "${tsan_targets[@]}"
   phase "tsan tests" ctest --test-dir build-tsan -R "$tsan_tests" -E "$tsan_excluded" --output-on-failure -j"$jobs" --timeout 900
 }
 
-[ $# -gt 0 ] || set -- asan tsan
+[ $# -gt 0 ] || set -- asan tsan fuzz
 for what in "$@"; do
   case $what in
     asan) asan ;;
     tsan) tsan ;;
-    *) echo "usage: scripts/sanitize.sh [asan|tsan]..." >&2; exit 2 ;;
+    fuzz) fuzz ;;
+    *) echo "usage: scripts/sanitize.sh [asan|tsan|fuzz]..." >&2; exit 2 ;;
   esac
 done

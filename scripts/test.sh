@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian 12 machine (packages, build) and runs every test with ctest, then the
 # sanitizer builds (scripts/sanitize.sh): the fast suite (ctest -LE e2e) under ASan + UBSan and the
-# threaded code under TSan. Extra arguments go to ctest (e.g. -L e2e, -LE e2e, -R Store) and skip
-# the sanitizer builds, as does BLINDSPOT_SKIP_SANITIZERS=1; CI (.ci/run) runs everything.
+# threaded code under TSan, and each libFuzzer target (fuzz/) for 10 s. Extra arguments go to ctest
+# (e.g. -L e2e, -LE e2e, -R Store) and skip the sanitizer builds, as does BLINDSPOT_SKIP_SANITIZERS=1;
+# CI (.ci/run) runs everything.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 start=$SECONDS
