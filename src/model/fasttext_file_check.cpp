@@ -221,14 +221,16 @@ DictionaryShape check_dictionary_counts(ModelReader& reader, const ModelArgs& ar
 // row in the input matrix, so a "word" among the labels would read past the matrix.
 void check_dictionary_entries(ModelReader& reader, const DictionaryShape& shape) {
   const std::int64_t size = shape.words + shape.labels;
+  // Messages are built only on failure: a large model has hundreds of thousands of entries.
+  const auto where = [](std::int64_t entry) { return "dictionary entry " + std::to_string(entry); };
   for (std::int64_t entry = 0; entry < size; ++entry) {
-    const std::string where = "dictionary entry " + std::to_string(entry);
-    if (reader.skip_word("the word of " + where) == 0) reader.corrupt(where + " has an empty word");
-    require_between(reader, where + "'s count", reader.read<std::int64_t>("the count of " + where), 0, kNoLimit);
-    const std::int64_t type = reader.read<std::int8_t>("the type of " + where);
+    if (reader.skip_word("a dictionary entry's word") == 0) reader.corrupt(where(entry) + " has an empty word");
+    const auto count = reader.read<std::int64_t>("a dictionary entry's count");
+    if (count < 0) require_between(reader, where(entry) + "'s count", count, 0, kNoLimit);
+    const std::int64_t type = reader.read<std::int8_t>("a dictionary entry's type");
     const std::int64_t expected = entry < shape.words ? 0 : 1;
     if (type != expected) {
-      reader.corrupt(where + " has type " + std::to_string(type) + " (must be " + std::to_string(expected) +
+      reader.corrupt(where(entry) + " has type " + std::to_string(type) + " (must be " + std::to_string(expected) +
                      ": entries 0 to nwords-1 are words (0), the rest labels (1))");
     }
   }
@@ -236,12 +238,16 @@ void check_dictionary_entries(ModelReader& reader, const DictionaryShape& shape)
 
 // A pruned (quantised) dictionary maps the kept n-gram buckets to rows after the words.
 void check_prune_index(ModelReader& reader, const ModelArgs& args, const DictionaryShape& shape) {
+  const auto where = [](std::int64_t pair) { return "pruned bucket pair " + std::to_string(pair); };
   for (std::int64_t pair = 0; pair < shape.pruned_buckets; ++pair) {
-    const std::string where = "pruned bucket pair " + std::to_string(pair);
-    require_between(reader, where + "'s bucket", reader.read<std::int32_t>("the bucket of " + where), 0,
-                    args.buckets - 1);
-    require_between(reader, where + "'s row", reader.read<std::int32_t>("the row of " + where), 0,
-                    shape.pruned_buckets - 1);
+    const std::int64_t bucket = reader.read<std::int32_t>("a pruned bucket pair");
+    if (bucket < 0 || bucket >= args.buckets) {
+      require_between(reader, where(pair) + "'s bucket", bucket, 0, args.buckets - 1);
+    }
+    const std::int64_t row = reader.read<std::int32_t>("a pruned bucket pair");
+    if (row < 0 || row >= shape.pruned_buckets) {
+      require_between(reader, where(pair) + "'s row", row, 0, shape.pruned_buckets - 1);
+    }
   }
 }
 
