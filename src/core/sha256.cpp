@@ -1,6 +1,7 @@
 #include "blindspot/core/sha256.hpp"
 
 #include "blindspot/core/error.hpp"
+#include "blindspot/core/read_file.hpp"
 
 #include <openssl/evp.h>
 
@@ -47,6 +48,7 @@ std::string sha256_hex(std::string_view bytes) {
 }
 
 std::string sha256_file(const std::filesystem::path& path) {
+  require_regular_file(path);  // a FIFO would block the open; a pipe's bytes could not be read again
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(ErrorKind::io, "cannot open file: " + std::string(std::strerror(errno)), InputLocation{path, 0, ""});
   Sha256 hash;

@@ -34,7 +34,41 @@ std::size_t sequence_length(std::string_view text, std::size_t pos) noexcept {
   return length;
 }
 
+// The code point of the well-formed sequence of `length` bytes at text[pos].
+char32_t decode(std::string_view text, std::size_t pos, std::size_t length) noexcept {
+  const auto byte = [&](std::size_t i) { return static_cast<char32_t>(static_cast<std::uint8_t>(text[pos + i])); };
+  if (length == 1) return byte(0);
+  char32_t code_point = byte(0) & (0x7F >> length);
+  for (std::size_t i = 1; i < length; ++i) code_point = (code_point << 6) | (byte(i) & 0x3F);
+  return code_point;
+}
+
+// White_Space in Unicode's PropList.txt (unchanged since Unicode 6.3), plus the characters that
+// take no width and so look like nothing.
+bool is_blank_code_point(char32_t c) noexcept {
+  if (c == U' ' || (c >= U'\t' && c <= U'\r')) return true;
+  if (c < 0x80) return false;
+  if (c >= 0x2000 && c <= 0x200D) return true;  // en quad .. hair space, zero-width space/(non-)joiner
+  switch (c) {
+    case 0x0085: case 0x00A0: case 0x1680: case 0x180E: case 0x2028: case 0x2029:
+    case 0x202F: case 0x205F: case 0x2060: case 0x3000: case 0xFEFF:
+      return true;
+    default:
+      return false;
+  }
+}
+
 }  // namespace
+
+bool is_blank_text(std::string_view text) noexcept {
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    const std::size_t length = sequence_length(text, pos);
+    if (length == 0 || !is_blank_code_point(decode(text, pos, length))) return false;
+    pos += length;
+  }
+  return true;
+}
 
 std::optional<std::size_t> find_invalid_utf8(std::string_view text) noexcept {
   std::size_t pos = 0;

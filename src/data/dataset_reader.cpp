@@ -1,6 +1,6 @@
 #include "blindspot/data/dataset_reader.hpp"
 
-#include "blindspot/core/atomic_file.hpp"
+#include "blindspot/core/read_file.hpp"
 #include "blindspot/core/edit_distance.hpp"
 #include "blindspot/core/error.hpp"
 #include "blindspot/core/sha256.hpp"
@@ -92,6 +92,10 @@ Split resolve_labels(std::string name, const std::filesystem::path& file, std::v
   return split;
 }
 
+Error unreadable_folder(const std::filesystem::path& directory, const std::error_code& error) {
+  return Error(ErrorKind::io, "cannot read this folder: " + error.message(), InputLocation{directory, 0, ""});
+}
+
 LabelSet labels_of(const std::vector<Record>& records) {
   std::unordered_set<std::string_view> distinct;
   for (const Record& record : records) distinct.insert(record.label);
@@ -133,20 +137,30 @@ Split read_training_split(const std::filesystem::path& file, const std::optional
 }
 
 std::filesystem::path find_split_file(const std::filesystem::path& directory, const std::string& name) {
-  std::error_code ignored;
-  if (!std::filesystem::is_directory(directory, ignored)) {
+  std::error_code error;
+  if (!std::filesystem::is_directory(std::filesystem::status(directory, error))) {
+    if (error && error != std::errc::no_such_file_or_directory) throw unreadable_folder(directory, error);
     throw Error(ErrorKind::bad_input, "no such folder", InputLocation{directory, 0, ""});
   }
+  // Opened first: a folder that cannot be listed would otherwise look empty ("files here: none").
+  std::filesystem::directory_iterator listing(directory, error);
+  if (error) throw unreadable_folder(directory, error);
   std::string wanted;
   for (const char* extension : kSplitExtensions) {
     const auto candidate = directory / (name + extension);
-    if (std::filesystem::is_regular_file(candidate, ignored)) return candidate;
+    if (std::filesystem::is_regular_file(std::filesystem::status(candidate, error))) return candidate;
+    if (error && error != std::errc::no_such_file_or_directory) {
+      throw Error(ErrorKind::io, "cannot read file: " + error.message(), InputLocation{candidate, 0, ""});
+    }
     wanted += (wanted.empty() ? "" : ", ") + name + extension;
   }
   std::vector<std::string> present;
-  for (const auto& entry : std::filesystem::directory_iterator(directory, ignored)) {
-    if (entry.is_regular_file(ignored)) present.push_back(entry.path().filename().string());
+  error.clear();
+  for (; listing != std::filesystem::directory_iterator(); listing.increment(error)) {
+    std::error_code ignored;  // an entry that cannot be looked at is not listed
+    if (listing->is_regular_file(ignored)) present.push_back(listing->path().filename().string());
   }
+  if (error) throw unreadable_folder(directory, error);
   std::sort(present.begin(), present.end());
   std::string files;
   for (std::size_t i = 0; i < present.size() && i < kMaxFilesListed; ++i) files += (i > 0 ? ", " : "") + present[i];

@@ -5,6 +5,7 @@
 
 #include "blindspot/core/error.hpp"
 #include "blindspot/core/line_reader.hpp"
+#include "blindspot/data/json_line_error.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -27,16 +28,6 @@ std::string kind_of(const json& value) {
   return (vowel ? "an " : "a ") + name;
 }
 
-// nlohmann's what() reads "[json.exception.parse_error.101] parse error at line 1, column 24:
-// syntax error while parsing value - unexpected '}'; ..."; our location already names the
-// line, so only the part after the column survives.
-std::string describe_parse_error(const json::parse_error& error) {
-  const std::string what = error.what();
-  const std::size_t column = what.find(", column ");
-  const std::size_t colon = column == std::string::npos ? std::string::npos : what.find(": ", column);
-  return colon == std::string::npos ? what : what.substr(colon + 2);
-}
-
 std::string key_list(const json& object) {
   std::string out;
   for (const auto& item : object.items()) {
@@ -55,11 +46,9 @@ class JsonlLine {
     json value;
     try {
       value = json::parse(row.begin(), row.end());
-    } catch (const json::parse_error& error) {
-      throw Error(ErrorKind::bad_input,
-                  "invalid JSON at byte column " + std::to_string(error.byte + column_offset) + ": " +
-                      describe_parse_error(error),
-                  InputLocation{source_.file, line_, ""});
+    } catch (const json::exception&) {
+      // Also a number that overflows a double (out_of_range, not parse_error): an input error.
+      throw data::json_line_error(source_.file, line_, row, column_offset);
     }
     if (!value.is_object()) {
       throw Error(ErrorKind::bad_input,

@@ -151,7 +151,8 @@ void check_record(const std::filesystem::path& file, const Record& record, const
     if (value.empty()) {
       throw Error(ErrorKind::bad_input, std::string(what) + " is empty", InputLocation{file, record.line, column});
     }
-    if (is_blank(value)) {
+    // Unicode's white space and zero-width characters too: a text of no-break spaces shows nothing.
+    if (core::is_blank_text(value)) {
       throw Error(ErrorKind::bad_input, std::string(what) + " is only whitespace",
                   InputLocation{file, record.line, column});
     }

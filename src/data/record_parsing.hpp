@@ -62,11 +62,11 @@ void check_field_size(const std::filesystem::path& file, std::int64_t line, cons
 void keep_other_fields(Record& record, const std::vector<std::string>& header, const ColumnIndices& columns,
                        const ReadOptions& options, const std::function<std::string(std::size_t)>& field);
 // Throws Error{bad_input} if the text or (when the file has a label column) the label is empty
-// or only whitespace.
+// or only whitespace (core::is_blank_text: Unicode's white space and zero-width characters).
 void check_record(const std::filesystem::path& file, const Record& record, const ReadOptions& options,
                   bool has_label = true);
 
-// Space, tab, CR, LF, vertical tab and form feed: what "only whitespace" means for a text.
+// Space, tab, CR, LF, vertical tab and form feed: what a blank line or an empty file is.
 bool is_blank(std::string_view text) noexcept;
 
 }  // namespace blindspot::data::detail

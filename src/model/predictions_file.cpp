@@ -7,7 +7,9 @@
 #include "blindspot/core/error.hpp"
 #include "blindspot/core/line_reader.hpp"
 #include "blindspot/core/number_format.hpp"
+#include "blindspot/core/read_file.hpp"
 #include "blindspot/core/utf8.hpp"
+#include "blindspot/data/json_line_error.hpp"
 #include "blindspot/model/predictions.hpp"
 
 #include <nlohmann/json.hpp>
@@ -16,7 +18,6 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
-#include <fstream>
 #include <iterator>
 #include <sstream>
 #include <unordered_map>
@@ -56,13 +57,8 @@ std::string quoted_list(const std::vector<std::string>& names) {
   return out;
 }
 
-std::string read_bytes(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw Error(ErrorKind::io, "cannot open file", InputLocation{file, 0, ""});
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
+// With core::read_file's limits: a device or a FIFO without a writer is refused at once.
+std::string read_bytes(const std::filesystem::path& file) { return core::read_file(file); }
 
 data::FileFormat format_of(const std::filesystem::path& file, const PredictionsOptions& options) {
   if (options.format) return *options.format;
@@ -221,16 +217,8 @@ json parse_json_line(const std::filesystem::path& file, std::int64_t line, std::
   json value;
   try {
     value = json::parse(text.begin(), text.end());
-  } catch (const json::parse_error& error) {
-    // nlohmann's what() starts "[json.exception.parse_error.101] parse error at line 1, column 24: "; the
-    // location is ours, the description after it is kept.
-    const std::string what = error.what();
-    const std::size_t column = what.find(", column ");
-    const std::size_t colon = column == std::string::npos ? std::string::npos : what.find(": ", column);
-    throw Error(ErrorKind::bad_input,
-                "invalid JSON at byte column " + std::to_string(error.byte) +
-                    (colon == std::string::npos ? "" : ": " + what.substr(colon + 2)),
-                InputLocation{file, line, ""});
+  } catch (const json::exception&) {
+    throw data::json_line_error(file, line, text);  // also a number that overflows a double
   }
   if (!value.is_object()) {
     throw Error(ErrorKind::bad_input, "expected a JSON object, got " + json_kind(value) + " (one object per line)",

@@ -3,7 +3,9 @@
 #include "blindspot/core/atomic_file.hpp"
 #include "blindspot/core/error.hpp"
 #include "blindspot/core/line_reader.hpp"
+#include "blindspot/core/read_file.hpp"
 #include "blindspot/data/csv_writer.hpp"
+#include "blindspot/data/json_line_error.hpp"
 #include "blindspot/store/runs.hpp"
 #include "blindspot/teach/human_teacher.hpp"
 
@@ -79,6 +81,59 @@ void write_csv(const std::filesystem::path& file, const std::vector<Item>& items
   out.commit();
 }
 
+// One line of a samples file; every error names the file, the line and the key.
+class SampleLine {
+ public:
+  SampleLine(const std::filesystem::path& file, std::int64_t line) : file_(file), line_(line) {}
+
+  Sample parse(std::string_view row) const {
+    nlohmann::json value;
+    try {
+      value = nlohmann::json::parse(row.begin(), row.end());
+    } catch (const nlohmann::json::exception&) {
+      throw data::json_line_error(file_, line_, row);  // also a number that overflows a double
+    }
+    if (!value.is_object()) throw error("", "not a sample line: expected a JSON object");
+    Sample s;
+    s.id = string_of(value, "id");
+    s.hypothesis_id = string_of(value, "hypothesis_id");
+    s.teacher = string_of(value, "teacher");
+    s.prompt_version = string_of(value, "prompt_version");
+    s.text = string_of(value, "text");
+    s.label = string_of(value, "label");
+    s.reasoning = string_of(value, "reasoning");
+    const nlohmann::json& accepted = member(value, "accepted");
+    if (!accepted.is_boolean()) throw error("accepted", "must be true or false, got " + kind_of(accepted));
+    s.accepted = accepted.get<bool>();
+    s.rejection = string_of(value, "rejection");
+    s.rejection_detail = string_of(value, "rejection_detail");
+    s.provenance_json = member(value, "provenance").dump();
+    return s;
+  }
+
+ private:
+  static std::string kind_of(const nlohmann::json& value) {
+    const std::string name = value.type_name();
+    return (name.find_first_of("aeiou") == 0 ? "an " : "a ") + name;
+  }
+  core::Error error(const char* key, const std::string& message) const {
+    return core::Error(core::ErrorKind::bad_input, message, core::InputLocation{file_, line_, key});
+  }
+  const nlohmann::json& member(const nlohmann::json& object, const char* key) const {
+    const auto it = object.find(key);
+    if (it == object.end()) throw error(key, "key is missing");
+    return *it;
+  }
+  std::string string_of(const nlohmann::json& object, const char* key) const {
+    const nlohmann::json& value = member(object, key);
+    if (!value.is_string()) throw error(key, "must be a JSON string, got " + kind_of(value));
+    return value.get<std::string>();
+  }
+
+  const std::filesystem::path& file_;
+  std::int64_t line_;
+};
+
 }  // namespace
 
 void write_hypotheses_jsonl(const std::filesystem::path& file, const std::vector<Hypothesis>& hypotheses,
@@ -100,25 +155,7 @@ std::vector<Sample> read_samples_jsonl(const std::filesystem::path& file) {
   core::LineReader lines(content);
   while (const auto row = lines.next()) {
     if (row->empty()) continue;
-    try {
-      const auto j = nlohmann::json::parse(*row);
-      Sample s;
-      s.id = j.at("id");
-      s.hypothesis_id = j.at("hypothesis_id");
-      s.teacher = j.at("teacher");
-      s.prompt_version = j.at("prompt_version");
-      s.text = j.at("text");
-      s.label = j.at("label");
-      s.reasoning = j.at("reasoning");
-      s.accepted = j.at("accepted");
-      s.rejection = j.at("rejection");
-      s.rejection_detail = j.at("rejection_detail");
-      s.provenance_json = j.at("provenance").dump();
-      samples.push_back(std::move(s));
-    } catch (const nlohmann::json::exception& error) {
-      throw core::Error(core::ErrorKind::bad_input, std::string("not a sample line: ") + error.what(),
-                        core::InputLocation{file, lines.number(), ""});
-    }
+    samples.push_back(SampleLine(file, lines.number()).parse(*row));
   }
   return samples;
 }

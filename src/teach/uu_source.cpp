@@ -3,9 +3,14 @@
 #include "blindspot/core/atomic_file.hpp"
 #include "blindspot/core/error.hpp"
 #include "blindspot/core/line_reader.hpp"
+#include "blindspot/core/number_format.hpp"
+#include "blindspot/core/read_file.hpp"
+#include "blindspot/core/utf8.hpp"
+#include "blindspot/data/json_line_error.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -27,19 +32,20 @@ class UuLine {
     json value;
     try {
       value = json::parse(row.begin(), row.end());
-    } catch (const json::parse_error& error) {
-      throw Error(ErrorKind::bad_input, std::string("invalid JSON: ") + error.what(), InputLocation{file_, line_, ""});
+    } catch (const json::exception&) {
+      // Also a number that overflows a double (out_of_range, not parse_error): an input error.
+      throw data::json_line_error(file_, line_, row);
     }
     if (!value.is_object())
       throw Error(ErrorKind::bad_input, "expected a JSON object", InputLocation{file_, line_, ""});
     const std::string split = string_of(value, "split");
-    const std::int64_t row_index = integer_of(value, "row");
+    const std::int64_t row_index = integer_of(value, "row", 0, "a row number (0 or more)");
     discover::Uu uu;
     if (value.contains("outcome")) {
       if (string_of(value, "outcome") != "succeeded") return std::nullopt;
       uu.kind = discover::UuKind::adversarial;
       uu.id = split + ":" + std::to_string(row_index) + ":" + string_of(value, "recipe");
-      uu.text = string_of(value, "perturbed_text");
+      uu.text = text_of(value, "perturbed_text");
       uu.original_text = string_of(value, "original_text");
       uu.marked_text = string_of(value, "marked_text");
       uu.true_label = label_of(value, "true_label");
@@ -49,12 +55,14 @@ class UuLine {
     } else {
       uu.kind = discover::UuKind::natural;
       uu.id = split + ":" + std::to_string(row_index) + ":natural";
-      uu.text = string_of(value, "text");
+      uu.text = text_of(value, "text");
       uu.true_label = label_of(value, "true_label");
       uu.predicted_label = label_of(value, "predicted_label");
       uu.confidence = number_of(value, "confidence");
     }
-    if (value.contains("blind_spot")) uu.blind_spot = static_cast<int>(integer_of(value, "blind_spot"));
+    if (value.contains("blind_spot")) {
+      uu.blind_spot = static_cast<int>(integer_of(value, "blind_spot", -1, "a blind spot number (-1 for none)"));
+    }
     return uu;
   }
 
@@ -70,20 +78,38 @@ class UuLine {
       throw Error(ErrorKind::bad_input, "must be a JSON string", InputLocation{file_, line_, key});
     return value.get<std::string>();
   }
-  std::int64_t integer_of(const json& object, const char* key) const {
+  // An integer in [minimum, INT32_MAX]: row numbers and blind spots are ints downstream.
+  std::int64_t integer_of(const json& object, const char* key, std::int64_t minimum, const char* what) const {
     const json& value = member(object, key);
     if (!value.is_number_integer()) {
       throw Error(ErrorKind::bad_input, "must be a JSON integer", InputLocation{file_, line_, key});
     }
-    return value.get<std::int64_t>();
+    // Read as unsigned first: 2^64 - 1 would wrap to -1 as an int64.
+    const bool fits = !value.is_number_unsigned() || value.get<std::uint64_t>() <= std::uint64_t{INT32_MAX};
+    const std::int64_t number = fits ? value.get<std::int64_t>() : 0;
+    if (!fits || number < minimum || number > INT32_MAX) {
+      throw Error(ErrorKind::bad_input, std::string("must be ") + what + ", got " + value.dump(),
+                  InputLocation{file_, line_, key});
+    }
+    return number;
+  }
+  // A UU's text: a string that shows something.
+  std::string text_of(const json& object, const char* key) const {
+    std::string text = string_of(object, key);
+    if (core::is_blank_text(text)) {
+      throw Error(ErrorKind::bad_input, text.empty() ? "text is empty" : "text is only whitespace",
+                  InputLocation{file_, line_, key});
+    }
+    return text;
   }
   double number_of(const json& object, const char* key) const {
     const json& value = member(object, key);
     if (!value.is_number())
       throw Error(ErrorKind::bad_input, "must be a JSON number", InputLocation{file_, line_, key});
     const double number = value.get<double>();
-    if (number < 0 || number > 1) {
-      throw Error(ErrorKind::bad_input, "must be a probability in [0, 1]", InputLocation{file_, line_, key});
+    if (!(number >= 0 && number <= 1)) {
+      throw Error(ErrorKind::bad_input, "must be a probability in [0, 1], got " + core::format_shortest(number),
+                  InputLocation{file_, line_, key});
     }
     return number;
   }
@@ -130,7 +156,8 @@ struct UuLines {
 };
 
 UuLines read_uu_lines(const std::filesystem::path& file, const data::LabelSet& labels) {
-  const std::string content = core::read_file(file);
+  // A file given on the command line is also hashed, so its bytes are needed twice: no pipes.
+  const std::string content = core::read_file(file, {.max_bytes = core::max_input_bytes(), .allow_streams = false});
   UuLines out;
   core::LineReader lines(content);
   while (const auto row = lines.next()) {

@@ -112,3 +112,28 @@ TEST(CsvReader, LineNumbersStayRightAfterManyMultilineRecords) {
   const auto error = test::expect_error([&] { data::read_records(dir / "many.csv"); });
   EXPECT_EQ(error.where()->line, 202);
 }
+
+// Issue 13, finding 6: a text of only no-break, zero-width or other Unicode spaces counts as
+// empty, in the text and in the label; a space inside a real text stays.
+TEST(CsvReader, ATextOfUnicodeSpacesIsOnlyWhitespace) {
+  test::TempDir dir;
+  const std::vector<std::string> blanks = {
+      "\xC2\xA0",                      // U+00A0 no-break space
+      "\xE2\x80\x87\xE2\x80\xAF",      // U+2007 figure space, U+202F narrow no-break space
+      "\xE2\x80\x8B\xE2\x80\x8C",      // U+200B zero-width space, U+200C zero-width non-joiner
+      "\xE2\x80\x8D\xE2\x81\xA0",      // U+200D zero-width joiner, U+2060 word joiner
+      "\xEF\xBB\xBF \xE3\x80\x80\t",   // U+FEFF, space, U+3000 ideographic space, tab
+      "\xE1\x9A\x80\xE2\x80\x80\xE2\x80\xA8\xC2\x85",  // U+1680, U+2000, U+2028, U+0085
+  };
+  for (const std::string& blank : blanks) {
+    test::write_text(dir / "b.csv", "text,label\ngood,positive\n" + blank + ",negative\n");
+    const auto error = test::expect_error([&] { data::read_records(dir / "b.csv"); });
+    EXPECT_EQ(error.kind(), core::ErrorKind::bad_input);
+    EXPECT_EQ(std::string(error.what()), (dir / "b.csv").string() + ":3: column \"text\": text is only whitespace");
+    test::write_text(dir / "l.csv", "text,label\ngood," + blank + "\n");
+    EXPECT_THAT(test::expect_error([&] { data::read_records(dir / "l.csv"); }).what(),
+                HasSubstr("l.csv:2: column \"label\": label is only whitespace"));
+  }
+  test::write_text(dir / "ok.csv", "text,label\n\xC2\xA0" "caf\xC3\xA9\xE2\x80\x8B,positive\n");
+  EXPECT_EQ(data::read_records(dir / "ok.csv").at(0).text, "\xC2\xA0" "caf\xC3\xA9\xE2\x80\x8B");
+}

@@ -6,6 +6,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <linux/capability.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <optional>
+
 using namespace blindspot;
 using data::LabelSet;
 using ::testing::ElementsAre;
@@ -195,4 +202,73 @@ TEST(DatasetReader, AnOptionalLabelColumnMayBeAbsentButNotEmpty) {
   options.label_optional = false;
   EXPECT_THAT(test::expect_error([&] { data::read_records(dir / "h.csv", options); }).what(),
               HasSubstr("no such column"));
+}
+
+namespace {
+
+// Takes CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH out of this process's effective capabilities while
+// it lives (they stay permitted, so the destructor can take them back): root then meets file
+// permissions like anyone else. Does nothing for other users, who have neither.
+class WithoutPermissionOverride {
+ public:
+  WithoutPermissionOverride() {
+    if (::syscall(SYS_capget, &header_, saved_) != 0) return;
+    __user_cap_data_struct reduced[2] = {saved_[0], saved_[1]};
+    reduced[0].effective &= ~((1u << CAP_DAC_OVERRIDE) | (1u << CAP_DAC_READ_SEARCH));
+    dropped_ = ::syscall(SYS_capset, &header_, reduced) == 0;
+  }
+  ~WithoutPermissionOverride() {
+    if (dropped_) ::syscall(SYS_capset, &header_, saved_);
+  }
+  WithoutPermissionOverride(const WithoutPermissionOverride&) = delete;
+  WithoutPermissionOverride& operator=(const WithoutPermissionOverride&) = delete;
+
+ private:
+  __user_cap_header_struct header_{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct saved_[2] = {};
+  bool dropped_ = false;
+};
+
+}  // namespace
+
+// Issue 13, finding 7: a folder that cannot be listed said "files here: none".
+TEST(DatasetReader, AnUnreadableFolderSaysSo) {
+  test::TempDir dir;
+  const auto folder = dir / "locked";
+  std::filesystem::create_directory(folder);
+  test::write_text(folder / "dev.csv", "text,label\nx,y\n");
+  std::filesystem::permissions(folder, std::filesystem::perms::none);
+  std::optional<core::Error> error;
+  {
+    const WithoutPermissionOverride as_anyone;
+    try {
+      data::find_split_file(folder, "train");
+    } catch (const core::Error& caught) {
+      error = caught;
+    }
+  }
+  std::filesystem::permissions(folder, std::filesystem::perms::owner_all);
+  ASSERT_TRUE(error.has_value()) << "the locked folder was read (capabilities could not be dropped?)";
+  EXPECT_EQ(error->kind(), core::ErrorKind::io);
+  EXPECT_EQ(std::string(error->what()), folder.string() + ": cannot read this folder: Permission denied");
+}
+
+// Issue 13, findings 4 and 5: a split from a pipe (bash's <(...)) is read once, hashed from the
+// bytes read; a device is refused at once.
+TEST(DatasetReader, ASplitFromAPipeIsReadOnceAndADeviceIsRefused) {
+  const std::string content = "text,label\ngood,positive\n";
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  ASSERT_EQ(::write(fds[1], content.data(), content.size()), static_cast<ssize_t>(content.size()));
+  ::close(fds[1]);
+  data::ReadOptions csv;
+  csv.format = data::FileFormat::csv;
+  const std::filesystem::path piped = "/dev/fd/" + std::to_string(fds[0]);
+  const auto split = data::read_training_split(piped, std::nullopt, csv);
+  ::close(fds[0]);
+  ASSERT_EQ(split.examples.size(), 1u);
+  EXPECT_EQ(split.content_hash, core::sha256_hex(content));
+  const auto error = test::expect_error([&] { data::read_records("/dev/zero", csv); });
+  EXPECT_EQ(error.kind(), core::ErrorKind::bad_input);
+  EXPECT_EQ(std::string(error.what()), "/dev/zero: is a device, not a file");
 }

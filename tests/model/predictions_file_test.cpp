@@ -186,6 +186,14 @@ TEST_F(PredictionsErrors, MalformedJsonlLine) {
   EXPECT_THAT(error.what(), HasSubstr(at(3) + "invalid JSON at byte column"));
 }
 
+// Issue 13, finding 4: a number that overflows a double was an "internal error".
+TEST_F(PredictionsErrors, NumberThatOverflowsInAJsonlLine) {
+  const auto error = error_of("p.jsonl", "{\"id\": 0, \"negative\": 0.1, \"positive\": 0.9}\n{\"id\": 1, "
+                                         "\"negative\": 1e999, \"positive\": 0.2}\n");
+  EXPECT_EQ(error.kind(), core::ErrorKind::bad_input);
+  EXPECT_THAT(error.what(), HasSubstr(at(2) + "column \"negative\": number 1e999 is out of range"));
+}
+
 TEST_F(PredictionsErrors, EmptyFile) {
   const auto csv = error_of("p.csv", "");
   EXPECT_EQ(csv.kind(), core::ErrorKind::bad_input);

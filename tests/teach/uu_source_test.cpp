@@ -62,6 +62,52 @@ TEST(ReadUusFile, ErrorsNameFileLineAndField) {
   check(std::string(kAttackFailedLine) + "\n", "u.jsonl: no UUs in 1 records");
 }
 
+// Issue 13, finding 4: numbers that overflow a double were an "internal error" without file or
+// line; finite numbers out of range were taken as they came.
+TEST(ReadUusFile, NumbersOutOfRangeAreBadInputNamingLineAndKey) {
+  test::TempDir dir;
+  const auto error_for = [&](const std::string& from, const std::string& to) {
+    std::string line = kScanLine;
+    line.replace(line.find(from), from.size(), to);
+    test::write_text(dir / "u.jsonl", std::string(kScanLine) + "\n" + line + "\n");
+    return test::expect_error([&] { read_uus_file(dir / "u.jsonl", kLabels); });
+  };
+  for (const std::string number : {"1e999", "1e400", "-1e999"}) {
+    SCOPED_TRACE(number);
+    const core::Error error = error_for("0.91,", number + ",");
+    EXPECT_EQ(error.kind(), core::ErrorKind::bad_input);
+    EXPECT_EQ(std::string(error.what()), (dir / "u.jsonl").string() + ":2: column \"confidence\": number " +
+                                             number + " is out of range (a JSON number must fit a double, below 1.8e308)");
+  }
+  EXPECT_THAT(error_for("\"positive\":0.91}", "\"positive\":1e999}").what(),
+              HasSubstr("u.jsonl:2: column \"probabilities\": number 1e999 is out of range"));
+  EXPECT_THAT(error_for("0.91,", "1e300,").what(),
+              HasSubstr("u.jsonl:2: column \"confidence\": must be a probability in [0, 1], got 1e+300"));
+  EXPECT_THAT(error_for("\"row\":7", "\"row\":-7").what(),
+              HasSubstr("u.jsonl:2: column \"row\": must be a row number (0 or more), got -7"));
+  EXPECT_THAT(error_for("\"row\":7", "\"row\":18446744073709551615").what(),
+              HasSubstr("u.jsonl:2: column \"row\": must be a row number (0 or more), got 18446744073709551615"));
+  EXPECT_THAT(error_for("\"row\":7", "\"row\":7,\"blind_spot\":4294967297").what(),
+              HasSubstr("u.jsonl:2: column \"blind_spot\": must be a blind spot number (-1 for none), got 4294967297"));
+}
+
+// Issue 13, finding 6: a UU whose text is only (Unicode) white space is no UU.
+TEST(ReadUusFile, ATextOfUnicodeSpacesIsRefused) {
+  test::TempDir dir;
+  std::string line = kScanLine;
+  line.replace(line.find("a fine mess"), 11, "\\u00a0\\u200b");
+  test::write_text(dir / "u.jsonl", line + "\n");
+  EXPECT_THAT(test::expect_error([&] { read_uus_file(dir / "u.jsonl", kLabels); }).what(),
+              HasSubstr("u.jsonl:1: column \"text\": text is only whitespace"));
+}
+
+// Issue 13, findings 4 and 5: a UU file is hashed and read separately, so it must be a file.
+TEST(ReadUusFile, APipeOrDeviceIsRefusedAtOnce) {
+  const auto error = test::expect_error([] { read_uus_file("/dev/zero", kLabels); });
+  EXPECT_EQ(error.kind(), core::ErrorKind::bad_input);
+  EXPECT_EQ(std::string(error.what()), "/dev/zero: is a device, not a file");
+}
+
 TEST(ReadUusJsonl, NoUuIsAResultNotAnError) {
   test::TempDir dir;
   test::write_text(dir / "empty.jsonl", "");

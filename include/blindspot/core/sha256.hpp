@@ -25,7 +25,7 @@ class Sha256 {
 };
 
 std::string sha256_hex(std::string_view bytes);
-// Throws Error{io} naming the file.
+// Throws Error{io} naming the file; Error{bad_input} for a folder, device, pipe or FIFO.
 std::string sha256_file(const std::filesystem::path& path);
 
 }  // namespace blindspot::core
