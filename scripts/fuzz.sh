@@ -35,8 +35,9 @@ done
 if [ "$build" = 1 ]; then
   launcher=()
   command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  # Warnings stay warnings here: clang's differ from the main build's gcc, which treats them as errors.
   cmake -S . -B "$build_dir" -DCMAKE_CXX_COMPILER=clang++-14 -DBLINDSPOT_FUZZ=ON -DBLINDSPOT_BUILD_TESTS=OFF \
-    -DBLINDSPOT_WARNINGS_AS_ERRORS=ON "${launcher[@]}" >/dev/null
+    "${launcher[@]}" >/dev/null
   cmake --build "$build_dir" -j"$(nproc)" --target $(printf 'fuzz_%s ' "${targets[@]}")
 fi
 [ "$run" = 1 ] || exit 0
@@ -119,7 +120,7 @@ for target in "${targets[@]}"; do
   corpus_size=$(find "$build_dir/corpus/$target" -type f | wc -l)
   result=ok
   if [ "$status" != 0 ]; then
-    result="FINDING (exit $status): $(grep -m1 -E '^==[0-9]+==ERROR|runtime error|^terminate called|broken promise|ERROR: libFuzzer' "$build_dir/logs/$target.log" || echo see log)"
+    result="FINDING (exit $status): $(grep -m1 -E '^==[0-9]+==ERROR|runtime error|^terminate called|broken promise|ERROR: libFuzzer|^SUMMARY' "$build_dir/logs/$target.log" || echo see log)"
     failed+=("$target")
   fi
   printf '%-16s %8s %12s %9s %8s  %s\n' "$target" "$took" "$executions" "$((executions / (took > 0 ? took : 1)))" \
