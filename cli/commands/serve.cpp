@@ -165,6 +165,16 @@ void add_serve_command(CLI::App& app, Context& context) {
   command->add_option("--threads", settings->server.threads, "Worker threads")
       ->check(CLI::Range(1, 1024))
       ->capture_default_str();
+  command
+      ->add_option("--request-timeout", settings->server.request_timeout_seconds,
+                   "Seconds in which a request (line, headers and body) must arrive whole")
+      ->check(CLI::Range(0.1, 3600.0))
+      ->capture_default_str();
+  command
+      ->add_option("--max-connections-per-client", settings->server.max_connections_per_client,
+                   "Connections one client address may hold at once (0 = no limit, behind a reverse proxy)")
+      ->check(CLI::Range(0, 100000))
+      ->capture_default_str();
   command->add_option("--task-description", settings->server.task_description,
                       "The task in one sentence, shown to annotators (default: label each text as one of the labels)");
   context.define(command, [&context, settings] { run_serve(context, *settings); });

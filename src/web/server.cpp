@@ -1,6 +1,7 @@
 #include "blindspot/web/server.hpp"
 
 #include "app.hpp"
+#include "guarded_server.hpp"
 #include "handlers.hpp"
 
 #include "blindspot/core/error.hpp"
@@ -8,6 +9,7 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <cmath>
 #include <thread>
 
 #include <netinet/in.h>
@@ -68,6 +70,14 @@ std::size_t derived_body_limit(int samples_per_uu) {
   return 64 * 1024 + static_cast<std::size_t>(std::max(samples_per_uu, 1)) * kPerSample;
 }
 
+ConnectionRules connection_rules(const ServerOptions& options) {
+  ConnectionRules rules;
+  rules.request_timeout = std::chrono::milliseconds(std::llround(options.request_timeout_seconds * 1000));
+  rules.max_connections_per_client = options.max_connections_per_client;
+  rules.max_body_bytes = options.max_body_bytes;
+  return rules;
+}
+
 }  // namespace
 
 ConnectionPool::Lease ConnectionPool::acquire() {
@@ -107,6 +117,15 @@ App::App(std::filesystem::path store_file, std::int64_t campaign_run, ServerOpti
     throw Error(ErrorKind::usage, "--samples must be from 1 to 20, got " + std::to_string(options.samples_per_uu));
   }
   if (options.assignment.per_uu < 1) throw Error(ErrorKind::usage, "--per-uu must be at least 1");
+  if (!std::isfinite(options.request_timeout_seconds) || options.request_timeout_seconds < 0.1 ||
+      options.request_timeout_seconds > 3600) {
+    throw Error(ErrorKind::usage, "--request-timeout must be from 0.1 to 3600 seconds, got " +
+                                      std::to_string(options.request_timeout_seconds));
+  }
+  if (options.max_connections_per_client < 0) {
+    throw Error(ErrorKind::usage, "--max-connections-per-client must be 0 (no limit) or more, got " +
+                                      std::to_string(options.max_connections_per_client));
+  }
 }
 
 double App::now() const { return options.clock(); }
@@ -118,23 +137,21 @@ const discover::Uu* App::find_uu(const std::string& id) const {
 
 struct Server::Impl {
   App app;
-  httplib::Server http;
+  // Request deadlines, a connection limit per client address and early 413s (guarded_server.hpp).
+  GuardedServer http;
   std::thread thread;
   int port = -1;
   bool bound = false;
 
   Impl(std::filesystem::path store_file, std::int64_t campaign_run, ServerOptions options)
-      : app(std::move(store_file), campaign_run, std::move(options)) {
+      : app(std::move(store_file), campaign_run, std::move(options)), http(connection_rules(app.options)) {
     const int threads = std::max(app.options.threads, 1);
     http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
     http.set_tcp_nodelay(true);
     http.set_default_headers(security_headers());
-    http.set_payload_max_length(app.options.max_body_bytes);
     // httplib closes a keep-alive connection after 5 requests by default; annotators' browsers
     // (and the load test's clients) keep one connection for a whole session.
     http.set_keep_alive_max_count(1000);
-    http.set_keep_alive_timeout(5);
-    http.set_read_timeout(30);
     http.set_error_handler(render_error_page);
     register_routes(http, app);
   }

@@ -26,6 +26,13 @@ struct ServerOptions {
   double session_hours = 24;
   // Worker threads, each with its own store connection; keep-alive connections occupy one each.
   int threads = 64;
+  // A request (its line, headers and body) must arrive whole within this many seconds of its
+  // first byte, however steadily it trickles; then the connection is closed (docs/web.md, "Slow
+  // and greedy clients"). Before the first byte a connection waits at most the keep-alive 5 s.
+  double request_timeout_seconds = 10;
+  // Connections one client address may hold at once (a browser opens up to 6); more are answered
+  // 503 and closed. 0 = no limit, for a reverse proxy in front, whose address every client has.
+  int max_connections_per_client = 16;
   // Largest request body; 0 derives it from samples_per_uu (the largest form a browser can send
   // within the fields' maxlength, percent-encoded). Larger bodies get 413.
   std::size_t max_body_bytes = 0;
