@@ -105,10 +105,18 @@ void add_model_option(CLI::App& command, ModelSource& source, bool required) {
       ->group(group);
 }
 
-std::string stored_path(const std::filesystem::path& file) { return std::filesystem::weakly_canonical(file).string(); }
+std::string stored_path(const std::filesystem::path& file) {
+  std::error_code error;
+  const auto canonical = std::filesystem::weakly_canonical(file, error);
+  if (!error) return canonical.string();
+  // A pipe has no canonical path (bash's <(...) is /dev/fd/N, a link to "pipe:[N]"): recorded as given.
+  const auto absolute = std::filesystem::absolute(file, error);
+  return error ? file.string() : absolute.lexically_normal().string();
+}
 
 std::string split_name(const DataSource& source) {
-  return std::filesystem::is_directory(source.data) ? source.split : source.data.stem().string();
+  std::error_code ignored;  // a path that cannot be looked at is reported when it is read
+  return std::filesystem::is_directory(source.data, ignored) ? source.split : source.data.stem().string();
 }
 
 std::unique_ptr<model::Classifier> load_model_for_run(Context& context, const ModelSource& source) {
