@@ -3,14 +3,32 @@
 #include "ui/progress_bar.hpp"
 
 #include "blindspot/core/error.hpp"
+#include "blindspot/core/temporary_files.hpp"
 #include "blindspot/core/version.hpp"
 #include "blindspot/store/runs.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <cerrno>
 #include <iostream>
+#include <unistd.h>
 
 namespace blindspot::cli {
+namespace {
+
+std::filesystem::path store_file(const std::filesystem::path& workspace) { return workspace / "blindspot.db"; }
+
+// access() asks the kernel what a write would meet: a read-only mount (EROFS) or a missing write
+// permission (EACCES; root passes it, as root's writes would). A workspace not made yet is not
+// read-only: the store creates it.
+bool is_read_only(const std::filesystem::path& workspace) {
+  for (const auto& path : {workspace, store_file(workspace)}) {
+    if (::access(path.c_str(), W_OK) != 0 && (errno == EROFS || errno == EACCES || errno == EPERM)) return true;
+  }
+  return false;
+}
+
+}  // namespace
 
 struct Context::ProgressState {
   ui::ProgressBar bar;
@@ -18,8 +36,25 @@ struct Context::ProgressState {
 };
 
 store::Database& Context::store() {
-  if (!store_) store_.emplace(store::Database::open(workspace / "blindspot.db"));
+  if (!store_) {
+    const auto file = store_file(workspace);
+    const bool read_only = std::filesystem::exists(file) && is_read_only(workspace);
+    store_.emplace(read_only ? store::Database::open_read_only(file) : store::Database::open(file));
+  }
   return *store_;
+}
+
+void Context::prepare_workspace() const {
+  // The system's folder is shared with other programs: only names that are ours.
+  std::error_code ec;
+  const auto system_folder = std::filesystem::temp_directory_path(ec);
+  if (!ec) core::remove_stale_temporary_files(system_folder, "blindspot-");
+  if (is_read_only(workspace)) return;  // nothing can be left in it, nor written to it
+  // Absolute, so that a child process started in another folder (a train command) finds it too.
+  core::set_temporary_folder(std::filesystem::absolute(workspace / "tmp", ec));
+  if (!std::filesystem::is_directory(workspace, ec)) return;
+  core::remove_stale_temporary_files(workspace / "tmp");
+  core::remove_stale_temporary_files_below(workspace);
 }
 
 core::ProgressCallback Context::progress() {
@@ -51,9 +86,16 @@ int Context::dispatch(CLI::App& app) {
   }
   CLI::App* subcommand = chosen.front();
   const Action& action = actions_.at(subcommand);
+  prepare_workspace();
   if (!action.records_run) {
     action.run();
     return 0;
+  }
+  if (is_read_only(workspace)) {
+    throw core::Error(core::ErrorKind::io, "the workspace " + workspace.string() + " is read-only: `" +
+                                               subcommand->get_name() + "` records its run in " +
+                                               store_file(workspace).string() +
+                                               "; give a writable --workspace (`runs` and `show` read a read-only one)");
   }
   run_id_ = store::begin_run(store(), subcommand->get_name(), options_json(*subcommand), versions_json());
   try {

@@ -24,7 +24,8 @@ class Context {
   bool json = false;
   bool quiet = false;
 
-  // The workspace's run store, opened on first use.
+  // The workspace's run store, opened on first use; read-only when the workspace is (a read-only
+  // mount, a folder without write permission), so that commands that only read it still work.
   store::Database& store();
   // A progress callback drawing a bar on stderr when it is a terminal and --quiet is off.
   core::ProgressCallback progress();
@@ -37,6 +38,9 @@ class Context {
   // Registers what `subcommand` does; `records_run` commands get a row in the store's runs table.
   void define(CLI::App* subcommand, std::function<void()> action, bool records_run = true);
   // Runs the chosen subcommand, recording it as a run when it does work. Returns the exit code.
+  // First points core's temporary folder at <workspace>/tmp and removes what killed processes
+  // left there, beside their targets in the workspace and in the system's temporary folder. A
+  // command that records a run in a read-only workspace fails at once with Error{io}.
   int dispatch(CLI::App& app);
 
   // Id of the run being recorded (0 for commands that do not record one).
@@ -47,6 +51,8 @@ class Context {
     std::function<void()> run;
     bool records_run = true;
   };
+  void prepare_workspace() const;
+
   std::map<CLI::App*, Action> actions_;
   std::optional<store::Database> store_;
   std::int64_t run_id_ = 0;
