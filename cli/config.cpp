@@ -1,15 +1,20 @@
 #include "config.hpp"
 
+#include "commands/number_options.hpp"
+
 #include "blindspot/core/edit_distance.hpp"
 #include "blindspot/core/error.hpp"
+#include "blindspot/core/number_format.hpp"
+#include "blindspot/core/read_file.hpp"
+#include "blindspot/core/utf8.hpp"
 
+#include <fmt/format.h>
 #include <toml++/toml.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
-#include <sstream>
 #include <string_view>
 #include <utility>
 
@@ -49,37 +54,72 @@ CLI::Option* find_option(CLI::App& app, const std::string& name) {
   return nullptr;
 }
 
-std::vector<std::string> values_of(const toml::node& node) {
-  std::vector<std::string> values;
-  const auto scalar = [](const toml::node& item) -> std::string {
-    if (auto text = item.value<std::string>()) return *text;
-    if (item.is_boolean()) return *item.value<bool>() ? "true" : "false";
-    std::ostringstream out;
-    if (item.is_integer())
-      out << *item.value<std::int64_t>();
-    else if (item.is_floating_point())
-      out << *item.value<double>();
-    else
-      return {};
-    return out.str();
+// What the config file gave, as CLI11 reads it from a command line.
+std::string scalar_text(const toml::node& item) {
+  if (auto text = item.value<std::string>()) return *text;
+  if (item.is_boolean()) return *item.value<bool>() ? "true" : "false";
+  if (item.is_integer()) return std::to_string(*item.value<std::int64_t>());
+  // Shortest round trip: a stream's 6 digits would train with lr 0.123457 for 0.123456789.
+  return core::format_shortest(*item.value<double>());
+}
+
+const char* toml_type_name(const toml::node& node) {
+  switch (node.type()) {
+    case toml::node_type::string: return "a string";
+    case toml::node_type::integer: return "an integer";
+    case toml::node_type::floating_point: return "a floating-point number";
+    case toml::node_type::boolean: return "a boolean";
+    case toml::node_type::date: return "a date";
+    case toml::node_type::time: return "a time";
+    case toml::node_type::date_time: return "a date-time";
+    case toml::node_type::array: return "an array";
+    case toml::node_type::table: return "a table";
+    case toml::node_type::none: break;
+  }
+  return "nothing";
+}
+
+bool fits(ValueKind kind, const toml::node& item) {
+  switch (kind) {
+    case ValueKind::flag: return item.is_boolean();
+    case ValueKind::signed_integer:
+    case ValueKind::unsigned_integer: return item.is_integer();
+    case ValueKind::real: return item.is_integer() || item.is_floating_point();
+    case ValueKind::text: return item.is_string();
+  }
+  return false;
+}
+
+// The option's values from one key: a TOML value of the option's type, or an array of them when the
+// option takes several (--model-labels). A type CLI11 would coerce ("true" into an integer, "5"
+// into a count) is refused: the file says something else than what would run.
+std::vector<std::string> values_of(const CLI::Option& option, const toml::node& node, const std::string& where) {
+  const ValueKind kind = value_kind(option);
+  const auto wrong_type = [&](const toml::node& item) {
+    return Error(ErrorKind::usage, fmt::format("{}: must be {}{}, got {}", where, value_kind_description(kind),
+                                               option.get_expected_max() > 1 ? " or an array of them" : "",
+                                               toml_type_name(item)));
   };
-  if (const auto* array = node.as_array()) {
-    for (const auto& item : *array) values.push_back(scalar(item));
-  } else {
-    values.push_back(scalar(node));
+  std::vector<std::string> values;
+  const auto* array = node.as_array();
+  if (array == nullptr) {
+    if (!fits(kind, node)) throw wrong_type(node);
+    values.push_back(scalar_text(node));
+    return values;
+  }
+  if (option.get_expected_max() <= 1) throw wrong_type(node);
+  for (const toml::node& item : *array) {
+    if (!fits(kind, item)) throw wrong_type(item);
+    values.push_back(scalar_text(item));
   }
   return values;
 }
 
 void apply_value(CLI::Option* option, const toml::node& node, const std::string& where) {
   if (option->count() > 0) return;  // a flag or the environment already set it
-  for (const std::string& value : values_of(node)) {
-    if (value.empty() && !node.is_string()) {
-      throw Error(ErrorKind::usage, where + ": unsupported value type");
-    }
-    option->add_result(value);
-  }
+  const std::vector<std::string> values = values_of(*option, node, where);
   try {
+    for (const std::string& value : values) option->add_result(value);
     option->run_callback();
   } catch (const CLI::Error& error) {
     throw Error(ErrorKind::usage, where + ": " + error.what());
@@ -91,6 +131,7 @@ std::string config_path(const std::string& explicit_path) {
   if (const char* from_environment = std::getenv("BLINDSPOT_CONFIG"); from_environment && *from_environment) {
     return from_environment;
   }
+  // A folder of that name is reported, not skipped.
   if (std::filesystem::exists("blindspot.toml")) return "blindspot.toml";
   return {};
 }
@@ -106,14 +147,38 @@ void add_environment_names(CLI::App& app) {
 
 namespace {
 
-toml::table parse_config_file(const std::string& path) {
-  if (!std::filesystem::exists(path)) throw Error(ErrorKind::usage, "config file " + path + " does not exist");
+// toml++ reports a bad UTF-8 byte on the line where its token began, which may be lines earlier.
+void check_utf8(std::string_view text, const std::string& path) {
+  const auto bad = core::find_invalid_utf8(text);
+  if (!bad) return;
+  const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(*bad), '\n');
+  throw Error(ErrorKind::usage,
+              fmt::format("not valid UTF-8 (byte 0x{:02X})", static_cast<unsigned char>(text[*bad])),
+              core::InputLocation{path, static_cast<std::int64_t>(line), ""});
+}
+
+toml::table parse_config_text(std::string_view text, const std::string& path) {
+  check_utf8(text, path);
   try {
-    return toml::parse_file(path);
+    return toml::parse(text, path);
   } catch (const toml::parse_error& error) {
     throw Error(ErrorKind::usage, std::string(error.description()),
                 core::InputLocation{path, static_cast<std::int64_t>(error.source().begin.line), ""});
   }
+}
+
+// A missing or unreadable file named by --config or $BLINDSPOT_CONFIG is an error, never "no
+// config": the user meant a file and would otherwise run with defaults.
+std::string read_config_file(const std::string& path) {
+  std::error_code error;
+  const auto status = std::filesystem::status(path, error);
+  if (status.type() == std::filesystem::file_type::not_found) {
+    throw Error(ErrorKind::usage, "config file " + path + " does not exist");
+  }
+  if (status.type() == std::filesystem::file_type::directory) {
+    throw Error(ErrorKind::usage, "config file " + path + " is a directory");
+  }
+  return core::read_file(path);
 }
 
 // Applies one config file's keys to the options of the commands the command line chose, and
@@ -216,11 +281,15 @@ class ConfigApplier {
 
 }  // namespace
 
+void apply_config_text(CLI::App& app, std::string_view text, const std::string& path) {
+  const toml::table table = parse_config_text(text, path);
+  ConfigApplier(app, path).apply(table);
+}
+
 void apply_config_file(CLI::App& app, const std::string& explicit_path) {
   const std::string path = config_path(explicit_path);
   if (path.empty()) return;
-  const toml::table table = parse_config_file(path);
-  ConfigApplier(app, path).apply(table);
+  apply_config_text(app, read_config_file(path), path);
 }
 
 }  // namespace blindspot::cli

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include <string>
+#include <string_view>
 
 namespace blindspot::cli {
 
@@ -16,7 +17,13 @@ void add_environment_names(CLI::App& app);
 // options and wins over top-level keys. Keys are option names with '-' or '_'
 // (word-ngrams = 2 or word_ngrams = 2).
 // Applies the file to the options that neither a flag nor the environment set. Throws
-// Error{usage} naming the file for a syntax error, an unknown key or an invalid value.
+// Error{usage} naming the file and line for a syntax error, bad UTF-8, an unknown key, a value of
+// the wrong TOML type (true for an integer) or a value the option refuses (nan, -5 for a count);
+// naming the file when it does not exist or is a directory (when it is ./blindspot.toml too).
 void apply_config_file(CLI::App& app, const std::string& explicit_path);
+
+// The same for a config file's text (`path` only names it in messages): the fuzz target's entry.
+// Throws only core::Error.
+void apply_config_text(CLI::App& app, std::string_view text, const std::string& path);
 
 }  // namespace blindspot::cli

@@ -2,6 +2,7 @@
 // This is one of the two places where errors become output (the other is the web wrapper).
 
 #include "commands/commands.hpp"
+#include "commands/number_options.hpp"
 #include "config.hpp"
 #include "context.hpp"
 
@@ -39,6 +40,7 @@ int main(int argc, char** argv) {
   cli::add_annotators_command(app, context);
   cli::add_export_command(app, context);
   cli::add_environment_names(app);
+  cli::check_number_options(app);
 
   try {
     app.parse(argc, argv);

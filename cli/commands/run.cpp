@@ -2,6 +2,7 @@
 #include "baseline_options.hpp"
 #include "commands.hpp"
 #include "llm_options.hpp"
+#include "number_options.hpp"
 #include "shared_options.hpp"
 #include "teaching_rule_options.hpp"
 
@@ -266,8 +267,7 @@ void add_run_command(CLI::App& app, Context& context) {
       ->check(CLI::Range(std::size_t{1}, std::size_t{100000}))
       ->capture_default_str();
   add_teaching_size_options(*command, settings);
-  command->add_option("--seed", settings->loop.seed, "Seed of the model, attacks, grouping and teacher")
-      ->capture_default_str();
+  add_seed_option(*command, settings->loop.seed, "Seed of the model, attacks, grouping and teacher");
   add_threads_option(*command, settings->loop.threads);
   add_model_option(*command, settings->model, false);
   command->add_option(
@@ -279,8 +279,10 @@ void add_run_command(CLI::App& app, Context& context) {
   command
       ->add_option("--minn", settings->loop.model.min_char_ngram,
                    "Subword character n-grams from this length (0 = off)")
+      ->check(CLI::Range(0, 10))
       ->capture_default_str();
   command->add_option("--maxn", settings->loop.model.max_char_ngram, "Subword character n-grams up to this length")
+      ->check(CLI::Range(0, 10))
       ->capture_default_str();
   command
       ->add_option("--rounds", settings->loop.rounds,
@@ -310,7 +312,7 @@ void add_run_command(CLI::App& app, Context& context) {
   add_teaching_rule_options(*command, settings->loop);
   add_llm_options(*command, settings->llm);
   context.define(command, [&context, settings, command] {
-    settings->loop.model.seed = static_cast<int>(settings->loop.seed);
+    settings->loop.model.seed = static_cast<int>(settings->loop.seed);  // exact: --seed is at most kMaxSeed
     set_sample_budget(*command, *settings);
     run_loop_command(context, *settings);
   });

@@ -1,5 +1,7 @@
 #include "shared_options.hpp"
 
+#include "number_options.hpp"
+
 #include "blindspot/core/error.hpp"
 #include "blindspot/core/sha256.hpp"
 #include "blindspot/discover/attack/recipe.hpp"
@@ -52,7 +54,7 @@ void add_attack_options(CLI::App& command, std::string& recipe, std::size_t& bud
   command.add_option("--budget", budget, "Maximum total Levenshtein distance of the edits of one attack")
       ->check(CLI::Range(std::size_t{1}, std::size_t{100000}))
       ->capture_default_str();
-  command.add_option("--seed", seed, "Seed of the sample of rows and of every random edit")->capture_default_str();
+  add_seed_option(command, seed, "Seed of the sample of rows and of every random edit");
 }
 
 void add_model_option(CLI::App& command, ModelSource& source, bool required) {

@@ -1,6 +1,7 @@
 #include "../ui/table.hpp"
 #include "commands.hpp"
 #include "llm_options.hpp"
+#include "number_options.hpp"
 #include "shared_options.hpp"
 
 #include "blindspot/core/error.hpp"
@@ -298,8 +299,7 @@ void add_teach_command(CLI::App& app, Context& context) {
       ->check(CLI::Range(1, 50))
       ->capture_default_str();
   command->add_flag("--no-extrapolation", settings->no_extrapolation, "Skip the extrapolation task");
-  command->add_option("--seed", settings->teach.seed, "Seed of the UU pick, the teachers and the LLM requests")
-      ->capture_default_str();
+  add_seed_option(*command, settings->teach.seed, "Seed of the UU pick, the teachers and the LLM requests");
   add_threads_option(*command, settings->threads);
   command->add_option("--out", settings->out_prefix,
                       "Output prefix: PREFIX.hypotheses.{jsonl,csv} and PREFIX.samples.{jsonl,csv} "

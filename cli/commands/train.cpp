@@ -1,4 +1,5 @@
 #include "commands.hpp"
+#include "number_options.hpp"
 #include "shared_options.hpp"
 
 #include "blindspot/core/error.hpp"
@@ -139,7 +140,7 @@ void add_train_command(CLI::App& app, Context& context) {
   command->add_option("--threads", ft.threads, "Training threads (1 = deterministic, byte-identical models)")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
-  command->add_option("--seed", ft.seed, "Random seed")->capture_default_str();
+  add_seed_option(*command, ft.seed, "Random seed");
   command->add_flag("--tune", settings->tune,
                     "Choose the learning rate, epochs and word n-grams on dev: a fixed grid scored on dev macro-F1, "
                     "the given settings kept unless a setting does better (docs/baseline.md)");

@@ -4,8 +4,12 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
 #include <optional>
 #include <set>
+#include <string>
 
 namespace blindspot::loop {
 namespace {
@@ -38,9 +42,15 @@ class ConfigReader {
     } else if constexpr (std::is_floating_point_v<T>) {
       if (!node->is_number()) throw error(node, key, "must be a number");
       out = node->is_integer() ? static_cast<T>(**node->as_integer()) : static_cast<T>(**node->as_floating_point());
+      // TOML has nan and inf; every range check below would let nan through.
+      if (!std::isfinite(out)) throw error(node, key, "must be a finite number");
     } else {
       if (!node->is_integer() || **node->as_integer() < 0) throw error(node, key, "must be a non-negative integer");
-      out = static_cast<T>(**node->as_integer());
+      const std::int64_t value = **node->as_integer();
+      if (static_cast<std::uint64_t>(value) > static_cast<std::uint64_t>(std::numeric_limits<T>::max())) {
+        throw error(node, key, "must be at most " + std::to_string(std::numeric_limits<T>::max()));
+      }
+      out = static_cast<T>(value);
     }
   }
 
@@ -103,8 +113,9 @@ void check_keys(const ConfigReader& reader, const toml::table& table) {
 std::vector<std::uint64_t> read_seeds(const ConfigReader& reader) {
   std::vector<std::uint64_t> seeds;
   for (const toml::node* seed : reader.array("seeds")) {
-    if (!seed->is_integer() || **seed->as_integer() < 0) {
-      throw reader.error(seed, "seeds", "seeds must be non-negative integers");
+    // fastText's seed is an int: a larger seed would train with another one than the report names.
+    if (!seed->is_integer() || **seed->as_integer() < 0 || **seed->as_integer() > 2147483647) {
+      throw reader.error(seed, "seeds", "seeds must be integers from 0 to 2147483647");
     }
     seeds.push_back(static_cast<std::uint64_t>(**seed->as_integer()));
   }
@@ -258,8 +269,9 @@ ExperimentConfig read_experiment_config(const std::filesystem::path& file) {
   reader.read("model", config.loop.external.spec);
   reader.read("train_command", config.loop.external.train_command);
   config.loop.baseline_model = reader.path("baseline_model");
-  reader.read("hourly_wage_usd", config.hourly_wage_usd);
-  reader.read("platform_fee", config.platform_fee);
+  constexpr double kNoLimit = std::numeric_limits<double>::max();
+  reader.read_in("hourly_wage_usd", config.hourly_wage_usd, 0, kNoLimit, "a non-negative number");
+  reader.read_in("platform_fee", config.platform_fee, 0, kNoLimit, "a non-negative number");
   return config;
 }
 
