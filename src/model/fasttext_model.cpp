@@ -1,5 +1,6 @@
 #include "fasttext_model.hpp"
 
+#include "blindspot/core/disk_space.hpp"
 #include "blindspot/core/error.hpp"
 #include "blindspot/core/random.hpp"
 #include "blindspot/core/temporary_files.hpp"
@@ -8,7 +9,6 @@
 #include "fasttext_file_check.hpp"
 
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <numeric>
@@ -19,27 +19,6 @@ namespace {
 
 core::Error bad_model(const std::filesystem::path& file, const std::string& problem) {
   return core::Error(core::ErrorKind::bad_input, problem, core::InputLocation{file, 0, {}});
-}
-
-// "1.2 GB free on the disk holding /x": a write that stopped short names where it was going.
-std::string free_space_note(const std::filesystem::path& file) {
-  std::error_code error;
-  const std::filesystem::path folder = file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
-  const std::filesystem::space_info space = std::filesystem::space(folder, error);
-  if (error) return "the free space of the disk holding " + folder.string() + " is unknown";
-  const double megabytes = static_cast<double>(space.available) / 1e6;
-  char amount[64];
-  std::snprintf(amount, sizeof amount, "%.1f MB", megabytes);
-  return std::string(amount) + " free on the disk holding " + folder.string();
-}
-
-// Why a write to `file` failed, from the errno of the failing call.
-std::string write_failure(const std::filesystem::path& file, int error_number) {
-  std::string reason = error_number != 0 ? std::strerror(error_number) : "unknown error";
-  if (error_number == ENOSPC || error_number == EDQUOT || error_number == EFBIG) {
-    reason += " (" + free_space_note(file) + ")";
-  }
-  return reason;
 }
 
 // Counts what is written to it and keeps none of it.
@@ -145,7 +124,7 @@ TrainingFile::TrainingFile(const data::Split& train, std::uint64_t seed)
     std::error_code ignored;
     std::filesystem::remove(path_, ignored);
     throw core::Error(core::ErrorKind::io, "cannot write the temporary training file " + path_.string() + ": " +
-                                               write_failure(path_, error_number));
+                                               core::write_failure_reason(path_, error_number));
   }
 }
 
@@ -195,9 +174,8 @@ void FastTextModel::save_checked(const std::filesystem::path& temporary, const s
   if (written != expected) {
     throw core::Error(core::ErrorKind::io,
                       failed + "the written file is incomplete (" + std::to_string(written) + " of " +
-                          std::to_string(expected) +
-                          " bytes; fastText does not say why: a full disk, a quota or a file size limit; " +
-                          free_space_note(target) + ")");
+                          std::to_string(expected) + " bytes): fastText does not report write errors; is " +
+                          core::describe_disk_of(target) + " full?");
   }
   try {
     check_fasttext_file(temporary);

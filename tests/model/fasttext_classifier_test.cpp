@@ -315,8 +315,8 @@ TEST(FastTextClassifier, TrainingCopyThatCannotBeWrittenIsAnIoErrorNamingIt) {
   });
   EXPECT_THAT(report, testing::StartsWith("io: cannot write the temporary training file " + dir.path().string() +
                                           "/blindspot-fasttext-"));
-  EXPECT_THAT(report, HasSubstr(".txt: File too large ("));
-  EXPECT_THAT(report, HasSubstr(" free on the disk holding " + dir.path().string() + ")"));
+  EXPECT_THAT(report, HasSubstr(".txt: the file is larger than the file size limit (ulimit -f or the file system's) "
+                                "on the disk holding " + dir.path().string()));
   EXPECT_TRUE(entries_of(dir.path()).empty());
 }
 
@@ -372,7 +372,9 @@ TEST(FastTextClassifier, SaveThatFastTextCannotWriteWhollyThrowsAndCommitsNothin
   // Before: fastText ignored the failed writes and the truncated model was committed as good.
   EXPECT_THAT(report, testing::StartsWith("io: cannot write the model " + (dir / "toy.bin").string() +
                                           ": the written file is incomplete (65536 of "));
-  EXPECT_THAT(report, HasSubstr(" bytes; fastText does not say why: a full disk, a quota or a file size limit; "));
+  EXPECT_THAT(report, HasSubstr(" bytes): fastText does not report write errors; is the disk holding " +
+                                dir.path().string()));
+  EXPECT_THAT(report, testing::EndsWith(" full?"));
   EXPECT_TRUE(entries_of(dir.path()).empty()) << testing::PrintToString(entries_of(dir.path()));
   // Without the limit the same save commits a model that loads.
   model.save(dir / "toy.bin");
