@@ -12,6 +12,9 @@
 
 #include <chrono>
 #include <csignal>
+#include <future>
+#include <iostream>
+#include <memory>
 #include <thread>
 
 using namespace blindspot;
@@ -168,6 +171,53 @@ TEST_F(TeachLlmCli, TheBudgetStopsCleanlyAndARerunWithMoreContinues) {
   const auto report = nlohmann::json::parse(result.output);
   EXPECT_EQ(report["llm"]["cached_calls"].get<int>(), first);
   EXPECT_GT(report["llm"]["cost_usd"].get<double>(), 0.0);
+}
+
+// Issue 13, finding 3: with the server killed early in a teach of 150 UUs, the command slept
+// through 7 attempts a call for 21 minutes; the circuit breaker reports it within seconds.
+TEST_F(TeachLlmCli, AServerKilledMidwayIsReportedWithinThirtySecondsAndTheRerunMakesOnlyTheMissingCalls) {
+  test::ProtocolServerOptions options;
+  options.responder = reply_for;
+  options.latency_seconds = 0.05;
+  auto server = std::make_unique<test::ProtocolServer>(options);
+  const std::string url = server->base_url();
+  // The product's retry settings: no --timeout, --max-retries or backoff flags.
+  const std::string args = "teach --uus " + path("dev.uus.jsonl") + " --model " + path("m.bin") + " --data " +
+                           shared("sst2") + " --teacher llm --base-url " + url +
+                           " --llm-model test-model --max-uus 150 --quiet";
+  auto run = std::async(std::launch::async, [&] { return blindspot(args + " --out " + path("dead150"), "dead150"); });
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (server->stats().by_status[200] < 10 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  server->stop();
+  const auto killed = std::chrono::steady_clock::now();
+  const bool reported = run.wait_for(std::chrono::seconds(30)) == std::future_status::ready;
+  const auto result = run.get();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - killed).count();
+  std::cout << "teach reported the dead server " << seconds << " s after the kill\n";
+  EXPECT_TRUE(reported) << "after " << seconds << " s";
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_THAT(result.errors, HasSubstr("the server at " + url + "/chat/completions stopped answering: cannot connect"));
+  EXPECT_THAT(result.errors, HasSubstr("replies received are stored, rerun to resume"));
+  std::int64_t stored = 0;
+  {
+    auto db = store::Database::open(dir_->path() / "dead150" / "blindspot.db");
+    auto count = db.prepare("SELECT count(*) FROM llm_calls");
+    count.step();
+    stored = count.column_int64(0);
+  }
+  EXPECT_GE(stored, 10);
+
+  test::ProtocolServerOptions restarted_options = options;
+  restarted_options.latency_seconds = 0;
+  restarted_options.port = server->port();
+  test::ProtocolServer restarted(restarted_options);
+  const auto rerun = blindspot(args + " --json --out " + path("dead150"), "dead150");
+  ASSERT_EQ(rerun.exit_code, 0) << rerun.errors;
+  const auto report = nlohmann::json::parse(rerun.output);
+  EXPECT_EQ(report["llm"]["cached_calls"].get<std::int64_t>(), stored);
+  EXPECT_EQ(report["llm"]["http_calls"].get<int>(), restarted.stats().requests);
 }
 
 }  // namespace
