@@ -3,6 +3,7 @@
 #include "blindspot/core/error.hpp"
 #include "blindspot/core/parallel_for.hpp"
 #include "blindspot/core/random.hpp"
+#include "blindspot/core/read_file.hpp"
 #include "blindspot/model/fasttext_classifier.hpp"
 #include "blindspot/model/text_normaliser.hpp"
 
@@ -21,6 +22,7 @@ namespace {
 constexpr std::int32_t kFastTextMagic = 793712314;
 
 std::int32_t leading_int32(const std::filesystem::path& file) {
+  core::require_regular_file(file);  // a FIFO without a writer would block the open below
   std::ifstream in(file, std::ios::binary);
   if (!in) throw core::Error(core::ErrorKind::io, "cannot open " + file.string() + ": " + std::strerror(errno));
   std::array<char, sizeof(std::int32_t)> bytes{};

@@ -4,7 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <future>
 #include <stdexcept>
+
+#include <sys/stat.h>
 
 using namespace blindspot;
 
@@ -65,4 +69,16 @@ TEST(Classifier, LoadClassifierRejectsUnknownFormats) {
     EXPECT_EQ(error.kind(), core::ErrorKind::bad_input);
     EXPECT_EQ(std::string(error.what()), (dir / "model.bin").string() + ": not a blindspot model (unknown file format)");
   }
+}
+
+TEST(Classifier, LoadClassifierRefusesAFifoAtOnceInsteadOfWaitingForAWriter) {
+  test::TempDir dir;
+  const auto fifo = dir / "model.bin";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  // Before the check, opening the FIFO blocked until a writer came: run it on a thread with a deadline.
+  auto result = std::async(std::launch::async, [&] { return test::expect_error([&] { model::load_classifier(fifo); }); });
+  ASSERT_EQ(result.wait_for(std::chrono::seconds(5)), std::future_status::ready) << "load_classifier blocked on a FIFO";
+  const core::Error error = result.get();
+  EXPECT_EQ(error.kind(), core::ErrorKind::bad_input);
+  EXPECT_NE(std::string(error.what()).find(fifo.string()), std::string::npos) << error.what();
 }
