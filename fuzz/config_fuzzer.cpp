@@ -6,10 +6,7 @@
 #include "config.hpp"
 #include "fuzz_support.hpp"
 // The number rules every option gets in main.cpp (issue 13). The guard goes once they are committed.
-#if __has_include("commands/number_options.hpp")
 #include "commands/number_options.hpp"
-#define BLINDSPOT_FUZZ_NUMBER_RULES 1
-#endif
 
 #include <algorithm>
 #include <cmath>
@@ -60,18 +57,14 @@ void apply_for(std::vector<std::string> command_line, const std::filesystem::pat
   Settings settings;
   CLI::App app{"fuzz"};
   add_options(app, settings);
-#ifdef BLINDSPOT_FUZZ_NUMBER_RULES
   blindspot::cli::check_number_options(app);
-#endif
   std::reverse(command_line.begin(), command_line.end());  // CLI11 takes the arguments last first
   app.parse(command_line);
   blindspot::fuzz::accept_input_errors([&] {
     blindspot::cli::apply_config_file(app, file.string());
-#ifdef BLINDSPOT_FUZZ_NUMBER_RULES
     for (const double value : {settings.learning_rate, settings.threshold, settings.hourly_wage_usd, settings.platform_fee}) {
       blindspot::fuzz::require(std::isfinite(value), "a real option set from the config file is finite");
     }
-#endif
   });
 }
 

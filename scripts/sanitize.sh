@@ -24,8 +24,9 @@ export CI="${CI:-1}"
 # The tests TSan runs (ctest -R): parallel_for, the LLM client (retries, rate limits, in-flight
 # bound, complete_all's workers) and its protocol test server, the rate limiter, the web server,
 # the child processes of adapters (stderr thread), the batch queue of command and server models,
-# the adapter model (a writer and a reader thread on its pipes) and the inference-server model.
-tsan_tests='^(ParallelFor|ChatClient[A-Za-z]*|ChatRateLimiter|ProtocolServer|WebServer|Subprocess|BatchQueue|CommandModel[A-Za-z]*|ServerClassifier[A-Za-z]*)\.'
+# the adapter model (a writer and a reader thread on its pipes), the inference-server model, and the
+# LLM client's circuit breaker (threads asleep in a retry wake when it opens).
+tsan_tests='^(ParallelFor|ChatClient[A-Za-z]*|CircuitBreaker|ChatRateLimiter|ProtocolServer|WebServer|Subprocess|BatchQueue|CommandModel[A-Za-z]*|ServerClassifier[A-Za-z]*)\.'
 tsan_targets=(blindspot_core_tests blindspot_llm_tests blindspot_web_tests blindspot_model_tests
               blindspot_model_server_tests)
 # Left out of both sanitizer runs (they run in the main suite), with no sanitizer report:
