@@ -3,7 +3,7 @@
 
 #include "blindspot/core/atomic_file.hpp"
 #include "blindspot/core/error.hpp"
-#include "blindspot/data/csv_writer.hpp"
+#include "blindspot/data/spreadsheet_csv.hpp"
 #include "blindspot/store/annotations.hpp"
 #include "blindspot/store/runs.hpp"
 #include "blindspot/teach/human_teacher.hpp"
@@ -24,21 +24,27 @@ struct ExportSettings {
   bool include_incomplete = false;
 };
 
+using Cell = data::SpreadsheetCell;
+
 std::string number(double value) { return fmt::format("{:.3f}", value); }
 
-// JSONL: one object per submission. CSV: one row per sample with its submission's columns, so the
-// file is also a samples file for `teach --teacher import` (text, label, reasoning, hypothesis_id, id).
+// JSONL: one object per submission. CSV: one row per sample with its submission's columns, for a
+// spreadsheet (formulas neutralised) and as a samples file for `teach --teacher import` (text,
+// label, reasoning, hypothesis_id, id).
 std::size_t write_export(const std::filesystem::path& file, const std::string& format,
                          const std::vector<store::SubmissionRecord>& submissions,
                          const std::map<std::int64_t, store::AnnotatorRecord>& annotators) {
   core::AtomicFile out(file);
   std::size_t rows = 0;
   if (format == "csv") {
-    data::write_csv_row(
-        out.stream(),
-        {"id", "hypothesis_id", "text", "label", "reasoning", "campaign_run", "assignment", "annotator",
-         "annotator_name", "uu_id", "abstraction", "abstraction_reasoning", "extrapolation", "extrapolation_reasoning",
-         "abstraction_seconds", "extrapolation_seconds", "generation_seconds", "active_seconds", "submitted_at"});
+    std::vector<data::SpreadsheetCell> header;
+    for (const char* name : {"id", "hypothesis_id", "text", "label", "reasoning", "campaign_run", "assignment",
+                             "annotator", "annotator_name", "uu_id", "abstraction", "abstraction_reasoning",
+                             "extrapolation", "extrapolation_reasoning", "abstraction_seconds",
+                             "extrapolation_seconds", "generation_seconds", "active_seconds", "submitted_at"}) {
+      header.push_back(data::SpreadsheetCell::text(name));
+    }
+    data::write_spreadsheet_csv_row(out.stream(), header);
   }
   for (const auto& s : submissions) {
     const auto found = annotators.find(s.annotator_id);
@@ -70,14 +76,18 @@ std::size_t write_export(const std::filesystem::path& file, const std::string& f
     if (!samples.is_array()) continue;
     int n = 0;
     for (const auto& sample : samples) {
-      const auto text = [&](const char* key) { return sample.value(key, std::string()); };
-      data::write_csv_row(
+      // Annotators' texts (and every other text) are neutralised for spreadsheets; the ids and
+      // seconds we format ourselves stay numbers (docs/web.md, "Export").
+      const auto text = [&](const char* key) { return Cell::text(sample.value(key, std::string())); };
+      data::write_spreadsheet_csv_row(
           out.stream(),
-          {hypothesis + "#" + std::to_string(++n), hypothesis, text("text"), text("label"), text("reasoning"),
-           std::to_string(s.run_id), std::to_string(s.assignment_id), std::to_string(s.annotator_id), name, s.uu_id,
-           s.abstraction, s.abstraction_reasoning, s.extrapolation, s.extrapolation_reasoning,
-           number(s.abstraction_seconds), number(s.extrapolation_seconds), number(s.generation_seconds),
-           number(s.active_seconds), s.submitted_at.value_or("")});
+          {Cell::text(hypothesis + "#" + std::to_string(++n)), Cell::text(hypothesis), text("text"), text("label"),
+           text("reasoning"), Cell::number(std::to_string(s.run_id)), Cell::number(std::to_string(s.assignment_id)),
+           Cell::number(std::to_string(s.annotator_id)), Cell::text(name), Cell::text(s.uu_id),
+           Cell::text(s.abstraction), Cell::text(s.abstraction_reasoning), Cell::text(s.extrapolation),
+           Cell::text(s.extrapolation_reasoning), Cell::number(number(s.abstraction_seconds)),
+           Cell::number(number(s.extrapolation_seconds)), Cell::number(number(s.generation_seconds)),
+           Cell::number(number(s.active_seconds)), Cell::text(s.submitted_at.value_or(""))});
       ++rows;
     }
   }
