@@ -175,6 +175,26 @@ HttpSettings transport_settings(const Endpoint& endpoint) {
   return settings;
 }
 
+// Gives each repeated request of a batch the reply of its first occurrence, the one sent, as a
+// cached reply that cost nothing; returns how many replies were shared.
+std::int64_t share_replies(std::vector<CallResult>& results, const std::vector<std::string>& keys,
+                           const std::unordered_map<std::string, std::size_t>& first_of_key) {
+  std::int64_t shared = 0;
+  for (std::size_t index = 0; index < results.size(); ++index) {
+    const std::size_t first = first_of_key.at(keys[index]);
+    if (first == index) continue;
+    results[index] = results[first];
+    if (!results[index].response) continue;
+    ChatResponse& copy = *results[index].response;
+    copy.cached = true;
+    copy.attempts = 0;
+    copy.latency_seconds = 0;
+    copy.cost_usd = 0;
+    ++shared;
+  }
+  return shared;
+}
+
 }  // namespace
 
 BudgetExceeded::BudgetExceeded(const std::string& message) : core::Error(ErrorKind::usage, message) {}
@@ -489,19 +509,8 @@ std::vector<CallResult> ChatClient::complete_all(const std::vector<ChatRequest>&
     }
   }
 
-  for (std::size_t index = 0; index < requests.size(); ++index) {
-    const std::size_t first = first_of_key.at(keys[index]);
-    if (first == index) continue;
-    results[index] = results[first];
-    if (results[index].response) {
-      ChatResponse& copy = *results[index].response;
-      copy.cached = true;
-      copy.attempts = 0;
-      copy.latency_seconds = 0;
-      copy.cost_usd = 0;
-      impl_->update_ledger([](Ledger& totals) { ++totals.cached_calls; });
-    }
-  }
+  const std::int64_t shared = share_replies(results, keys, first_of_key);
+  if (shared > 0) impl_->update_ledger([shared](Ledger& totals) { totals.cached_calls += shared; });
   return results;
 }
 
