@@ -5,16 +5,14 @@
 #include "blindspot/core/atomic_file.hpp"
 #include "blindspot/core/disk_space.hpp"
 
+#include "support/file_size_limit.hpp"
 #include "support/test_support.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <cerrno>
-#include <csignal>
 #include <string>
-#include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 using namespace blindspot;
@@ -22,38 +20,7 @@ using ::testing::HasSubstr;
 
 namespace {
 
-constexpr rlim_t kFileSizeLimit = 64 * 1024;
-
-// Runs `write` in a child whose files may not grow past kFileSizeLimit (SIGXFSZ ignored, so the
-// write fails with EFBIG instead of killing the child); returns the message of the core::Error
-// it threw, or "no error" / "killed".
-std::string error_under_file_size_limit(const std::function<void()>& write) {
-  int pipe_ends[2];
-  if (::pipe(pipe_ends) != 0) return "pipe failed";
-  const pid_t child = ::fork();
-  if (child == 0) {
-    ::close(pipe_ends[0]);
-    std::signal(SIGXFSZ, SIG_IGN);
-    const rlimit limit{kFileSizeLimit, kFileSizeLimit};
-    ::setrlimit(RLIMIT_FSIZE, &limit);
-    std::string message = "no error";
-    try {
-      write();
-    } catch (const core::Error& error) {
-      message = error.what();
-    }
-    [[maybe_unused]] const auto written = ::write(pipe_ends[1], message.data(), message.size());
-    ::_exit(0);
-  }
-  ::close(pipe_ends[1]);
-  std::string message;
-  char buffer[4096];
-  for (ssize_t n; (n = ::read(pipe_ends[0], buffer, sizeof buffer)) > 0;) message.append(buffer, static_cast<std::size_t>(n));
-  ::close(pipe_ends[0]);
-  int status = 0;
-  ::waitpid(child, &status, 0);
-  return WIFEXITED(status) ? message : "killed";
-}
+constexpr std::uint64_t kFileSizeLimit = 64 * 1024;
 
 std::size_t entries_in(const std::filesystem::path& folder) {
   std::size_t count = 0;
@@ -66,7 +33,7 @@ std::size_t entries_in(const std::filesystem::path& folder) {
 TEST(AtomicFileOnAFullDisk, AStreamWriteOverTheLimitFailsNamingTheFileAndTheDisk) {
   test::TempDir dir;
   const auto target = dir / "model.bin";
-  const std::string message = error_under_file_size_limit([&] {
+  const std::string message = test::run_with_file_size_limit(kFileSizeLimit, [&] {
     core::AtomicFile file(target);
     const std::string block(4096, 'x');
     for (int i = 0; i < 64; ++i) file.stream() << block;  // 256 kB through the stream
@@ -83,8 +50,8 @@ TEST(AtomicFileOnAFullDisk, AWriteOverTheLimitFailsAtCommitAndLeavesTheOldTarget
   test::TempDir dir;
   const auto target = dir / "uus.jsonl";
   test::write_text(target, "old\n");
-  const std::string message = error_under_file_size_limit(
-      [&] { core::write_file_atomically(target, std::string(kFileSizeLimit * 2, 'y')); });
+  const std::string message = test::run_with_file_size_limit(
+      kFileSizeLimit, [&] { core::write_file_atomically(target, std::string(kFileSizeLimit * 2, 'y')); });
   EXPECT_THAT(message, HasSubstr("cannot write " + target.string()));
   EXPECT_THAT(message, HasSubstr("on the disk holding " + dir.path().string()));
   EXPECT_EQ(test::read_text(target), "old\n");

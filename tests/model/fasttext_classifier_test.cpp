@@ -2,19 +2,17 @@
 
 #include "blindspot/core/sha256.hpp"
 #include "blindspot/core/temporary_files.hpp"
+#include "support/file_size_limit.hpp"
 #include "support/test_support.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <csignal>
 #include <filesystem>
 #include <functional>
 #include <memory>
 #include <numeric>
 #include <stdexcept>
-#include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 using namespace blindspot;
@@ -62,41 +60,6 @@ const FastTextClassifier& toy_model() {
 
 double sum(const model::Probabilities& probabilities) {
   return std::accumulate(probabilities.begin(), probabilities.end(), 0.0);
-}
-
-// Runs `work` in a forked child whose files cannot grow past `limit_bytes` (RLIMIT_FSIZE, with
-// SIGXFSZ ignored, so a write past it fails with EFBIG as a write to a full disk fails with
-// ENOSPC). Returns "<kind>: <what()>" of the core::Error that `work` threw, or "no error".
-std::string run_with_file_size_limit(rlim_t limit_bytes, const std::function<void()>& work) {
-  int pipe_ends[2];
-  if (::pipe(pipe_ends) != 0) return "pipe failed";
-  const pid_t child = ::fork();
-  if (child == 0) {
-    ::close(pipe_ends[0]);
-    std::signal(SIGXFSZ, SIG_IGN);
-    const rlimit limit{limit_bytes, limit_bytes};
-    ::setrlimit(RLIMIT_FSIZE, &limit);
-    std::string report = "no error";
-    try {
-      work();
-    } catch (const core::Error& error) {
-      report = std::string(core::to_string(error.kind())) + ": " + error.what();
-    } catch (const std::exception& error) {
-      report = std::string("other exception: ") + error.what();
-    }
-    // A pipe is not a file: the limit does not apply to it.
-    const ssize_t written = ::write(pipe_ends[1], report.data(), report.size());
-    ::_exit(written == static_cast<ssize_t>(report.size()) ? 0 : 1);
-  }
-  ::close(pipe_ends[1]);
-  std::string report;
-  char buffer[4096];
-  for (ssize_t got; (got = ::read(pipe_ends[0], buffer, sizeof buffer)) > 0;) report.append(buffer, static_cast<std::size_t>(got));
-  ::close(pipe_ends[0]);
-  int status = 0;
-  ::waitpid(child, &status, 0);
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "child status " << status;
-  return report;
 }
 
 std::vector<std::string> entries_of(const std::filesystem::path& folder) {
@@ -309,7 +272,7 @@ TEST(FastTextClassifier, TrainingCopyOfTheSplitGoesToTheTemporaryFolderAndIsRemo
 TEST(FastTextClassifier, TrainingCopyThatCannotBeWrittenIsAnIoErrorNamingIt) {
   test::TempDir dir;
   const TemporaryFolderScope scope(dir.path());
-  const std::string report = run_with_file_size_limit(1024, [] {
+  const std::string report = test::run_with_file_size_limit(1024, [] {
     FastTextClassifier classifier(small_options());
     classifier.train(toy_split(), {});
   });
@@ -368,7 +331,7 @@ TEST(FastTextClassifier, SaveLoadRoundTripKeepsLabelsOptionsAndProbabilities) {
 TEST(FastTextClassifier, SaveThatFastTextCannotWriteWhollyThrowsAndCommitsNothing) {
   test::TempDir dir;
   const FastTextClassifier& model = toy_model();
-  const std::string report = run_with_file_size_limit(64 * 1024, [&] { model.save(dir / "toy.bin"); });
+  const std::string report = test::run_with_file_size_limit(64 * 1024, [&] { model.save(dir / "toy.bin"); });
   // Before: fastText ignored the failed writes and the truncated model was committed as good.
   EXPECT_THAT(report, testing::StartsWith("io: cannot write the model " + (dir / "toy.bin").string() +
                                           ": the written file is incomplete (65536 of "));

@@ -4,61 +4,25 @@
 #include "blindspot/store/database.hpp"
 #include "blindspot/store/runs.hpp"
 
+#include "support/file_size_limit.hpp"
 #include "support/test_support.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
-#include <csignal>
 #include <string>
-#include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 using namespace blindspot;
 using store::Database;
 using testing::HasSubstr;
 
-namespace {
-
-// The message of the core::Error `work` throws in a child whose files may not grow past
-// `limit_bytes` (SIGXFSZ ignored: writes fail with EFBIG, a real failure of the kernel).
-std::string error_under_file_size_limit(rlim_t limit_bytes, const std::function<void()>& work) {
-  int pipe_ends[2];
-  if (::pipe(pipe_ends) != 0) return "pipe failed";
-  const pid_t child = ::fork();
-  if (child == 0) {
-    ::close(pipe_ends[0]);
-    std::signal(SIGXFSZ, SIG_IGN);
-    const rlimit limit{limit_bytes, limit_bytes};
-    ::setrlimit(RLIMIT_FSIZE, &limit);
-    std::string message = "no error";
-    try {
-      work();
-    } catch (const core::Error& error) {
-      message = error.what();
-    }
-    [[maybe_unused]] const auto written = ::write(pipe_ends[1], message.data(), message.size());
-    ::_exit(0);
-  }
-  ::close(pipe_ends[1]);
-  std::string message;
-  char buffer[4096];
-  for (ssize_t n; (n = ::read(pipe_ends[0], buffer, sizeof buffer)) > 0;) message.append(buffer, static_cast<std::size_t>(n));
-  ::close(pipe_ends[0]);
-  int status = 0;
-  ::waitpid(child, &status, 0);
-  return WIFEXITED(status) ? message : "killed";
-}
-
-}  // namespace
-
 TEST(DatabaseOnAFullDisk, AWriteThatDoesNotFitNamesTheDiskHoldingTheStore) {
   test::TempDir dir;
   const auto file = dir / "work" / "blindspot.db";
   { Database::open(file); }  // created while the disk has room
-  const std::string message = error_under_file_size_limit(256 * 1024, [&] {
+  const std::string message = test::run_with_file_size_limit(256 * 1024, [&] {
     auto db = Database::open(file);
     db.exec("CREATE TABLE filler (bytes BLOB)");
     for (int i = 0; i < 64; ++i) {
