@@ -4,6 +4,10 @@ namespace blindspot::data {
 
 std::string csv_field(std::string_view field) {
   if (field.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(field);
+  return csv_quoted(field);
+}
+
+std::string csv_quoted(std::string_view field) {
   std::string out;
   out.reserve(field.size() + 2);
   out += '"';

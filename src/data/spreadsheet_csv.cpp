@@ -1,5 +1,7 @@
 #include "blindspot/data/spreadsheet_csv.hpp"
 
+#include "blindspot/data/csv_writer.hpp"
+
 namespace blindspot::data {
 namespace {
 
@@ -8,18 +10,6 @@ namespace {
 constexpr std::string_view kFormulaStarters = "=+-@\t\r";
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-std::string quoted(std::string_view field) {
-  std::string out;
-  out.reserve(field.size() + 2);
-  out += '"';
-  for (const char c : field) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-  return out;
-}
 
 }  // namespace
 
@@ -53,7 +43,7 @@ void write_spreadsheet_csv_row(std::ostream& out, const std::vector<SpreadsheetC
     if (cell.is_number && is_plain_number(cell.value)) {
       out << cell.value;
     } else {
-      out << quoted(spreadsheet_safe_text(cell.value));
+      out << csv_quoted(spreadsheet_safe_text(cell.value));
     }
   }
   out << '\n';

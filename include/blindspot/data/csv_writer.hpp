@@ -11,6 +11,9 @@ namespace blindspot::data {
 // quotes are doubled.
 std::string csv_field(std::string_view field);
 
+// The field in quotes whatever it holds, inner quotes doubled.
+std::string csv_quoted(std::string_view field);
+
 // Writes one record terminated by LF.
 void write_csv_row(std::ostream& out, const std::vector<std::string>& fields);
 
