@@ -28,15 +28,6 @@ bool namespaces_work() {
              .exit_code == 0;
 }
 
-// The pid of a process that has exited and been reaped: no process runs with it.
-pid_t dead_pid() {
-  const pid_t child = ::fork();
-  if (child == 0) ::_exit(0);
-  int status = 0;
-  ::waitpid(child, &status, 0);
-  return child;
-}
-
 class ReliabilityDisk : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -174,7 +165,7 @@ TEST_F(ReliabilityDisk, ARunsListWorksInAReadOnlyWorkspaceAndAWritingCommandSays
 }
 
 TEST_F(ReliabilityDisk, TheNextStartRemovesWhatKilledProcessesLeft) {
-  const std::string dead = std::to_string(dead_pid());
+  const std::string dead = std::to_string(test::dead_pid());
   const auto system_tmp = path("system-tmp");
   const std::vector<std::filesystem::path> litter = {
       path("work/tmp") / ("blindspot-fasttext-" + dead + "-9af0c3.txt"),

@@ -5,24 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <string>
-#include <sys/wait.h>
 #include <unistd.h>
 
 using namespace blindspot;
-
-namespace {
-
-// The pid of a process that has exited and been reaped: no process has it (until the kernel
-// hands it out again, which takes a full turn of the pid counter).
-pid_t dead_pid() {
-  const pid_t child = ::fork();
-  if (child == 0) ::_exit(0);
-  int status = 0;
-  ::waitpid(child, &status, 0);
-  return child;
-}
-
-}  // namespace
 
 TEST(TemporaryFiles, ThePidIsReadFromBothForms) {
   EXPECT_EQ(core::temporary_file_pid("blindspot-fasttext-1234-9af0c3.txt"), 1234);
@@ -51,7 +36,7 @@ TEST(TemporaryFiles, TemporaryPathsLiveInTheChosenFolderAndCarryOurPid) {
 
 TEST(TemporaryFiles, OnlyTheFilesOfDeadProcessesAreRemoved) {
   test::TempDir dir;
-  const std::string dead = std::to_string(dead_pid());
+  const std::string dead = std::to_string(test::dead_pid());
   const std::string live = std::to_string(::getpid());
   for (const std::string& name :
        {"blindspot-fasttext-" + dead + "-9af0.txt", ".baseline.bin.tmp-" + dead + "-1f", "other-" + dead + "-ab",
@@ -77,7 +62,7 @@ TEST(TemporaryFiles, OnlyTheFilesOfDeadProcessesAreRemoved) {
 
 TEST(TemporaryFiles, AtomicFileLitterIsFoundAllOverATreeAndNothingElse) {
   test::TempDir dir;
-  const std::string dead = std::to_string(dead_pid());
+  const std::string dead = std::to_string(test::dead_pid());
   const auto deep = dir / "loops" / "abc" / "round2";
   test::write_text(deep / (".retrained.bin.tmp-" + dead + "-77"), "half a model");
   test::write_text(dir / (".baseline.bin.tmp-" + dead + "-1f"), "half a model");

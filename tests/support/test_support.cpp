@@ -7,6 +7,7 @@
 #include <fstream>
 #include <random>
 #include <sys/wait.h>
+#include <unistd.h>
 
 namespace blindspot::test {
 
@@ -67,6 +68,14 @@ CommandResult run_command(const std::string& command) {
   result.output = std::filesystem::exists(out) ? read_text(out) : "";
   result.errors = std::filesystem::exists(err) ? read_text(err) : "";
   return result;
+}
+
+int dead_pid() {
+  const pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  return child;
 }
 
 }  // namespace blindspot::test

@@ -48,4 +48,8 @@ struct CommandResult {
 // Runs `command` (a shell command line) and captures both streams.
 CommandResult run_command(const std::string& command);
 
+// The pid of a process that has exited and been reaped: no process has it (until the kernel hands
+// it out again, which takes a full turn of the pid counter). For the tests of stale files.
+int dead_pid();
+
 }  // namespace blindspot::test
