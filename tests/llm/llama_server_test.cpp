@@ -107,6 +107,6 @@ TEST_F(LlmServer, PromptBeyondTheContextFailsAtOnceWithTheServersMessage) {
   const core::Error error = test::expect_error([&] { client.complete(test::user_request(std::string(6000, 'a'), 8)); });
   EXPECT_EQ(error.kind(), core::ErrorKind::remote);
   EXPECT_THAT(error.what(), HasSubstr("HTTP 400: exceed_context_size_error"));
-  EXPECT_THAT(error.what(), HasSubstr("(not retried)"));
+  EXPECT_THAT(error.what(), HasSubstr("(not retried: "));
   EXPECT_EQ(client.ledger().http_attempts, 1);
 }

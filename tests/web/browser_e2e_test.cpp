@@ -113,7 +113,8 @@ TEST(BrowserE2e, AnnotatorCompletesTwoTasksAndTheStoreHasThem) {
   ASSERT_EQ(exported.exit_code, 0) << exported.errors;
   const std::string rows = test::read_text(csv);
   EXPECT_EQ(std::count(rows.begin(), rows.end(), '\n'), 1 + 4);
-  EXPECT_THAT(rows, HasSubstr("id,hypothesis_id,text,label,reasoning,"));
+  // Every text cell is quoted (the export's spreadsheet-safe CSV, docs/web.md "Export").
+  EXPECT_THAT(rows, HasSubstr("\"id\",\"hypothesis_id\",\"text\",\"label\",\"reasoning\","));
 }
 
 TEST(BrowserE2e, DatasetAndAnnotatorTextIsShownAsTextNeverRun) {
