@@ -5,12 +5,11 @@
 #include <cmath>
 #include <ctime>
 #include <string>
-#include <utility>
 
 namespace blindspot::llm {
 
-Backoff::Backoff(double initial_seconds, double max_seconds, std::uint64_t seed, TimingClock clock)
-    : initial_seconds_(initial_seconds), max_seconds_(max_seconds), clock_(std::move(clock)), generator_(seed) {}
+Backoff::Backoff(double initial_seconds, double max_seconds, std::uint64_t seed)
+    : initial_seconds_(initial_seconds), max_seconds_(max_seconds), generator_(seed) {}
 
 double Backoff::delay_seconds(int retry, std::optional<double> retry_after_seconds) {
   // 2^62 already exceeds any sensible maximum; capping the exponent keeps the power finite.
@@ -21,12 +20,6 @@ double Backoff::delay_seconds(int retry, std::optional<double> retry_after_secon
     jitter = std::uniform_real_distribution<double>(0, ceiling)(generator_);
   }
   return std::max(jitter, retry_after_seconds.value_or(0));
-}
-
-double Backoff::wait(int retry, std::optional<double> retry_after_seconds) {
-  const double seconds = delay_seconds(retry, retry_after_seconds);
-  clock_.sleep_for(std::chrono::duration<double>(seconds));
-  return seconds;
 }
 
 std::optional<double> parse_retry_after(std::string_view value, std::chrono::system_clock::time_point now) {

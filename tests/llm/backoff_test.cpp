@@ -83,23 +83,6 @@ TEST(ChatBackoff, SameSeedSameDelaysAndRetryAfterIsAFloor) {
   EXPECT_DOUBLE_EQ(c.delay_seconds(0, 3.0), 3.0);
 }
 
-TEST(ChatBackoff, WaitSleepsTheDelayOnItsClock) {
-  FakeClock fake;
-  Backoff reference(1, 60, 7);
-  Backoff backoff(1, 60, 7, fake.clock());
-  std::vector<double> expected;
-  for (int retry = 0; retry < 4; ++retry) {
-    expected.push_back(reference.delay_seconds(retry, std::nullopt));
-    EXPECT_DOUBLE_EQ(backoff.wait(retry, std::nullopt), expected.back()) << retry;
-  }
-  expected.push_back(3.0);  // Retry-After above the jitter's ceiling of 1 s
-  EXPECT_DOUBLE_EQ(backoff.wait(0, 3.0), 3.0);
-  EXPECT_EQ(fake.sleeps(), expected);
-  double total = 0;
-  for (const double seconds : expected) total += seconds;
-  EXPECT_NEAR(fake.seconds(), total, 5 * kExact);
-}
-
 TEST(ChatBackoff, ParsesRetryAfterSecondsAndHttpDates) {
   const auto now = at_epoch(1445412480);  // Wed, 21 Oct 2015 07:28:00 GMT
   EXPECT_EQ(parse_retry_after("120", now), 120.0);

@@ -1,7 +1,5 @@
 #pragma once
 
-#include "blindspot/llm/clock.hpp"
-
 #include <chrono>
 #include <cstdint>
 #include <mutex>
@@ -15,23 +13,20 @@ namespace blindspot::llm {
 // [0, min(max, initial * 2^n)] ("Exponential Backoff And Jitter", AWS Architecture Blog, 2015:
 // full jitter spreads the retries of many clients that failed together, where plain doubling
 // makes them collide again). Shared by all threads of a client, so one seeded generator gives
-// reproducible timing in single-threaded tests. Sleeps on `clock` (the steady clock by default).
+// reproducible timing in single-threaded tests. It only computes delays: the callers sleep them on
+// their circuit breaker (CircuitBreaker::sleep_before_retry), which an outage wakes early.
 // Used by the chat client and by the inference-server model (model/server_classifier.cpp).
 class Backoff {
  public:
-  Backoff(double initial_seconds, double max_seconds, std::uint64_t seed,
-          TimingClock clock = TimingClock::steady());
+  Backoff(double initial_seconds, double max_seconds, std::uint64_t seed);
 
   // Seconds to wait before retry `retry` (0 = the first retry); never less than
   // `retry_after_seconds`, the server's own request.
   double delay_seconds(int retry, std::optional<double> retry_after_seconds);
-  // Sleeps delay_seconds(retry, retry_after_seconds) on the clock and returns those seconds.
-  double wait(int retry, std::optional<double> retry_after_seconds);
 
  private:
   double initial_seconds_;
   double max_seconds_;
-  TimingClock clock_;
   std::mutex mutex_;
   std::mt19937_64 generator_;
 };
