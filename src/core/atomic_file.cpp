@@ -2,22 +2,18 @@
 
 #include "blindspot/core/disk_space.hpp"
 #include "blindspot/core/error.hpp"
+#include "blindspot/core/temporary_files.hpp"
 
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
-#include <random>
-#include <sstream>
 #include <unistd.h>
 
 namespace blindspot::core {
 namespace {
 
 std::filesystem::path temporary_name(const std::filesystem::path& target) {
-  std::random_device device;
-  std::ostringstream name;
-  name << "." << target.filename().string() << ".tmp-" << ::getpid() << "-" << std::hex << device();
-  return target.parent_path() / name.str();
+  return target.parent_path() / pid_tagged_name("." + target.filename().string() + ".tmp", "");
 }
 
 // fsync's and close's own errors count: on NFS, and on some local file systems with delayed
@@ -84,10 +80,8 @@ void AtomicFile::commit() {
   const auto size = std::filesystem::file_size(temporary_, ec);
   if (ec) fail("cannot write", reason(ec.value()));
   if (written > 0 && size != static_cast<std::uintmax_t>(written)) {
-    const DiskInfo disk = disk_of(target_.has_parent_path() ? target_.parent_path() : ".");
     fail("cannot write", "the temporary file holds " + std::to_string(size) + " of the " + std::to_string(written) +
-                             " bytes written (" + human_bytes(disk.free_bytes) + " free on the disk holding " +
-                             disk.folder.string() + ")");
+                             " bytes written (on " + describe_disk_of(target_) + ")");
   }
   std::filesystem::rename(temporary_, target_, ec);
   if (ec) fail("cannot rename a temporary file to", reason(ec.value()));

@@ -88,10 +88,14 @@ std::filesystem::path temporary_path(std::string_view prefix, std::string_view s
   const std::filesystem::path folder = temporary_folder();
   std::error_code ec;
   std::filesystem::create_directories(folder, ec);
+  return folder / pid_tagged_name(prefix, suffix);
+}
+
+std::string pid_tagged_name(std::string_view prefix, std::string_view suffix) {
   std::random_device device;
   std::ostringstream name;
   name << prefix << "-" << ::getpid() << "-" << std::hex << device() << device() << suffix;
-  return folder / name.str();
+  return name.str();
 }
 
 long temporary_file_pid(std::string_view file_name) {

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <string>
 #include <string_view>
 
 namespace blindspot::core {
@@ -16,6 +17,10 @@ std::filesystem::path temporary_folder();
 // A fresh, unused path in temporary_folder() (created if missing): "<prefix>-<pid>-<random><suffix>".
 // The pid in the name lets remove_stale_temporary_files() tell a dead writer's file from a live one.
 std::filesystem::path temporary_path(std::string_view prefix, std::string_view suffix);
+
+// "<prefix>-<pid>-<random hex><suffix>": the one name form of the project's temporary files (also
+// AtomicFile's, with prefix ".<name>.tmp"), which the stale-file removal below parses.
+std::string pid_tagged_name(std::string_view prefix, std::string_view suffix);
 
 // Removes the regular files in `folder` (not below it) whose name carries the pid of a process
 // that no longer runs: "<prefix>-<pid>-<hex><suffix>" as written by temporary_path(), and
