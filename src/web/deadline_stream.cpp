@@ -43,6 +43,17 @@ void address_and_port(const sockaddr_storage& address, std::string& ip, int& por
   ip = text;
 }
 
+// The address of the socket's other end (peer) or of its own end; false if the kernel has none.
+bool socket_address(int socket, bool peer, std::string& ip, int& port) {
+  sockaddr_storage address{};
+  socklen_t size = sizeof address;
+  const int status = peer ? getpeername(socket, reinterpret_cast<sockaddr*>(&address), &size)
+                          : getsockname(socket, reinterpret_cast<sockaddr*>(&address), &size);
+  if (status != 0) return false;
+  address_and_port(address, ip, port);
+  return true;
+}
+
 }  // namespace
 
 bool wait_readable(int socket, SteadyClock::time_point deadline, const std::function<bool()>& stopping) {
@@ -50,13 +61,9 @@ bool wait_readable(int socket, SteadyClock::time_point deadline, const std::func
 }
 
 std::string peer_address(int socket) {
-  sockaddr_storage address{};
-  socklen_t size = sizeof address;
-  if (getpeername(socket, reinterpret_cast<sockaddr*>(&address), &size) != 0) return {};
   std::string ip;
   int port = 0;
-  address_and_port(address, ip, port);
-  return ip;
+  return socket_address(socket, true, ip, port) ? ip : std::string();
 }
 
 DeadlineStream::DeadlineStream(int socket, SteadyClock::time_point deadline, std::function<bool()> stopping)
@@ -93,15 +100,11 @@ ssize_t DeadlineStream::write(const char* ptr, size_t size) {
 }
 
 void DeadlineStream::get_remote_ip_and_port(std::string& ip, int& port) const {
-  sockaddr_storage address{};
-  socklen_t size = sizeof address;
-  if (getpeername(socket_, reinterpret_cast<sockaddr*>(&address), &size) == 0) address_and_port(address, ip, port);
+  socket_address(socket_, true, ip, port);
 }
 
 void DeadlineStream::get_local_ip_and_port(std::string& ip, int& port) const {
-  sockaddr_storage address{};
-  socklen_t size = sizeof address;
-  if (getsockname(socket_, reinterpret_cast<sockaddr*>(&address), &size) == 0) address_and_port(address, ip, port);
+  socket_address(socket_, false, ip, port);
 }
 
 int DeadlineStream::socket() const { return socket_; }
