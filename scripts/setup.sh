@@ -21,6 +21,9 @@ PACKAGES=(
   libxml2-utils                       # xmllint: the HTML report parses as well-formed XML (test)
   python3-sklearn python3-torch       # the example model adapters (examples/adapters/) and their tests
   clang-14 libclang-rt-14-dev         # the sanitizer builds and the libFuzzer targets (scripts/sanitize.sh, fuzz/)
+  pybind11-dev python3-dev            # the Python module (python/, -DBLINDSPOT_PYTHON=ON)
+  python3-pandas                      # its DataFrame results (tests; the module works without pandas)
+  dpkg-dev                            # dpkg-shlibdeps: the .deb's dependencies (cpack -G DEB)
 )
 
 # node and npm drive Chromium in the web app's browser test (tests/web/e2e, playwright-core pinned

@@ -27,6 +27,12 @@ struct Uu {
   std::string predicted_label;
   double confidence = 0;      // probability of predicted_label
   int blind_spot = -1;        // the group it belongs to; -1 = not grouped
+  // Label-issue triage (`scan --label-issues`, confident learning on out-of-sample probabilities):
+  // true_label is probably wrong, so this is a labelling error rather than a blind spot, and it is
+  // not taught unless the user asks (--teach-label-issues).
+  bool label_issue = false;
+  // The out-of-sample probability of true_label confident learning judged it by; < 0: not estimated.
+  double label_quality = -1;
 };
 
 }  // namespace blindspot::discover
