@@ -17,7 +17,7 @@ constexpr const char* kAssignmentColumns =
 constexpr const char* kSubmissionColumns =
     "SELECT assignment_id, run_id, annotator_id, uu_id, abstraction, abstraction_reasoning, extrapolation, "
     "extrapolation_reasoning, samples, abstraction_seconds, extrapolation_seconds, generation_seconds, "
-    "active_seconds, updated_at, submitted_at FROM human_submissions ";
+    "active_seconds, updated_at, submitted_at, label_verdict FROM human_submissions ";
 
 AnnotatorRecord read_annotator(const Statement& row) {
   AnnotatorRecord a;
@@ -64,6 +64,7 @@ SubmissionRecord read_submission(const Statement& row) {
   s.active_seconds = row.column_double(12);
   s.updated_at = row.column_text(13);
   s.submitted_at = row.column_optional_text(14);
+  s.label_verdict = row.column_text(15);
   return s;
 }
 
@@ -101,10 +102,20 @@ void create_campaign(Database& db, const CampaignRecord& campaign, const std::ve
 }
 
 std::optional<CampaignRecord> find_campaign(Database& db, std::int64_t run_id) {
-  auto query = db.prepare("SELECT run_id, labels, source, created_at FROM campaigns WHERE run_id = ?");
+  auto query = db.prepare("SELECT run_id, labels, source, created_at, serve_url FROM campaigns WHERE run_id = ?");
   query.bind(1, run_id);
   if (!query.step()) return std::nullopt;
-  return CampaignRecord{query.column_int64(0), query.column_text(1), query.column_text(2), query.column_text(3)};
+  return CampaignRecord{query.column_int64(0), query.column_text(1), query.column_text(2), query.column_text(3),
+                        query.column_optional_text(4)};
+}
+
+void set_campaign_serve_url(Database& db, std::int64_t run_id, const std::string& url) {
+  auto update = db.prepare("UPDATE campaigns SET serve_url = ? WHERE run_id = ? RETURNING run_id");
+  update.bind(1, url).bind(2, run_id);
+  if (!update.step()) {
+    throw Error(ErrorKind::bad_input, "run " + std::to_string(run_id) + " holds no campaign in " + db.file().string());
+  }
+  update.run();
 }
 
 std::vector<CampaignItem> list_campaign_items(Database& db, std::int64_t run_id) {
@@ -295,8 +306,8 @@ void save_submission(Database& db, const SubmissionRecord& s) {
   auto upsert = db.prepare(
       "INSERT OR REPLACE INTO human_submissions (assignment_id, run_id, annotator_id, uu_id, abstraction, "
       "abstraction_reasoning, extrapolation, extrapolation_reasoning, samples, abstraction_seconds, "
-      "extrapolation_seconds, generation_seconds, active_seconds, updated_at, submitted_at) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "extrapolation_seconds, generation_seconds, active_seconds, updated_at, submitted_at, label_verdict) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   upsert.bind(1, s.assignment_id)
       .bind(2, s.run_id)
       .bind(3, s.annotator_id)
@@ -312,6 +323,7 @@ void save_submission(Database& db, const SubmissionRecord& s) {
       .bind(13, s.active_seconds)
       .bind(14, s.updated_at.empty() ? utc_timestamp() : s.updated_at);
   bind_optional(upsert, 15, s.submitted_at);
+  upsert.bind(16, s.label_verdict);
   upsert.run();
 }
 
@@ -330,6 +342,28 @@ std::vector<SubmissionRecord> list_submissions(Database& db, std::int64_t run_id
   std::vector<SubmissionRecord> out;
   while (query.step()) out.push_back(read_submission(query));
   return out;
+}
+
+void add_model_feedback(Database& db, const ModelFeedbackRecord& feedback) {
+  auto insert = db.prepare(
+      "INSERT INTO model_feedback (assignment_id, text, label, probability, created_unix) VALUES (?, ?, ?, ?, ?)");
+  insert.bind(1, feedback.assignment_id)
+      .bind(2, feedback.text)
+      .bind(3, feedback.label)
+      .bind(4, feedback.probability)
+      .bind(5, feedback.created_unix)
+      .run();
+}
+
+std::optional<ModelFeedbackRecord> latest_model_feedback(Database& db, std::int64_t assignment_id,
+                                                         const std::string& text) {
+  auto query = db.prepare(
+      "SELECT assignment_id, text, label, probability, created_unix FROM model_feedback "
+      "WHERE assignment_id = ? AND text = ? ORDER BY id DESC LIMIT 1");
+  query.bind(1, assignment_id).bind(2, text);
+  if (!query.step()) return std::nullopt;
+  return ModelFeedbackRecord{query.column_int64(0), query.column_text(1), query.column_text(2),
+                             query.column_double(3), query.column_double(4)};
 }
 
 }  // namespace blindspot::store

@@ -252,8 +252,26 @@ CREATE TABLE human_submissions (
 CREATE INDEX human_submissions_by_run ON human_submissions (run_id, uu_id, annotator_id);
 )sql";
 
-constexpr std::array<std::string_view, 7> kMigrations = {kVersion1, kVersion2, kVersion3, kVersion4,
-                                                         kVersion5, kVersion6, kVersion7};
+// Version 8: the annotation app of issue 14. The address a campaign was last served at, so
+// `annotators add` in another process makes links that reach it; the annotator's verdict on a UU
+// flagged as a probable label error; every score the campaign's model gave a text an annotator
+// wrote (live feedback), of which the submission keeps the last one per sample text.
+constexpr std::string_view kVersion8 = R"sql(
+ALTER TABLE campaigns ADD COLUMN serve_url TEXT;
+ALTER TABLE human_submissions ADD COLUMN label_verdict TEXT NOT NULL DEFAULT '';
+CREATE TABLE model_feedback (
+  id INTEGER PRIMARY KEY,
+  assignment_id INTEGER NOT NULL REFERENCES assignments (id) ON DELETE CASCADE,
+  text TEXT NOT NULL,
+  label TEXT NOT NULL,
+  probability REAL NOT NULL,
+  created_unix REAL NOT NULL
+);
+CREATE INDEX model_feedback_by_assignment ON model_feedback (assignment_id);
+)sql";
+
+constexpr std::array<std::string_view, 8> kMigrations = {kVersion1, kVersion2, kVersion3, kVersion4,
+                                                         kVersion5, kVersion6, kVersion7, kVersion8};
 
 }  // namespace
 

@@ -85,7 +85,7 @@ void create_campaign(store::Database& db, const Campaign& campaign) {
     items.push_back({uu.id, uu_to_json(uu)});
   }
   const std::string labels = json(campaign.labels.names()).dump();
-  store::create_campaign(db, {campaign.run_id, labels, campaign.source_json, ""}, items);
+  store::create_campaign(db, {campaign.run_id, labels, campaign.source_json, "", {}}, items);
 }
 
 std::optional<Campaign> load_campaign(store::Database& db, std::int64_t run_id) {

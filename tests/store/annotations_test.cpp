@@ -20,7 +20,7 @@ struct Campaign {
 
   Campaign() {
     store::create_campaign(
-        db, {run, R"(["negative","positive"])", R"({"run":1})", ""},
+        db, {run, R"(["negative","positive"])", R"({"run":1})", "", {}},
         {{"dev:1:natural", R"({"id":"dev:1:natural"})"}, {"dev:2:natural", R"({"id":"dev:2:natural"})"}});
   }
 };
@@ -39,7 +39,7 @@ TEST(Annotations, CampaignKeepsItsItemsInOrderAndIsCreatedOnce) {
   EXPECT_EQ(items[1].uu_json, R"({"id":"dev:2:natural"})");
   EXPECT_EQ(store::find_campaign_item(c.db, c.run, "dev:2:natural")->uu_json, R"({"id":"dev:2:natural"})");
   EXPECT_FALSE(store::find_campaign_item(c.db, c.run, "dev:3:natural").has_value());
-  const auto error = test::expect_error([&] { store::create_campaign(c.db, {c.run, "[]", "{}", ""}, {}); });
+  const auto error = test::expect_error([&] { store::create_campaign(c.db, {c.run, "[]", "{}", "", {}}, {}); });
   EXPECT_EQ(error.kind(), core::ErrorKind::bad_input);
   EXPECT_THAT(error.what(), HasSubstr("already holds a campaign"));
   EXPECT_FALSE(store::find_campaign(c.db, c.run + 1).has_value());
@@ -183,10 +183,55 @@ TEST(Annotations, VersionOneStoreMigratesToCampaignTables) {
     sqlite3_close(raw);
   }
   auto db = Database::open(file);
-  EXPECT_EQ(db.schema_version(), 7);
+  EXPECT_EQ(db.schema_version(), 8);
   // Run 2 of the fixture is a scan with UUs: it can hold a campaign.
-  store::create_campaign(db, {2, R"(["negative","positive"])", R"({"run":2})", ""}, {{"dev:0:natural", "{}"}});
+  store::create_campaign(db, {2, R"(["negative","positive"])", R"({"run":2})", "", {}}, {{"dev:0:natural", "{}"}});
   const auto ada = store::add_annotator(db, 2, "ada", "h");
   EXPECT_EQ(store::list_annotators(db, 2).at(0).id, ada);
   EXPECT_EQ(store::find_run(db, 1)->command, "train");
+}
+
+TEST(Annotations, ServeUrlIsRecordedPerCampaignAndOverwrittenByTheNextServe) {
+  Campaign c;
+  EXPECT_EQ(store::find_campaign(c.db, c.run)->serve_url, std::nullopt);
+  store::set_campaign_serve_url(c.db, c.run, "http://127.0.0.1:18089");
+  EXPECT_EQ(store::find_campaign(c.db, c.run)->serve_url, "http://127.0.0.1:18089");
+  store::set_campaign_serve_url(c.db, c.run, "https://annotate.example.org");
+  EXPECT_EQ(store::find_campaign(c.db, c.run)->serve_url, "https://annotate.example.org");
+  const auto error = test::expect_error([&] { store::set_campaign_serve_url(c.db, c.run + 1, "http://x"); });
+  EXPECT_EQ(error.kind(), core::ErrorKind::bad_input);
+  EXPECT_THAT(error.what(), HasSubstr("run 2 holds no campaign"));
+}
+
+TEST(Annotations, SubmissionKeepsTheLabelVerdict) {
+  Campaign c;
+  const auto ada = store::add_annotator(c.db, c.run, "ada", "hash-a");
+  const auto id = store::insert_assignment(c.db, {0, c.run, ada, "dev:1:natural", "abstraction", "", 1.0, 0, {}, {}});
+  store::SubmissionRecord s;
+  s.assignment_id = id;
+  s.run_id = c.run;
+  s.annotator_id = ada;
+  s.uu_id = "dev:1:natural";
+  EXPECT_EQ(s.label_verdict, "");
+  s.label_verdict = "wrong";
+  store::save_submission(c.db, s);
+  EXPECT_EQ(store::find_submission(c.db, id)->label_verdict, "wrong");
+  EXPECT_EQ(store::list_submissions(c.db, c.run, true).at(0).label_verdict, "wrong");
+}
+
+TEST(Annotations, LatestModelFeedbackIsTheLastScoreOfExactlyThatText) {
+  Campaign c;
+  const auto ada = store::add_annotator(c.db, c.run, "ada", "hash-a");
+  const auto id = store::insert_assignment(c.db, {0, c.run, ada, "dev:1:natural", "generation", "", 1.0, 0, {}, {}});
+  EXPECT_FALSE(store::latest_model_feedback(c.db, id, "a film").has_value());
+  store::add_model_feedback(c.db, {id, "a film", "positive", 0.61, 10});
+  store::add_model_feedback(c.db, {id, "a film", "negative", 0.93, 20});
+  store::add_model_feedback(c.db, {id, "another film", "positive", 0.99, 30});
+  const auto last = store::latest_model_feedback(c.db, id, "a film");
+  ASSERT_TRUE(last.has_value());
+  EXPECT_EQ(last->label, "negative");
+  EXPECT_DOUBLE_EQ(last->probability, 0.93);
+  EXPECT_DOUBLE_EQ(last->created_unix, 20);
+  EXPECT_FALSE(store::latest_model_feedback(c.db, id, "a film ").has_value());
+  EXPECT_FALSE(store::latest_model_feedback(c.db, id + 1, "a film").has_value());
 }

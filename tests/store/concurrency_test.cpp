@@ -147,7 +147,7 @@ TEST(Concurrency, TwoProcessesWritingAFreshFileLoseNothing) {
   EXPECT_EQ(wait_exit_code(second), 0);
 
   auto db = Database::open(file);
-  EXPECT_EQ(db.schema_version(), 7);
+  EXPECT_EQ(db.schema_version(), 8);
   EXPECT_EQ(count_rows(db, "runs"), 2 * kRunsPerProcess);
   EXPECT_EQ(count_rows(db, "metrics"), 2 * kRunsPerProcess);
   for (const pid_t child : {first, second}) {

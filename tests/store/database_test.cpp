@@ -42,8 +42,8 @@ TEST(Database, OpenCreatesFolderAndFileAtCurrentVersion) {
   auto db = Database::open(file);
   EXPECT_TRUE(std::filesystem::is_regular_file(file));
   EXPECT_EQ(db.file(), file);
-  EXPECT_EQ(Database::current_schema_version(), 7);
-  EXPECT_EQ(db.schema_version(), 7);
+  EXPECT_EQ(Database::current_schema_version(), 8);
+  EXPECT_EQ(db.schema_version(), 8);
   EXPECT_EQ(count_rows(db, "runs"), 0);
   EXPECT_EQ(count_rows(db, "metrics"), 0);
 }
@@ -67,7 +67,7 @@ TEST(Database, ReopeningKeepsRowsAndVersion) {
     EXPECT_EQ(db.last_insert_id(), 1);
   }
   auto db = Database::open(dir / "blindspot.db");
-  EXPECT_EQ(db.schema_version(), 7);
+  EXPECT_EQ(db.schema_version(), 8);
   EXPECT_EQ(count_rows(db, "runs"), 1);
 }
 

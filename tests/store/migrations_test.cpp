@@ -40,7 +40,7 @@ TEST(Migrations, VersionOneFileMigratesKeepingItsRows) {
 
   auto db = Database::open(file);
   EXPECT_EQ(db.schema_version(), Database::current_schema_version());
-  EXPECT_EQ(db.schema_version(), 7);
+  EXPECT_EQ(db.schema_version(), 8);
 
   const auto train = store::find_run(db, 1);
   ASSERT_TRUE(train.has_value());
@@ -88,7 +88,7 @@ TEST(Migrations, MigrationAddsIndexesAndForeignKeysStillHold) {
   ASSERT_TRUE(indexes.step());
   EXPECT_EQ(indexes.column_text(0),
             "annotators_by_run,artifacts_by_hash,artifacts_by_run,assignments_by_uu,human_submissions_by_run,"
-            "llm_calls_by_run,runs_by_command,web_sessions_by_annotator");
+            "llm_calls_by_run,model_feedback_by_assignment,runs_by_command,web_sessions_by_annotator");
   const auto error = test::expect_error([&] { store::record_metric(db, 42, "dev", "accuracy", 1.0); });
   EXPECT_THAT(error.what(), HasSubstr("FOREIGN KEY constraint failed"));
 }
@@ -96,12 +96,12 @@ TEST(Migrations, MigrationAddsIndexesAndForeignKeysStillHold) {
 TEST(Migrations, NewerFileIsRefusedWithBothVersions) {
   test::TempDir dir;
   const auto file = dir / "blindspot.db";
-  build_with_sqlite(file, "CREATE TABLE future (x); PRAGMA user_version = 8;");
+  build_with_sqlite(file, "CREATE TABLE future (x); PRAGMA user_version = 9;");
   const auto error = test::expect_error([&] { Database::open(file); });
   EXPECT_EQ(error.kind(), core::ErrorKind::io);
   EXPECT_EQ(std::string(error.what()), file.string() +
-                                           ": the store was written by a newer blindspot (schema version 8, this "
-                                           "build knows up to 7); upgrade blindspot or use another workspace");
+                                           ": the store was written by a newer blindspot (schema version 9, this "
+                                           "build knows up to 8); upgrade blindspot or use another workspace");
 }
 
 TEST(Migrations, GarbageFileIsRefusedNamingIt) {
@@ -129,5 +129,5 @@ TEST(Migrations, EmptyFileBecomesAStore) {
   const auto file = dir / "blindspot.db";
   test::write_text(file, "");
   auto db = Database::open(file);
-  EXPECT_EQ(db.schema_version(), 7);
+  EXPECT_EQ(db.schema_version(), 8);
 }

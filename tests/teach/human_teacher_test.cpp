@@ -107,7 +107,7 @@ TEST(Campaign, TestSplitUusAreRefused) {
   EXPECT_FALSE(teach::load_campaign(db, run).has_value());
 
   // A campaign stored by other means is refused when loaded too.
-  store::create_campaign(db, {run, R"(["negative","positive"])", "{}", ""}, {{leaked.id, teach::uu_to_json(leaked)}});
+  store::create_campaign(db, {run, R"(["negative","positive"])", "{}", "", {}}, {{leaked.id, teach::uu_to_json(leaked)}});
   EXPECT_THAT(test::expect_error([&] { teach::load_campaign(db, run); }).what(), HasSubstr("on the test split"));
 }
 

@@ -249,7 +249,7 @@ TEST(WebServer, TestSplitCampaignIsRefused) {
   const auto run = store::begin_run(campaign.db, "scan", "{}", "{}");
   discover::Uu leaked = test::synthetic_uus(1)[0];
   leaked.id = "test:0:natural";
-  store::create_campaign(campaign.db, {run, R"(["negative","positive"])", "{}", ""},
+  store::create_campaign(campaign.db, {run, R"(["negative","positive"])", "{}", "", {}},
                          {{leaked.id, teach::uu_to_json(leaked)}});
   web::ServerOptions options;
   options.port = 0;

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-// Data access for annotation campaigns of human teachers (schema v7, docs/store.md): campaigns
+// Data access for annotation campaigns of human teachers (schema v7 and v8, docs/store.md): campaigns
 // and their UU snapshots, annotators, web sessions, assignments and submissions. The web app
 // writes these rows; the human teacher and `blindspot export` read them. Like the rest of the
 // store it knows tables, not what a UU is: a UU is an id and an opaque JSON document.
@@ -22,6 +22,9 @@ struct CampaignRecord {
   std::string labels_json;  // the task's labels, a JSON array in label order
   std::string source_json;  // where the UUs came from: {"run":N} or {"file":..,"sha256":..}
   std::string created_at;
+  // The public address the campaign was last served at ("https://annotate.example.org"), which
+  // invitation links start with; nullopt until a `serve` recorded one.
+  std::optional<std::string> serve_url;
 };
 
 // One UU of a campaign, in serving order.
@@ -37,6 +40,9 @@ std::optional<CampaignRecord> find_campaign(Database& db, std::int64_t run_id);
 // In position order.
 std::vector<CampaignItem> list_campaign_items(Database& db, std::int64_t run_id);
 std::optional<CampaignItem> find_campaign_item(Database& db, std::int64_t run_id, const std::string& uu_id);
+// Records the address the campaign is served at (each `serve` overwrites it). Throws
+// Error{bad_input} if the run holds no campaign.
+void set_campaign_serve_url(Database& db, std::int64_t run_id, const std::string& url);
 
 // ---- annotators --------------------------------------------------------------------------------
 
@@ -135,6 +141,9 @@ struct SubmissionRecord {
   double extrapolation_seconds = 0;
   double generation_seconds = 0;
   double active_seconds = 0;  // their sum
+  // For a UU flagged as a probable label error: the annotator's verdict on its label ("right",
+  // "wrong", "unsure"); "" when the UU was not flagged.
+  std::string label_verdict;
   std::string updated_at;
   std::optional<std::string> submitted_at;  // set once all three tasks are done
 };
@@ -145,5 +154,21 @@ std::optional<SubmissionRecord> find_submission(Database& db, std::int64_t assig
 // The campaign's submissions ordered by UU id then annotator id; only complete ones unless
 // `include_incomplete`.
 std::vector<SubmissionRecord> list_submissions(Database& db, std::int64_t run_id, bool include_incomplete = false);
+
+// ---- live model feedback -----------------------------------------------------------------------
+
+// A score the campaign's model gave a text an annotator wrote on an assignment's generation step.
+struct ModelFeedbackRecord {
+  std::int64_t assignment_id = 0;
+  std::string text;
+  std::string label;         // the model's label for the text
+  double probability = 0;    // its probability
+  double created_unix = 0;
+};
+
+void add_model_feedback(Database& db, const ModelFeedbackRecord& feedback);
+// The last score the assignment's annotator saw for exactly this text, if any.
+std::optional<ModelFeedbackRecord> latest_model_feedback(Database& db, std::int64_t assignment_id,
+                                                         const std::string& text);
 
 }  // namespace blindspot::store
