@@ -16,6 +16,21 @@ std::int64_t count_uus(const std::vector<ScoredExample>& scored, double threshol
   return std::count_if(scored.begin(), scored.end(), [&](const ScoredExample& e) { return e.is_uu(threshold); });
 }
 
+double accuracy(const ScanResult& result) {
+  if (result.scored.empty()) return 0;
+  const auto correct = std::count_if(result.scored.begin(), result.scored.end(),
+                                     [](const ScoredExample& e) { return e.correct(); });
+  return static_cast<double>(correct) / static_cast<double>(result.scored.size());
+}
+
+std::vector<std::size_t> uus_most_confident_first(const ScanResult& result) {
+  std::vector<std::size_t> order = result.uus;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return result.scored[a].confidence > result.scored[b].confidence;
+  });
+  return order;
+}
+
 ScanResult scan(const model::Classifier& model, const data::Split& split, const ScanOptions& options,
                 const core::ProgressCallback& progress) {
   if (split.labels != model.labels()) {

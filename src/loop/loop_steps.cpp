@@ -161,7 +161,7 @@ StepOutcome scan_dev(LoopRun& run, RoundState& state) {
   const std::string name = state.step_name("scan_dev");
   run_step(run, state.discovery_key, name, [&] {
     const auto scan = discover::scan(*state.model, run.dev, scan_options(run.options));
-    discover::write_uus_jsonl(state.discovered("dev.uus.jsonl"), run.dev, scan);
+    discover::write_uus_jsonl(state.discovered("dev.uus.jsonl"), run.dev, scan, discover::UuOrder::split);
     return json{{"files", {{"uus", file_entry(state.discovered("dev.uus.jsonl"))}}}, {"uus", scan.uus.size()}};
   });
   return outcome_of(run, name);

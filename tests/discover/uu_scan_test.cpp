@@ -115,6 +115,10 @@ TEST(UuOutput, JsonlAndCsvHoldExactlyTheUus) {
   std::vector<nlohmann::json> records;
   while (std::getline(lines, line)) records.push_back(nlohmann::json::parse(line));
   ASSERT_EQ(records.size(), 3u);
+  // Most confident first: 0.95, 0.85, 0.65.
+  EXPECT_EQ(records[1]["text"], "wrong, quite sure");
+  EXPECT_EQ(records[2]["text"], "wrong at tau");
+  EXPECT_FALSE(records[0].contains("label_issue"));  // not estimated: no verdict written
   EXPECT_EQ(records[0]["text"], "wrong and sure");
   EXPECT_EQ(records[0]["line"], 3);
   EXPECT_EQ(records[0]["true_label"], "negative");
@@ -125,8 +129,69 @@ TEST(UuOutput, JsonlAndCsvHoldExactlyTheUus) {
   EXPECT_EQ(test::read_text(dir / "uus.csv"),
             "text,true_label,predicted_label,confidence,line,p_negative,p_positive\n"
             "wrong and sure,negative,positive,0.95,3,0.05,0.95\n"
+            "\"wrong, quite sure\",positive,negative,0.85,6,0.85,0.15\n"
+            "wrong at tau,positive,negative,0.65,5,0.65,0.35\n");
+}
+
+TEST(UuOutput, SplitOrderKeepsTheRowsInTheirPlaces) {
+  test::TempDir dir;
+  const auto model = make_model();
+  const auto split = make_split();
+  const auto result = discover::scan(model, split, {});
+  discover::write_uus_csv(dir / "uus.csv", split, result, discover::UuOrder::split);
+  EXPECT_EQ(test::read_text(dir / "uus.csv"),
+            "text,true_label,predicted_label,confidence,line,p_negative,p_positive\n"
+            "wrong and sure,negative,positive,0.95,3,0.05,0.95\n"
             "wrong at tau,positive,negative,0.65,5,0.65,0.35\n"
             "\"wrong, quite sure\",positive,negative,0.85,6,0.85,0.15\n");
+}
+
+TEST(UuOutput, EqualConfidencesKeepSplitOrder) {
+  discover::ScanResult result;
+  for (double confidence : {0.7, 0.9, 0.7, 0.9}) {
+    discover::ScoredExample scored;
+    scored.row = result.scored.size();
+    scored.true_label = 0;
+    scored.predicted_label = 1;
+    scored.confidence = confidence;
+    result.uus.push_back(scored.row);
+    result.scored.push_back(scored);
+  }
+  EXPECT_EQ(discover::uus_most_confident_first(result), (std::vector<std::size_t>{1, 3, 0, 2}));
+}
+
+TEST(UuOutput, LabelIssueVerdictsAreWrittenWhenEstimated) {
+  test::TempDir dir;
+  const auto model = make_model();
+  const auto split = make_split();
+  auto result = discover::scan(model, split, {});
+  result.label_issues_estimated = true;
+  for (auto& scored : result.scored) scored.label_quality = scored.probabilities[static_cast<std::size_t>(scored.true_label)];
+  result.scored[4].label_issue = true;  // "wrong, quite sure"
+  discover::write_uus_jsonl(dir / "uus.jsonl", split, result);
+  discover::write_uus_csv(dir / "uus.csv", split, result);
+
+  std::istringstream lines(test::read_text(dir / "uus.jsonl"));
+  std::string line;
+  std::vector<nlohmann::json> records;
+  while (std::getline(lines, line)) records.push_back(nlohmann::json::parse(line));
+  ASSERT_EQ(records.size(), 3u);
+  EXPECT_EQ(records[0]["label_issue"], false);
+  EXPECT_DOUBLE_EQ(records[0]["label_quality"].get<double>(), 0.05);
+  EXPECT_EQ(records[1]["text"], "wrong, quite sure");
+  EXPECT_EQ(records[1]["label_issue"], true);
+  EXPECT_DOUBLE_EQ(records[1]["label_quality"].get<double>(), 0.15);
+  EXPECT_EQ(test::read_text(dir / "uus.csv"),
+            "text,true_label,predicted_label,confidence,line,p_negative,p_positive,label_issue,label_quality\n"
+            "wrong and sure,negative,positive,0.95,3,0.05,0.95,false,0.05\n"
+            "\"wrong, quite sure\",positive,negative,0.85,6,0.85,0.15,true,0.15\n"
+            "wrong at tau,positive,negative,0.65,5,0.65,0.35,false,0.35\n");
+}
+
+TEST(UuScan, AccuracyIsTheShareReadRight) {
+  const auto model = make_model();
+  EXPECT_DOUBLE_EQ(discover::accuracy(discover::scan(model, make_split(), {})), 0.2);  // 1 of 5
+  EXPECT_DOUBLE_EQ(discover::accuracy(discover::ScanResult{}), 0.0);
 }
 
 TEST(UuRecords, StoresPredictionsAndUus) {

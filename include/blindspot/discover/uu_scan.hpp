@@ -32,6 +32,11 @@ struct ScoredExample {
   int predicted_label = 0;   // arg-max of probabilities (first on ties)
   double confidence = 0;     // probability of predicted_label
   model::Probabilities probabilities;
+  // Label-issue triage (label_issues.hpp), when ScanResult::label_issues_estimated: confident
+  // learning judged the example's label wrong, going by label_quality, the out-of-sample
+  // probability of its label.
+  bool label_issue = false;
+  double label_quality = -1;
 
   bool correct() const noexcept { return true_label == predicted_label; }
   // Misclassified with confidence >= threshold.
@@ -48,7 +53,14 @@ struct ScanResult {
   std::vector<ScoredExample> scored;   // every example, in split order
   std::vector<std::size_t> uus;        // indexes into `scored` of the UUs at `threshold`, in split order
   std::vector<ThresholdCount> counts;  // UU counts at options.report_thresholds (and at threshold)
+  bool label_issues_estimated = false;  // triage_label_issues() marked the examples
 };
+
+// Share of the scored examples predicted right (0 for none).
+double accuracy(const ScanResult& result);
+
+// The UUs of `result` (indexes into `scored`), most confident first; equal confidences in split order.
+std::vector<std::size_t> uus_most_confident_first(const ScanResult& result);
 
 // Scores every example of `split` and picks its UUs. Throws Error{bad_input} if the split's
 // label set differs from the model's.
