@@ -1,0 +1,127 @@
+#include "operations.hpp"
+#include "workspace_run.hpp"
+
+#include "blindspot/data/dataset_reader.hpp"
+#include "blindspot/loop/experiment.hpp"
+#include "blindspot/loop/loop_records.hpp"
+#include "blindspot/loop/mitigation_loop.hpp"
+#include "blindspot/loop/teachers.hpp"
+#include "blindspot/report/experiment_report.hpp"
+
+#include <pybind11/stl.h>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+
+namespace blindspot::python {
+
+namespace py = pybind11;
+
+namespace {
+
+std::string path_of(const py::handle& value) { return value.is_none() ? std::string() : py::str(value).cast<std::string>(); }
+
+loop::BaselineTuning::Mode tuning_mode(const std::string& name) {
+  if (name == "off") return loop::BaselineTuning::Mode::off;
+  if (name == "always") return loop::BaselineTuning::Mode::always;
+  if (name == "when_short" || name == "when-short") return loop::BaselineTuning::Mode::when_short;
+  throw core::Error(core::ErrorKind::usage, "tuning must be off, when_short or always, got \"" + name + "\"");
+}
+
+// As `blindspot run` without --sample-budget (cli/commands/run.cpp, set_sample_budget): the budget
+// is budget_share of train's rows, at least 1; a share of 0 adds every accepted sample.
+std::size_t sample_budget(const std::filesystem::path& data, double budget_share) {
+  if (budget_share <= 0) return 0;
+  const std::size_t rows = data::read_records(data::find_split_file(data, "train")).size();
+  return std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(budget_share * static_cast<double>(rows))));
+}
+
+loop::LoopOptions loop_options(const py::dict& kwargs) {
+  loop::LoopOptions options;
+  options.data = path_of(kwargs["data"]);
+  options.seed = kwargs["seed"].cast<std::uint64_t>();
+  options.model.seed = static_cast<int>(options.seed);
+  options.threshold = kwargs["threshold"].cast<double>();
+  options.dev_attack_rows = kwargs["dev_attack_rows"].cast<std::size_t>();
+  options.attack_budget = kwargs["attack_budget"].cast<std::size_t>();
+  if (!kwargs["max_uus"].is_none()) options.max_uus = kwargs["max_uus"].cast<std::size_t>();
+  options.samples_per_hypothesis = kwargs["samples_per_hypothesis"].cast<int>();
+  options.sample_budget = kwargs["sample_budget"].is_none()
+                              ? sample_budget(options.data, kwargs["budget_share"].cast<double>())
+                              : kwargs["sample_budget"].cast<std::size_t>();
+  options.test_attack_rows = kwargs["test_attack_rows"].cast<std::size_t>();
+  options.threads = kwargs["threads"].cast<int>();
+  options.rounds = kwargs["rounds"].cast<int>();
+  options.tuning.mode = tuning_mode(kwargs["tuning"].cast<std::string>());
+  options.external.spec = path_of(kwargs["model"]);
+  options.external.train_command = path_of(kwargs["train_command"]);
+  options.baseline_model = path_of(kwargs["baseline_model"]);
+  return options;
+}
+
+// What `blindspot run` does (cli/commands/run.cpp) with the automatic teacher: the loop's
+// result as `run --json` prints it.
+std::string run_operation(const py::dict& kwargs) {
+  loop::LoopOptions options = loop_options(kwargs);
+  loop::TeacherSettings teacher;
+  teacher.kind = loop::parse_teacher_kind(kwargs["teacher"].cast<std::string>(), "teacher", {loop::TeacherKind::automatic});
+  teacher.seed = options.seed;
+  teacher.threshold = options.threshold;
+  teacher.threads = options.threads;
+  options.teacher = loop::teacher_version(teacher.kind);
+  const std::filesystem::path root = path_of(kwargs["workspace"]);
+  return without_gil(nullptr, [&] {
+    Workspace workspace = open_workspace(root);
+    if (!options.external.spec.empty()) {
+      std::filesystem::create_directories(root / "logs");
+      options.external.remote.log_file = root / "logs" / "python-run-model.log";
+      options.external.train_log = root / "logs" / "python-run-train.log";
+    }
+    return recorded_run(workspace, "run", "{\"interface\":\"python\"}", [&](std::int64_t run_id) {
+      const loop::LoopResult result =
+          loop::run_loop(options, {root / "loops", workspace.store, run_id, loop::teacher_factory(teacher)});
+      loop::record_loop_metrics(workspace.store, run_id, result);
+      return loop::loop_result_json(result, run_id, loop::to_string(teacher.kind));
+    });
+  });
+}
+
+// What `blindspot experiment` does (cli/commands/experiment.cpp) for conditions without an LLM:
+// the report's three files in `out` (default <workspace>/experiments/<name>), and report.json's path.
+py::dict experiment_operation(const py::dict& kwargs) {
+  const std::filesystem::path config_file = path_of(kwargs["config"]);
+  const std::filesystem::path root = path_of(kwargs["workspace"]);
+  const std::string out = path_of(kwargs["out"]);
+  const int threads = kwargs["threads"].is_none() ? -1 : kwargs["threads"].cast<int>();
+  auto [run_id, folder, findings] = without_gil(nullptr, [&] {
+    loop::ExperimentConfig config = loop::read_experiment_config(config_file);
+    if (threads >= 0) config.loop.threads = threads;
+    Workspace workspace = open_workspace(root);
+    return recorded_run(workspace, "experiment", "{\"interface\":\"python\"}", [&](std::int64_t id) {
+      loop::ExperimentContext context{.root = root / "loops", .store = workspace.store, .run_id = id};
+      const loop::ExperimentOutcome outcome = loop::run_experiment(config, context);
+      const std::filesystem::path report_folder = out.empty() ? root / "experiments" / config.name : std::filesystem::path(out);
+      std::filesystem::create_directories(report_folder);
+      report::write_html(report_folder / "report.html", outcome.report);
+      report::write_markdown(report_folder / "report.md", outcome.report);
+      report::write_json(report_folder / "report.json", outcome.report);
+      loop::record_experiment_metrics(workspace.store, id, outcome.report);
+      return std::tuple{id, report_folder, outcome.report.findings};
+    });
+  });
+  return py::dict(py::arg("run") = run_id, py::arg("html") = (folder / "report.html").string(),
+                  py::arg("markdown") = (folder / "report.md").string(),
+                  py::arg("json") = (folder / "report.json").string(), py::arg("findings") = findings);
+}
+
+}  // namespace
+
+void bind_loop(py::module_& module) {
+  module.def("run", &run_operation, py::arg("kwargs"));
+  module.def("experiment", &experiment_operation, py::arg("kwargs"));
+}
+
+}  // namespace blindspot::python
