@@ -1,6 +1,8 @@
 #include "context.hpp"
 
 #include "ui/progress_bar.hpp"
+#include "ui/progress_events.hpp"
+#include "ui/progress_tracker.hpp"
 
 #include "blindspot/core/error.hpp"
 #include "blindspot/core/temporary_files.hpp"
@@ -32,7 +34,15 @@ bool is_read_only(const std::filesystem::path& workspace) {
 
 struct Context::ProgressState {
   ui::ProgressBar bar;
-  explicit ProgressState(bool enabled) : bar(std::cerr, enabled) {}
+  ui::ProgressEvents events{std::cerr};
+  ui::ProgressTracker tracker;
+  bool shown = false;  // a bar or events: else reports are not even made
+
+  ProgressState(bool draw_bar, bool write_events) : bar(std::cerr, draw_bar), shown(draw_bar || write_events) {
+    // JSON lines and a bar redrawn with '\r' on the same stream would garble each other.
+    if (write_events) tracker.add_sink(events);
+    if (draw_bar) tracker.add_sink(bar);
+  }
 };
 
 store::Database& Context::store() {
@@ -58,13 +68,17 @@ void Context::prepare_workspace() const {
 }
 
 core::ProgressCallback Context::progress() {
-  if (!progress_) progress_ = std::make_shared<ProgressState>(!quiet && !json && ui::stderr_is_terminal());
+  if (!progress_) {
+    const bool draw_bar = !quiet && !json && !progress_json && ui::stderr_is_terminal();
+    progress_ = std::make_shared<ProgressState>(draw_bar, progress_json);
+  }
+  if (!progress_->shown) return {};
   auto state = progress_;
-  return [state](std::string_view stage, double fraction) { state->bar.update(stage, fraction); };
+  return [state](const core::ProgressUpdate& update) { state->tracker.update(update); };
 }
 
 void Context::end_progress() {
-  if (progress_) progress_->bar.finish();
+  if (progress_) progress_->tracker.finish();
 }
 
 std::string Context::versions_json() {

@@ -23,13 +23,16 @@ class Context {
   std::string config_file;
   bool json = false;
   bool quiet = false;
+  bool progress_json = false;  // --progress-json: progress events as JSON lines on stderr
 
   // The workspace's run store, opened on first use; read-only when the workspace is (a read-only
   // mount, a folder without write permission), so that commands that only read it still work.
   store::Database& store();
-  // A progress callback drawing a bar on stderr when it is a terminal and --quiet is off.
+  // A progress callback writing JSON events on stderr with --progress-json, else drawing a bar
+  // on stderr when it is a terminal and neither --quiet nor --json is given; empty (reporters
+  // skip their reports) when neither is shown. Every callback feeds the same stages.
   core::ProgressCallback progress();
-  // Ends the progress line, if one was drawn.
+  // Ends the open stages (an "end" event each) and clears the progress line, if one was drawn.
   void end_progress();
 
   // {"blindspot":..,"fasttext":..,"sqlite":..}

@@ -26,6 +26,8 @@ int main(int argc, char** argv) {
                  "TOML config file (default: $BLINDSPOT_CONFIG, else ./blindspot.toml if present)");
   app.add_flag("--json", context.json, "Machine-readable JSON on stdout");
   app.add_flag("--quiet,-q", context.quiet, "No progress bar");
+  app.add_flag("--progress-json", context.progress_json,
+               "Progress as JSON lines on stderr (start, progress and end of each stage; docs/cli.md)");
 
   cli::add_train_command(app, context);
   cli::add_scan_command(app, context);

@@ -205,6 +205,7 @@ void run_loop_command(Context& context, RunSettings& settings) {
     client = make_llm_client(context, settings.llm, settings.loop.seed);
     teacher.client = client.get();
     teacher.llm = settings.llm.teacher;
+    teacher.llm.progress = context.progress();
     // What changes an LLM teacher's output is part of the loop's identity (never the key).
     settings.loop.teacher_settings_json = llm_teacher_settings_json(settings.llm);
   }
@@ -212,6 +213,7 @@ void run_loop_command(Context& context, RunSettings& settings) {
   const loop::LoopResult result = loop::run_loop(
       settings.loop, {context.workspace / "loops", context.store(), context.run_id(), loop::teacher_factory(teacher)},
       {settings.stop_after, [&](const loop::StepReport& step) {
+         context.end_progress();  // the step's line must not land on a progress bar
          if (show_steps) {
            std::cerr << fmt::format(
                "step {:<15} {}\n", step.step,

@@ -123,6 +123,7 @@ std::string split_name(const DataSource& source) {
 
 std::unique_ptr<model::Classifier> load_model_for_run(Context& context, const ModelSource& source) {
   model::RemoteOptions remote = source.remote;
+  remote.progress = context.progress();
   const auto kind = model::source_kind(source.spec);
   if (kind == model::SourceKind::command && context.run_id() != 0) {
     remote.log_file = context.workspace / "logs" / fmt::format("run-{}-model.log", context.run_id());

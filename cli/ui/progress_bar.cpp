@@ -1,5 +1,7 @@
 #include "progress_bar.hpp"
 
+#include "eta_estimator.hpp"
+
 #include <fmt/core.h>
 
 #include <unistd.h>
@@ -42,14 +44,29 @@ double clamp_fraction(double fraction) {
 
 }  // namespace
 
-std::string format_progress_line(std::string_view stage, double fraction, double elapsed_seconds, int bar_width) {
-  const double clamped = clamp_fraction(fraction);
-  const auto width = static_cast<std::size_t>(std::max(bar_width, 0));
+std::string format_progress_line(const ProgressSnapshot& snapshot, int bar_width) {
+  const double clamped = clamp_fraction(snapshot.fraction);
   // Rounded down, so that a bar at 99.6% does not claim to be done.
   const auto percent = static_cast<int>(std::floor(clamped * 100));
+  const std::string head = fmt::format("{} {:>3}% ", shorten_stage(snapshot.stage), percent);
+  std::string tail;
+  if (snapshot.counted()) tail += fmt::format(" {}/{}", snapshot.done, snapshot.total);
+  tail += fmt::format(" {:.1f}s", std::max(snapshot.elapsed_seconds, 0.0));
+  if (snapshot.eta_seconds && !snapshot.complete) tail += " ETA " + format_duration(*snapshot.eta_seconds);
+  const std::size_t others = display_width(head) + display_width(tail) + 2;  // 2: the brackets
+  const std::size_t room = kLineWidth > others ? kLineWidth - others : 0;
+  const auto width = std::min(static_cast<std::size_t>(std::max(bar_width, 0)),
+                              std::max(room, static_cast<std::size_t>(kMinBarWidth)));
   const auto filled = std::min(width, static_cast<std::size_t>(std::floor(clamped * static_cast<double>(width))));
-  return fmt::format("{} {:>3}% [{}{}] {:.1f}s", shorten_stage(stage), percent, std::string(filled, '#'),
-                     std::string(width - filled, '.'), std::max(elapsed_seconds, 0.0));
+  return head + "[" + std::string(filled, '#') + std::string(width - filled, '.') + "]" + tail;
+}
+
+std::string format_progress_line(std::string_view stage, double fraction, double elapsed_seconds, int bar_width) {
+  ProgressSnapshot snapshot;
+  snapshot.stage = std::string(stage);
+  snapshot.fraction = fraction;
+  snapshot.elapsed_seconds = elapsed_seconds;
+  return format_progress_line(snapshot, bar_width);
 }
 
 bool stderr_is_terminal() { return ::isatty(STDERR_FILENO) == 1; }
@@ -59,39 +76,29 @@ ProgressBar::ProgressBar(std::ostream& err, bool enabled, ProgressBarOptions opt
 
 ProgressBar::~ProgressBar() {
   try {
-    finish();
+    finished();
   } catch (...) {
     // A destructor must not throw; at worst the last line stays on screen.
   }
 }
 
-void ProgressBar::update(std::string_view stage, double fraction) {
+void ProgressBar::started(const ProgressSnapshot&) { force_next_ = true; }
+
+void ProgressBar::progressed(const ProgressSnapshot& snapshot) {
   if (!enabled_) return;
-  const std::lock_guard lock(mutex_);
   const Clock::time_point now = Clock::now();
-  const double clamped = clamp_fraction(fraction);
-  const bool new_stage = !drawn_ || stage != stage_;
-  if (stage != stage_) {
-    stage_ = std::string(stage);
-    stage_start_ = now;
-  }
-  const bool completes = clamped >= 1.0 && last_fraction_ < 1.0;
-  if (!new_stage && !completes && now - last_draw_ < options_.redraw_interval) return;
+  const bool forced = force_next_ || snapshot.complete;
+  force_next_ = false;
+  if (!forced && now - last_draw_ < options_.redraw_interval) return;
   last_draw_ = now;
-  last_fraction_ = clamped;
-  const std::chrono::duration<double> elapsed = now - stage_start_;
-  draw(format_progress_line(stage_, clamped, elapsed.count(), options_.bar_width));
+  draw(format_progress_line(snapshot, options_.bar_width));
 }
 
-void ProgressBar::finish() {
-  if (!enabled_) return;
-  const std::lock_guard lock(mutex_);
-  if (!drawn_) return;
+void ProgressBar::finished() {
+  if (!enabled_ || !drawn_) return;
   err_ << '\r' << std::string(drawn_width_, ' ') << '\r' << std::flush;
   drawn_ = false;
   drawn_width_ = 0;
-  last_fraction_ = 0;
-  stage_.clear();
 }
 
 void ProgressBar::draw(const std::string& line) {

@@ -489,7 +489,7 @@ std::vector<CallResult> ChatClient::complete_all(const std::vector<ChatRequest>&
       }
       const std::lock_guard lock(report_mutex);
       ++done;
-      if (progress) progress("llm calls", static_cast<double>(done) / static_cast<double>(unique.size()));
+      if (progress) progress("llm calls", done, unique.size());
     }
   };
   const std::size_t thread_count = std::min(unique.size(), static_cast<std::size_t>(impl_->endpoint.max_in_flight));

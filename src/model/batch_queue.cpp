@@ -6,6 +6,7 @@ namespace blindspot::model::detail {
 
 struct BatchQueue::Request {
   const std::vector<std::string>* texts = nullptr;
+  const BatchQueue::Scored* scored = nullptr;  // the caller's, alive while it waits
   std::vector<Probabilities> results;
   std::size_t remaining = 0;
   std::exception_ptr failure;
@@ -28,10 +29,11 @@ BatchQueue::~BatchQueue() {
   for (std::thread& sender : senders_) sender.join();
 }
 
-std::vector<Probabilities> BatchQueue::predict(const std::vector<std::string>& texts) {
+std::vector<Probabilities> BatchQueue::predict(const std::vector<std::string>& texts, const Scored& scored) {
   if (texts.empty()) return {};
   auto request = std::make_shared<Request>();
   request->texts = &texts;
+  if (scored) request->scored = &scored;
   request->results.resize(texts.size());
   request->remaining = texts.size();
   std::unique_lock lock(mutex_);
@@ -73,6 +75,24 @@ std::vector<BatchQueue::Item> BatchQueue::take_batch(std::unique_lock<std::mutex
   }
 }
 
+void BatchQueue::report_and_wake(const std::vector<Item>& batch) {
+  // A batch holds runs of texts of the same caller (they were queued together): one report each,
+  // before its last text wakes the caller, who may then leave and take `scored` with it.
+  for (std::size_t begin = 0; begin < batch.size();) {
+    std::size_t end = begin + 1;
+    while (end < batch.size() && batch[end].request == batch[begin].request) ++end;
+    Request& request = *batch[begin].request;
+    try {
+      if (request.scored && !request.failure) (*request.scored)(end - begin);
+    } catch (...) {
+      request.failure = std::current_exception();  // the caller's own report failed: it rethrows
+    }
+    request.remaining -= end - begin;
+    if (request.remaining == 0 || request.failure) request.done.notify_all();
+    begin = end;
+  }
+}
+
 void BatchQueue::sender_loop() {
   std::unique_lock lock(mutex_);
   for (;;) {
@@ -103,11 +123,8 @@ void BatchQueue::sender_loop() {
       pending_.clear();
       continue;
     }
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-      Request& request = *batch[i].request;
-      request.results[batch[i].index] = std::move(scores[i]);
-      if (--request.remaining == 0) request.done.notify_all();
-    }
+    for (std::size_t i = 0; i < batch.size(); ++i) batch[i].request->results[batch[i].index] = std::move(scores[i]);
+    report_and_wake(batch);
   }
 }
 

@@ -27,6 +27,9 @@ namespace blindspot::model::detail {
 class BatchQueue {
  public:
   using Send = std::function<std::vector<Probabilities>(const std::vector<std::string>& texts)>;
+  // Told how many of a caller's texts one answered batch scored (on a sender thread, with the
+  // queue locked: keep it short and do not call the queue from it).
+  using Scored = std::function<void(std::size_t texts)>;
 
   BatchQueue(Send send, std::size_t batch_size, int max_in_flight,
              std::chrono::microseconds linger = std::chrono::milliseconds(2));
@@ -35,8 +38,9 @@ class BatchQueue {
   BatchQueue(const BatchQueue&) = delete;
   BatchQueue& operator=(const BatchQueue&) = delete;
 
-  // Blocks until every text is scored; safe from any number of threads.
-  std::vector<Probabilities> predict(const std::vector<std::string>& texts);
+  // Blocks until every text is scored; safe from any number of threads. `scored`, if given, is
+  // called after each batch that held some of these texts.
+  std::vector<Probabilities> predict(const std::vector<std::string>& texts, const Scored& scored = {});
 
  private:
   struct Request;
@@ -47,6 +51,8 @@ class BatchQueue {
 
   void sender_loop();
   std::vector<Item> take_batch(std::unique_lock<std::mutex>& lock);
+  // With the lock held: tells each caller of `batch` its texts scored, wakes those complete.
+  void report_and_wake(const std::vector<Item>& batch);
 
   Send send_;
   std::size_t batch_size_;

@@ -15,6 +15,7 @@ using core::Error;
 using core::ErrorKind;
 
 constexpr double kSumTolerance = 1e-3;
+constexpr const char* kQueryStage = "querying the model";
 
 std::vector<std::string> sorted(std::vector<std::string> names) {
   std::sort(names.begin(), names.end());
@@ -98,7 +99,17 @@ Probabilities RemoteClassifier::probabilities(std::string_view text) const {
 }
 
 std::vector<Probabilities> RemoteClassifier::predict_batch(const std::vector<std::string>& texts, int) const {
-  return queue().predict(texts);
+  // Callers asking for a batch or less at a time (an attack's examples) report their own
+  // progress; a stage per handful of texts would only be noise.
+  if (!options_.progress || texts.size() <= options_.batch_size) return queue().predict(texts);
+  const auto report = [this](std::size_t newly_asked, std::size_t newly_scored) {
+    const std::lock_guard lock(progress_mutex_);
+    texts_asked_ += newly_asked;
+    texts_scored_ += newly_scored;
+    options_.progress(kQueryStage, texts_scored_, texts_asked_);
+  };
+  report(texts.size(), 0);
+  return queue().predict(texts, [&report](std::size_t scored) { report(0, scored); });
 }
 
 std::vector<Probabilities> RemoteClassifier::checked_score(const std::vector<std::string>& texts) {

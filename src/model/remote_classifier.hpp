@@ -60,6 +60,10 @@ class RemoteClassifier : public Classifier {
   RemoteOptions options_;
   std::string who_;
   data::LabelSet labels_;
+  // Texts of large requests asked and scored so far (RemoteOptions::progress).
+  mutable std::mutex progress_mutex_;
+  mutable std::size_t texts_asked_ = 0;
+  mutable std::size_t texts_scored_ = 0;
   mutable std::once_flag queue_started_;
   mutable std::unique_ptr<BatchQueue> queue_;
 };

@@ -125,6 +125,15 @@ TeachingCost LlmTeacher::cost() const {
 
 std::string LlmTeacher::name() const { return "llm:" + client_.endpoint().model; }
 
+core::ProgressCallback LlmTeacher::task_progress(const std::string& task, int attempt) const {
+  if (!options_.progress) return {};
+  // The client names its stage "llm calls"; the user wants to know which task it is.
+  const std::string stage = "teaching " + task + (attempt > 0 ? fmt::format(" re-ask {}", attempt) : "");
+  return [stage, progress = options_.progress](const core::ProgressUpdate& update) {
+    progress(core::ProgressUpdate{stage, update.fraction, update.done, update.total});
+  };
+}
+
 void LlmTeacher::run_task(const std::string& task, std::size_t count,
                           const std::function<std::string(std::size_t)>& item_id,
                           const std::function<llm::ChatRequest(std::size_t)>& request,
@@ -148,7 +157,7 @@ void LlmTeacher::run_task(const std::string& task, std::size_t count,
       r.seed = options_.seed + attempt;
       requests.push_back(std::move(r));
     }
-    const std::vector<llm::CallResult> results = client_.complete_all(requests);
+    const std::vector<llm::CallResult> results = client_.complete_all(requests, task_progress(task, attempt));
     std::vector<std::size_t> again;
     for (std::size_t j = 0; j < pending.size(); ++j) {
       const std::size_t i = pending[j];

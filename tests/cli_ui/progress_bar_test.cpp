@@ -1,5 +1,7 @@
 #include "ui/progress_bar.hpp"
 
+#include "ui/progress_tracker.hpp"
+
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
@@ -10,6 +12,7 @@
 #include <limits>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <thread>
 
 using namespace blindspot::cli::ui;
@@ -20,6 +23,18 @@ namespace {
 // Options under which every update is drawn, or none but the forced ones.
 constexpr ProgressBarOptions kEveryUpdate{0ms, 10};
 constexpr ProgressBarOptions kRarely{1h, 10};
+
+// A bar fed as the CLI feeds it: through a tracker.
+struct FedBar {
+  ProgressBar bar;
+  ProgressTracker tracker;
+  FedBar(std::ostream& err, bool enabled, ProgressBarOptions options) : bar(err, enabled, options) {
+    tracker.add_sink(bar);
+  }
+  void update(std::string_view stage, double fraction) { tracker.update({stage, fraction}); }
+  void finish() { tracker.finish(); }
+  bool enabled() const { return bar.enabled(); }
+};
 
 std::size_t count_redraws(const std::string& output) {
   std::size_t count = 0;
@@ -56,10 +71,35 @@ TEST(FormatProgressLine, CutsLongStageNames) {
   EXPECT_EQ(format_progress_line(accented, 0.5, 1, 2), expected + "...  50% [#.] 1.0s");
 }
 
+TEST(FormatProgressLine, AddsCountsAndTheEstimate) {
+  ProgressSnapshot snapshot;
+  snapshot.stage = "teaching abstraction";
+  snapshot.fraction = 12.0 / 150;
+  snapshot.done = 12;
+  snapshot.total = 150;
+  snapshot.elapsed_seconds = 3.2;
+  EXPECT_EQ(format_progress_line(snapshot, 10), "teaching abstraction   8% [..........] 12/150 3.2s");
+  snapshot.eta_seconds = 36.8;
+  EXPECT_EQ(format_progress_line(snapshot, 10), "teaching abstraction   8% [..........] 12/150 3.2s ETA 37s");
+}
+
+TEST(FormatProgressLine, NarrowsTheBarSoThatTheLineFitsInto79Columns) {
+  ProgressSnapshot snapshot;
+  snapshot.stage = std::string(40, 's');
+  snapshot.fraction = 0.5;
+  snapshot.done = 50000;
+  snapshot.total = 100000;
+  snapshot.elapsed_seconds = 1234.5;
+  snapshot.eta_seconds = 1234.5;
+  const std::string line = format_progress_line(snapshot, 30);
+  EXPECT_EQ(line.size(), kLineWidth);
+  EXPECT_NE(line.find("[###....] 50000/100000 1234.5s ETA 20m35s"), std::string::npos) << line;
+}
+
 TEST(ProgressBar, DisabledBarWritesNothing) {
   std::ostringstream err;
   {
-    ProgressBar bar(err, false, kEveryUpdate);
+    FedBar bar(err, false, kEveryUpdate);
     bar.update("training", 0.5);
     bar.update("training", 1.0);
     bar.finish();
@@ -70,7 +110,7 @@ TEST(ProgressBar, DisabledBarWritesNothing) {
 
 TEST(ProgressBar, RedrawsOneLineWithCarriageReturns) {
   std::ostringstream err;
-  ProgressBar bar(err, true, kEveryUpdate);
+  FedBar bar(err, true, kEveryUpdate);
   bar.update("training", 0.5);
   bar.update("training", 1.0);
   const std::string output = err.str();
@@ -82,7 +122,7 @@ TEST(ProgressBar, RedrawsOneLineWithCarriageReturns) {
 
 TEST(ProgressBar, ThrottlesUpdatesButDrawsNewStagesAndCompletion) {
   std::ostringstream err;
-  ProgressBar bar(err, true, kRarely);
+  FedBar bar(err, true, kRarely);
   bar.update("training", 0.1);  // first update of a stage: drawn
   bar.update("training", 0.2);  // within the interval: skipped
   bar.update("training", 0.3);  // skipped
@@ -98,7 +138,7 @@ TEST(ProgressBar, ThrottlesUpdatesButDrawsNewStagesAndCompletion) {
 
 TEST(ProgressBar, DrawsAgainOnceTheIntervalHasPassed) {
   std::ostringstream err;
-  ProgressBar bar(err, true, ProgressBarOptions{200ms, 10});
+  FedBar bar(err, true, ProgressBarOptions{200ms, 10});
   bar.update("training", 0.1);
   bar.update("training", 0.2);
   EXPECT_EQ(count_redraws(err.str()), 1U);
@@ -110,7 +150,7 @@ TEST(ProgressBar, DrawsAgainOnceTheIntervalHasPassed) {
 
 TEST(ProgressBar, ShorterLineBlanksTheRestOfTheLongerOne) {
   std::ostringstream err;
-  ProgressBar bar(err, true, kEveryUpdate);
+  FedBar bar(err, true, kEveryUpdate);
   bar.update("scanning dev", 0.5);  // 35 characters
   bar.update("train", 0.5);         // 28 characters, then 7 blanks
   EXPECT_NE(err.str().find("\rtrain  50% [#####.....] 0.0s       "), std::string::npos);
@@ -118,7 +158,7 @@ TEST(ProgressBar, ShorterLineBlanksTheRestOfTheLongerOne) {
 
 TEST(ProgressBar, FinishClearsTheLineAndLaterUpdatesStartAfresh) {
   std::ostringstream err;
-  ProgressBar bar(err, true, kRarely);
+  FedBar bar(err, true, kRarely);
   bar.update("training", 0.5);
   const std::string line = "\rtraining  50% [#####.....] 0.0s";
   ASSERT_EQ(err.str(), line);
@@ -133,7 +173,7 @@ TEST(ProgressBar, FinishClearsTheLineAndLaterUpdatesStartAfresh) {
 TEST(ProgressBar, DestructorClearsADrawnLine) {
   std::ostringstream err;
   {
-    ProgressBar bar(err, true, kEveryUpdate);
+    FedBar bar(err, true, kEveryUpdate);
     bar.update("x", 1.0);
   }
   const std::string line = "\rx 100% [##########] 0.0s";

@@ -89,7 +89,7 @@ class ChatClient {
   // and every call not answered gets the same error, "the server at URL stopped answering: ...
   // since HH:MM:SS (N calls not made; the M replies received are stored, rerun to resume)"
   // (stored replies are still served). Other errors (store, usage) stop the batch and are
-  // rethrown here. `progress` ("llm calls", fraction of distinct requests done) is called
+  // rethrown here. `progress` ("llm calls", distinct requests done of all distinct requests) is called
   // from worker threads, one call at a time.
   std::vector<CallResult> complete_all(const std::vector<ChatRequest>& requests,
                                        const core::ProgressCallback& progress = {});

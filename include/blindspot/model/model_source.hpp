@@ -1,5 +1,6 @@
 #pragma once
 
+#include "blindspot/core/progress.hpp"
 #include "blindspot/model/classifier.hpp"
 
 #include <cstddef>
@@ -60,6 +61,9 @@ struct RemoteOptions {
   // Adapters: where their stderr is appended (the run's log); empty: discarded (the last lines are
   // still kept for error messages).
   std::filesystem::path log_file;
+  // Reports the texts of large requests (more than batch_size texts at once, as a scan makes) as
+  // their batches are answered: stage "querying the model", texts done of texts asked so far.
+  core::ProgressCallback progress = {};
 };
 
 // Opens `spec` in the form its prefix says: a model file is loaded, an adapter is started and

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "blindspot/core/progress.hpp"
 #include "blindspot/data/label_set.hpp"
 #include "blindspot/llm/client.hpp"
 #include "blindspot/teach/prompt_template.hpp"
@@ -33,6 +34,9 @@ struct LlmTeacherOptions {
   std::size_t max_text_chars = 3000;
   // Added to the generation prompt, e.g. "Each input should be 100 to 250 words long, like the real data."
   std::string length_hint;
+  // Reports each task's calls as they finish: stage "teaching abstraction" (and "... re-ask 1"),
+  // done of total distinct calls.
+  core::ProgressCallback progress = {};
 };
 
 // A teacher that asks an LLM through an OpenAI-compatible endpoint, with the versioned
@@ -65,6 +69,8 @@ class LlmTeacher : public Teacher {
                 const std::function<llm::ChatRequest(std::size_t)>& request,
                 const std::function<std::string(std::size_t, const Reply&, bool last)>& accept);
 
+  // options_.progress renamed for `task`'s calls of `attempt` (empty without options_.progress).
+  core::ProgressCallback task_progress(const std::string& task, int attempt) const;
   llm::ChatRequest request(std::vector<llm::Message> messages, const std::string& schema,
                            const std::string& schema_name, int max_tokens) const;
   // One hypothesis per blank (id, task, UU and parent already set), asked with `prompt`.
