@@ -79,6 +79,10 @@ void print_result(const teach::TeachResult& result, const std::string& teacher, 
   for (const auto& s : result.samples) accepted += s.accepted ? 1 : 0;
   std::cout << fmt::format("teacher {}{}: {} UUs taught\n", teacher, baseline ? " (a no-LLM baseline)" : "",
                            result.taught.size());
+  if (result.label_issues_left_out > 0) {
+    std::cout << fmt::format("{} UUs flagged as probable label issues, not taught (--teach-label-issues teaches them)\n",
+                             result.label_issues_left_out);
+  }
   ui::Table table({"output", "count"});
   table.add_row({"abstraction hypotheses", std::to_string(abstractions)});
   table.add_row({"extrapolation hypotheses", std::to_string(result.hypotheses.size() - abstractions)});
@@ -149,7 +153,9 @@ void make_teacher(Context& context, const TeachSettings& settings, Teaching& tea
     teacher.llm.model_description = settings.model.remote.description;
     teacher.import_hypotheses = settings.import_hypotheses;
     teacher.import_samples = settings.import_samples;
-    teaching.teacher = loop::make_teacher(teacher, {train, model, teaching.uus, context.store(), context.run_id()});
+    // The teacher never sees the label issues teach() leaves out (an automatic teacher learns its pattern from them).
+    const auto teachable = teach::teachable_uus(teaching.uus, settings.teach.teach_label_issues);
+    teaching.teacher = loop::make_teacher(teacher, {train, model, teachable, context.store(), context.run_id()});
   }
   if (!settings.llm.verify_labels) return;
   if (teaching.kind == loop::TeacherKind::llm) {
@@ -178,6 +184,7 @@ void print_json(const teach::TeachResult& result, const Teaching& teaching, cons
                                       {"baseline", teaching.teacher->is_baseline()},
                                       {"uus", teaching.uus.size()},
                                       {"uus_taught", result.taught.size()},
+                                      {"label_issues_left_out", result.label_issues_left_out},
                                       {"hypotheses", result.hypotheses.size()},
                                       {"samples", result.samples.size()},
                                       {"samples_accepted", accepted},
@@ -248,11 +255,9 @@ void run_teach(Context& context, TeachSettings& settings) {
   settings.teach.extrapolate = !settings.no_extrapolation;
   settings.filter.threads = settings.threads;
   const teach::SampleFilter filter(labels, train, test ? &*test : nullptr, settings.filter);
-  settings.llm.teacher.progress = context.progress();
   make_teacher(context, settings, teaching, train, *model);
   const teach::TeachResult result =
       teach::teach(*teaching.teacher, teaching.uus, filter, settings.teach, teaching.verifier);
-  context.end_progress();
 
   if (settings.out_prefix.empty()) {
     settings.out_prefix =
@@ -301,6 +306,8 @@ void add_teach_command(CLI::App& app, Context& context) {
       ->check(CLI::Range(1, 50))
       ->capture_default_str();
   command->add_flag("--no-extrapolation", settings->no_extrapolation, "Skip the extrapolation task");
+  command->add_flag("--teach-label-issues", settings->teach.teach_label_issues,
+                    "Also teach the UUs scan --label-issues flagged as probable label issues (left out by default)");
   add_seed_option(*command, settings->teach.seed, "Seed of the UU pick, the teachers and the LLM requests");
   add_threads_option(*command, settings->threads);
   command->add_option("--out", settings->out_prefix,

@@ -1,5 +1,6 @@
 #include "blindspot/teach/teach_session.hpp"
 
+#include "blindspot/core/error.hpp"
 #include "blindspot/core/random.hpp"
 #include "blindspot/teach/llm_teacher.hpp"
 
@@ -31,10 +32,27 @@ std::vector<discover::Uu> select_uus(const std::vector<discover::Uu>& uus, std::
   return picked;
 }
 
+std::vector<discover::Uu> teachable_uus(const std::vector<discover::Uu>& uus, bool teach_label_issues) {
+  if (teach_label_issues) return uus;
+  std::vector<discover::Uu> teachable;
+  for (const discover::Uu& uu : uus) {
+    if (!uu.label_issue) teachable.push_back(uu);
+  }
+  if (teachable.empty() && !uus.empty()) {
+    throw core::Error(core::ErrorKind::bad_input,
+                      "all " + std::to_string(uus.size()) +
+                          " UUs are flagged as probable label issues (scan --label-issues), so none is left to "
+                          "teach; --teach-label-issues teaches them anyway");
+  }
+  return teachable;
+}
+
 TeachResult teach(Teacher& teacher, const std::vector<discover::Uu>& uus, const SampleFilter& filter,
                   const TeachOptions& options, LlmTeacher* verifier) {
   TeachResult result;
-  result.taught = select_uus(uus, options.max_uus, options.seed);
+  const std::vector<discover::Uu> teachable = teachable_uus(uus, options.teach_label_issues);
+  result.label_issues_left_out = uus.size() - teachable.size();
+  result.taught = select_uus(teachable, options.max_uus, options.seed);
   result.hypotheses = teacher.abstract(result.taught);
   if (options.extrapolate) {
     std::vector<Hypothesis> abstractions;

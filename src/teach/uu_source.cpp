@@ -63,6 +63,11 @@ class UuLine {
     if (value.contains("blind_spot")) {
       uu.blind_spot = static_cast<int>(integer_of(value, "blind_spot", -1, "a blind spot number (-1 for none)"));
     }
+    // Written by `scan --label-issues`: both or neither.
+    if (value.contains("label_issue") || value.contains("label_quality")) {
+      uu.label_issue = boolean_of(value, "label_issue");
+      uu.label_quality = number_of(value, "label_quality");
+    }
     return uu;
   }
 
@@ -77,6 +82,12 @@ class UuLine {
     if (!value.is_string())
       throw Error(ErrorKind::bad_input, "must be a JSON string", InputLocation{file_, line_, key});
     return value.get<std::string>();
+  }
+  bool boolean_of(const json& object, const char* key) const {
+    const json& value = member(object, key);
+    if (!value.is_boolean())
+      throw Error(ErrorKind::bad_input, "must be true or false", InputLocation{file_, line_, key});
+    return value.get<bool>();
   }
   // An integer in [minimum, INT32_MAX]: row numbers and blind spots are ints downstream.
   std::int64_t integer_of(const json& object, const char* key, std::int64_t minimum, const char* what) const {
@@ -257,6 +268,10 @@ void write_uus_jsonl(const std::filesystem::path& file, const std::vector<discov
       line["confidence"] = uu.confidence;
     }
     line["blind_spot"] = uu.blind_spot;
+    if (uu.label_quality >= 0) {
+      line["label_issue"] = uu.label_issue;
+      line["label_quality"] = uu.label_quality;
+    }
     out.stream() << line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n';
   }
   out.commit();

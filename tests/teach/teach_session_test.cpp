@@ -55,6 +55,72 @@ TEST(SelectUus, UngroupedUusAreGroupedByKindAndLabels) {
   EXPECT_NE(picked[0].true_label, picked[1].true_label);
 }
 
+// Records the UUs it is asked to abstract; writes nothing.
+class RecordingTeacher final : public Teacher {
+ public:
+  std::string name() const override { return "recording"; }
+  std::vector<Hypothesis> abstract(const std::vector<discover::Uu>& uus) override {
+    for (const auto& uu : uus) abstracted.push_back(uu.id);
+    return {};
+  }
+  std::vector<Hypothesis> extrapolate(const std::vector<discover::Uu>&, const std::vector<Hypothesis>&) override {
+    return {};
+  }
+  std::vector<Sample> generate(const std::vector<Hypothesis>&, int) override { return {}; }
+  std::vector<std::string> abstracted;
+};
+
+// The filter's length rule needs some training rows.
+data::Split a_train_split() {
+  data::Split train;
+  train.name = "train";
+  train.labels = data::LabelSet({"neg", "pos"});
+  train.examples = {{"a film I did not like at all", 0, 2}, {"a film I liked very much indeed", 1, 3}};
+  return train;
+}
+
+std::vector<discover::Uu> uus_with_two_label_issues() {
+  std::vector<discover::Uu> uus = {make_uu("u1", "neg", "pos"), make_uu("u2", "neg", "pos"), make_uu("u3", "pos", "neg"),
+                                   make_uu("u4", "pos", "neg")};
+  uus[1].label_issue = true;
+  uus[3].label_issue = true;
+  return uus;
+}
+
+TEST(Teach, LabelIssuesAreNotTaughtByDefault) {
+  RecordingTeacher teacher;
+  const data::Split train = a_train_split();
+  const SampleFilter filter(train.labels, train, nullptr);
+  TeachOptions options;
+  options.max_uus = 0;
+  const TeachResult result = teach(teacher, uus_with_two_label_issues(), filter, options);
+  EXPECT_EQ(teacher.abstracted, (std::vector<std::string>{"u1", "u3"}));
+  EXPECT_EQ(result.taught.size(), 2u);
+  EXPECT_EQ(result.label_issues_left_out, 2u);
+}
+
+TEST(Teach, TeachLabelIssuesTeachesThemToo) {
+  RecordingTeacher teacher;
+  const data::Split train = a_train_split();
+  const SampleFilter filter(train.labels, train, nullptr);
+  TeachOptions options;
+  options.max_uus = 0;
+  options.teach_label_issues = true;
+  const TeachResult result = teach(teacher, uus_with_two_label_issues(), filter, options);
+  EXPECT_EQ(teacher.abstracted, (std::vector<std::string>{"u1", "u2", "u3", "u4"}));
+  EXPECT_EQ(result.label_issues_left_out, 0u);
+}
+
+TEST(Teach, OnlyLabelIssuesLeaveNothingToTeach) {
+  auto uus = uus_with_two_label_issues();
+  for (auto& uu : uus) uu.label_issue = true;
+  const auto error = test::expect_error([&] { teachable_uus(uus, false); });
+  EXPECT_EQ(error.kind(), core::ErrorKind::bad_input);
+  EXPECT_THAT(error.what(), ::testing::HasSubstr("all 4 UUs are flagged as probable label issues"));
+  EXPECT_EQ(teachable_uus(uus, true).size(), 4u);
+  EXPECT_TRUE(teachable_uus({}, false).empty());
+}
+
 TEST(TeachOutput, StoredAndWrittenHypothesesAndSamplesRoundTrip) {
   test::TempDir dir;
   TeachResult result;

@@ -42,6 +42,38 @@ TEST(ReadUusFile, ReadsNaturalAndAdversarialUusAndSkipsFailedAttacks) {
   EXPECT_EQ(uus[1].blind_spot, -1);
 }
 
+TEST(ReadUusFile, ReadsLabelIssueVerdicts) {
+  test::TempDir dir;
+  std::string flagged = kScanLine;
+  flagged.insert(flagged.size() - 1, R"(,"label_issue":true,"label_quality":0.04)");
+  test::write_text(dir / "uus.jsonl", flagged + "\n" + kScanLine + "\n");
+  const auto uus = read_uus_file(dir / "uus.jsonl", kLabels);
+  ASSERT_EQ(uus.size(), 2u);
+  EXPECT_TRUE(uus[0].label_issue);
+  EXPECT_DOUBLE_EQ(uus[0].label_quality, 0.04);
+  EXPECT_FALSE(uus[1].label_issue);
+  EXPECT_DOUBLE_EQ(uus[1].label_quality, -1);  // not estimated
+
+  // write_uus_jsonl keeps the verdicts (the loop's grouping rewrites the UU file).
+  write_uus_jsonl(dir / "again.jsonl", uus);
+  const auto again = read_uus_file(dir / "again.jsonl", kLabels);
+  EXPECT_TRUE(again[0].label_issue);
+  EXPECT_DOUBLE_EQ(again[0].label_quality, 0.04);
+  EXPECT_DOUBLE_EQ(again[1].label_quality, -1);
+  EXPECT_EQ(test::read_text(dir / "again.jsonl").find("label_issue\":false"), std::string::npos);
+
+  std::string half = kScanLine;
+  half.insert(half.size() - 1, R"(,"label_issue":true)");
+  test::write_text(dir / "half.jsonl", half + "\n");
+  auto error = test::expect_error([&] { read_uus_file(dir / "half.jsonl", kLabels); });
+  EXPECT_THAT(error.what(), HasSubstr("half.jsonl:1: column \"label_quality\": key is missing"));
+  std::string mistyped = kScanLine;
+  mistyped.insert(mistyped.size() - 1, R"(,"label_issue":1,"label_quality":0.5)");
+  test::write_text(dir / "mistyped.jsonl", mistyped + "\n");
+  error = test::expect_error([&] { read_uus_file(dir / "mistyped.jsonl", kLabels); });
+  EXPECT_THAT(error.what(), HasSubstr("mistyped.jsonl:1: column \"label_issue\": must be true or false"));
+}
+
 TEST(ReadUusFile, ErrorsNameFileLineAndField) {
   test::TempDir dir;
   const auto check = [&](const std::string& content, const std::string& message) {

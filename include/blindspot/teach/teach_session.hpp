@@ -17,6 +17,9 @@ struct TeachOptions {
   bool extrapolate = true;
   int samples_per_hypothesis = 2;
   std::uint64_t seed = 0;
+  // UUs flagged as probable label issues (Uu::label_issue) are wrong labels, not blind spots, so
+  // they are left out unless this is set (--teach-label-issues).
+  bool teach_label_issues = false;
 };
 
 struct TeachResult {
@@ -25,7 +28,13 @@ struct TeachResult {
   std::vector<Sample> samples;         // every generated sample, with the filters' verdict
   std::vector<TaskFailure> failures;
   bool budget_reached = false;
+  // UUs left out before the pick because they are flagged as label issues.
+  std::size_t label_issues_left_out = 0;
 };
+
+// The UUs a teacher may see: all with `teach_label_issues`, else those not flagged as label issues.
+// Throws Error{bad_input} when every UU is flagged (and there are some): there is nothing to teach.
+std::vector<discover::Uu> teachable_uus(const std::vector<discover::Uu>& uus, bool teach_label_issues);
 
 // At most `max_uus` UUs (0 = all): the UUs are grouped by blind spot (Uu::blind_spot, or
 // kind + true label + predicted label when ungrouped), shuffled within each group with `seed`,
@@ -33,7 +42,7 @@ struct TeachResult {
 // second UU. The same input and seed give the same pick.
 std::vector<discover::Uu> select_uus(const std::vector<discover::Uu>& uus, std::size_t max_uus, std::uint64_t seed);
 
-// The three tasks in order: abstraction of each selected UU, extrapolation of each abstraction
+// Leaves the label issues out (see TeachOptions::teach_label_issues), then the three tasks in order: abstraction of each selected UU, extrapolation of each abstraction
 // (if enabled), generation for every hypothesis, then the filters, then (with a verifier)
 // label verification of the samples the filters accepted.
 TeachResult teach(Teacher& teacher, const std::vector<discover::Uu>& uus, const SampleFilter& filter,
