@@ -255,9 +255,11 @@ void run_teach(Context& context, TeachSettings& settings) {
   settings.teach.extrapolate = !settings.no_extrapolation;
   settings.filter.threads = settings.threads;
   const teach::SampleFilter filter(labels, train, test ? &*test : nullptr, settings.filter);
+  settings.llm.teacher.progress = context.progress();
   make_teacher(context, settings, teaching, train, *model);
   const teach::TeachResult result =
       teach::teach(*teaching.teacher, teaching.uus, filter, settings.teach, teaching.verifier);
+  context.end_progress();
 
   if (settings.out_prefix.empty()) {
     settings.out_prefix =
