@@ -46,7 +46,7 @@ class SklearnPipelineAsCallable(unittest.TestCase):
     def test_same_attacks(self):
         arguments = dict(max_examples=25, seed=3, budget=30, threads=2)
         from_callable = blindspot.attack(self.pipeline, self.texts, self.labels, **arguments)
-        from_adapter = blindspot.attack(support.adapter_spec(self.model_file), self.texts, self.labels, **arguments)
+        from_adapter = blindspot.attack(self.adapter, self.texts, self.labels, **arguments)
         self.assertEqual(from_callable["summary"], from_adapter["summary"])
         self.assertEqual(from_callable["attacks"], from_adapter["attacks"])
         self.assertEqual(from_callable["uus"], from_adapter["uus"])
