@@ -10,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -45,6 +46,29 @@ std::vector<std::string> texts_of(int caller, int count) {
   std::vector<std::string> texts;
   for (int i = 0; i < count; ++i) texts.push_back(std::string(static_cast<std::size_t>(caller + i), 'x'));
   return texts;
+}
+
+TEST(BatchQueue, TellsTheCallerHowManyOfItsTextsEachBatchScored) {
+  LengthModel model;
+  BatchQueue queue([&](const auto& texts) { return model(texts); }, 4, 2);
+  std::vector<std::size_t> reports;
+  const BatchQueue::Scored scored = [&](std::size_t texts) { reports.push_back(texts); };
+  const auto scores = queue.predict(texts_of(1, 10), scored);
+  ASSERT_EQ(scores.size(), 10u);
+  // One report per batch, all before predict() returned.
+  EXPECT_EQ(reports.size(), model.batches.size());
+  EXPECT_THAT(reports, Each(Le(4u)));
+  std::size_t total = 0;
+  for (auto count : reports) total += count;
+  EXPECT_EQ(total, 10u);
+}
+
+TEST(BatchQueue, AFailingReportFailsOnlyItsCaller) {
+  LengthModel model;
+  BatchQueue queue([&](const auto& texts) { return model(texts); }, 4, 1);
+  const BatchQueue::Scored failing = [](std::size_t) { throw std::runtime_error("the progress display broke"); };
+  EXPECT_THROW(queue.predict(texts_of(1, 6), failing), std::runtime_error);
+  EXPECT_EQ(queue.predict(texts_of(1, 6)).size(), 6u);
 }
 
 TEST(BatchQueue, OneCallerIsSplitIntoBatchesAndAnsweredInOrder) {

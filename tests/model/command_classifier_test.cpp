@@ -15,6 +15,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 using namespace blindspot;
@@ -118,6 +119,24 @@ TEST(CommandModel, ScoresTextsInOrder) {
     EXPECT_EQ(scores[i], expected_probabilities(texts[i])) << texts[i];
   }
   EXPECT_EQ(model->probabilities("héllo wörld"), expected_probabilities("héllo wörld"));
+}
+
+TEST(CommandModel, ReportsTheTextsOfLargeRequestsBatchByBatch) {
+  RemoteOptions options = quick_options();
+  options.batch_size = 3;
+  std::vector<std::pair<std::size_t, std::size_t>> reports;  // done, total
+  options.progress = [&](const core::ProgressUpdate& update) {
+    EXPECT_EQ(update.stage, "querying the model");
+    reports.emplace_back(update.done, update.total);
+  };
+  const auto model = model::open_model(fixture_spec("good"), options);
+  model->predict_batch(some_texts(3), 1);  // one batch: not reported
+  EXPECT_TRUE(reports.empty());
+  model->predict_batch(some_texts(7), 1);
+  model->predict_batch(some_texts(5), 1);
+  // 7 texts in batches of 3 (3, 3, 1), then 5 more (3, 2): done and total only grow.
+  EXPECT_EQ(reports, (std::vector<std::pair<std::size_t, std::size_t>>{
+                         {0, 7}, {3, 7}, {6, 7}, {7, 7}, {7, 12}, {10, 12}, {12, 12}}));
 }
 
 TEST(CommandModel, ConcurrentCallersShareOneAdapterAndGetTheSameResults) {
