@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the Debian packages blindspot needs and builds it (Release) in build/.
+# Installs the Debian packages blindspot needs, builds it (Release) in build/ and packages it (.deb).
 # Idempotent: packages already present are not reinstalled and `apt-get update` runs at
 # most once per machine boot (a stamp in /tmp), so a second call only rebuilds.
 set -euo pipefail
@@ -50,6 +50,15 @@ fi
 BUILD_TYPE=${BLINDSPOT_BUILD_TYPE:-Release}
 cmake -S . -B build -DCMAKE_BUILD_TYPE="$BUILD_TYPE" -DBLINDSPOT_WARNINGS_AS_ERRORS=ON >/dev/null
 cmake --build build -j"$(nproc)"
+
+# The Debian package (docs/install.md), timed: CI pays for this step on every run.
+package_start=$EPOCHREALTIME
+if ! cpack_log=$(cd build && cpack -G DEB 2>&1); then
+  printf '%s\n' "$cpack_log" >&2
+  exit 1
+fi
+awk -v start="$package_start" -v end="$EPOCHREALTIME" -v deb="$(cd build && ls blindspot_*.deb)" \
+  'BEGIN { printf "setup: packaged build/%s in %.1f s\n", deb, end - start }'
 
 # The browser test's node packages, from the committed lock file; again only when missing or
 # older than the lock file (npm ci writes node_modules/.package-lock.json).

@@ -1,5 +1,6 @@
 #include "llm_options.hpp"
 
+#include "blindspot/core/data_files.hpp"
 #include "blindspot/core/error.hpp"
 
 #include <nlohmann/json.hpp>
@@ -8,7 +9,31 @@
 
 namespace blindspot::cli {
 
+namespace {
+
+// The shipped prompts and price table as the defaults --help shows. When blindspot's data folder
+// is not found they stay empty, so that commands that need neither still run; the teacher and the
+// client then look them up and report the folders searched (core::found_data_directory).
+void set_shipped_data_defaults(LlmSettings& settings) {
+  const core::DataDirectorySearch search = core::search_data_directory();
+  if (!search.found) return;
+  settings.prices_file = *search.found / "config" / "prices.toml";
+  settings.teacher.prompt_directory = *search.found / "prompts";
+}
+
+std::filesystem::path prices_file_of(const LlmSettings& settings) {
+  return settings.prices_file.empty() ? llm::default_price_file() : settings.prices_file;
+}
+
+std::filesystem::path prompt_directory_of(const LlmSettings& settings) {
+  return settings.teacher.prompt_directory.empty() ? teach::default_prompt_directory()
+                                                   : settings.teacher.prompt_directory;
+}
+
+}  // namespace
+
 void add_llm_options(CLI::App& command, LlmSettings& settings) {
+  set_shipped_data_defaults(settings);
   command.add_option("--base-url", settings.endpoint.base_url,
                      "OpenAI-compatible API root, e.g. https://api.openai.com/v1 (else $OPENAI_BASE_URL)");
   command.add_option("--llm-model", settings.endpoint.model, "Model name sent to the endpoint");
@@ -35,14 +60,19 @@ void add_llm_options(CLI::App& command, LlmSettings& settings) {
   command.add_option("--max-usd", settings.max_usd, "Stop before spending more than this (0 = no limit)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
-  command.add_option("--prices", settings.prices_file, "Price table (TOML)")->capture_default_str();
+  command
+      .add_option("--prices", settings.prices_file,
+                  "Price table (TOML; default: config/prices.toml of blindspot's data folder, docs/install.md)")
+      ->capture_default_str();
   command.add_option("--temperature", settings.teacher.temperature, "Sampling temperature")
       ->check(CLI::Range(0.0, 2.0))
       ->capture_default_str();
   command.add_option("--max-tokens", settings.teacher.max_tokens, "Reply tokens per hypothesis or sample")
       ->check(CLI::Range(16, 100000))
       ->capture_default_str();
-  command.add_option("--prompts", settings.teacher.prompt_directory, "Folder of the prompt templates")
+  command
+      .add_option("--prompts", settings.teacher.prompt_directory,
+                  "Folder of the prompt templates (default: prompts/ of blindspot's data folder, docs/install.md)")
       ->capture_default_str();
   command
       .add_option("--task-description", settings.teacher.task_description,
@@ -85,7 +115,7 @@ std::string llm_teacher_settings_json(const LlmSettings& settings) {
                         {"model", settings.endpoint.model},
                         {"temperature", settings.teacher.temperature},
                         {"max_tokens", settings.teacher.max_tokens},
-                        {"prompts", std::filesystem::weakly_canonical(settings.teacher.prompt_directory).string()},
+                        {"prompts", std::filesystem::weakly_canonical(prompt_directory_of(settings)).string()},
                         {"task_description", settings.teacher.task_description},
                         {"length_hint", settings.teacher.length_hint}}
       .dump();
@@ -93,7 +123,7 @@ std::string llm_teacher_settings_json(const LlmSettings& settings) {
 
 std::unique_ptr<llm::ChatClient> make_llm_client(Context& context, const LlmSettings& settings, std::uint64_t seed) {
   return std::make_unique<llm::ChatClient>(settings.endpoint, context.store(), context.run_id(),
-                                           llm::PriceTable::load(settings.prices_file),
+                                           llm::PriceTable::load(prices_file_of(settings)),
                                            llm::ClientOptions{settings.max_usd, seed});
 }
 

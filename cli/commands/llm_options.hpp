@@ -18,7 +18,8 @@ namespace blindspot::cli {
 struct LlmSettings {
   llm::Endpoint endpoint;
   std::string api_key_env = "OPENAI_API_KEY";
-  std::filesystem::path prices_file = llm::default_price_file();
+  // Empty: the shipped table (llm::default_price_file()), looked up when a client is made.
+  std::filesystem::path prices_file;
   double max_usd = 0;
   teach::LlmTeacherOptions teacher;
   bool verify_labels = false;

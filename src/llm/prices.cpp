@@ -1,5 +1,6 @@
 #include "blindspot/llm/prices.hpp"
 
+#include "blindspot/core/data_files.hpp"
 #include "blindspot/core/edit_distance.hpp"
 #include "blindspot/core/error.hpp"
 
@@ -140,6 +141,6 @@ std::optional<double> PriceTable::cost(std::string_view model, const Usage& usag
          1e6;
 }
 
-fs::path default_price_file() { return BLINDSPOT_PRICE_FILE; }
+fs::path default_price_file() { return core::data_file("config/prices.toml"); }
 
 }  // namespace blindspot::llm

@@ -25,6 +25,11 @@ namespace {
 // What the prompts say the classifier is, when nobody said (docs/teach.md).
 constexpr const char* kGenericModelDescription = "a text classifier";
 
+LlmTeacherOptions with_prompt_directory(LlmTeacherOptions options) {
+  if (options.prompt_directory.empty()) options.prompt_directory = default_prompt_directory();
+  return options;
+}
+
 std::string model_description(const LlmTeacherOptions& options) {
   return options.model_description.empty() ? kGenericModelDescription : options.model_description;
 }
@@ -101,7 +106,7 @@ std::string shorten(const std::string& text, std::size_t max_chars) {
 LlmTeacher::LlmTeacher(llm::ChatClient& client, LlmTeacherOptions options)
     : client_(client),
       ledger_at_start_(client.ledger()),
-      options_(std::move(options)),
+      options_(with_prompt_directory(std::move(options))),
       abstraction_(PromptTemplate::load(options_.prompt_directory / "abstraction.txt", kUuPlaceholders)),
       extrapolation_(PromptTemplate::load(options_.prompt_directory / "extrapolation.txt", kExtrapolationPlaceholders)),
       generation_(PromptTemplate::load(options_.prompt_directory / "generation.txt", kGenerationPlaceholders)),

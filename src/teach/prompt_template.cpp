@@ -1,6 +1,7 @@
 #include "blindspot/teach/prompt_template.hpp"
 
 #include "blindspot/core/atomic_file.hpp"
+#include "blindspot/core/data_files.hpp"
 #include "blindspot/core/error.hpp"
 #include "blindspot/core/line_reader.hpp"
 #include "blindspot/core/sha256.hpp"
@@ -120,6 +121,6 @@ std::vector<llm::Message> PromptTemplate::render(const std::map<std::string, std
   return messages;
 }
 
-std::filesystem::path default_prompt_directory() { return BLINDSPOT_PROMPT_DIR; }
+std::filesystem::path default_prompt_directory() { return core::data_file("prompts"); }
 
 }  // namespace blindspot::teach

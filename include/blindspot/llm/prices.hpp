@@ -43,7 +43,8 @@ class PriceTable {
   std::vector<Price> prices_;
 };
 
-// The table shipped with blindspot (config/prices.toml in the source tree).
+// The table shipped with blindspot: config/prices.toml of its data folder (core::data_file; throws
+// as it does when that folder is not found).
 std::filesystem::path default_price_file();
 
 }  // namespace blindspot::llm

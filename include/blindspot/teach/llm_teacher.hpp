@@ -22,7 +22,9 @@ struct LlmTeacherOptions {
   // What kind of model the classifier is, for the prompts, e.g. "a fine-tuned transformer
   // classifier" (model::Classifier::identity().description); empty: "a text classifier".
   std::string model_description;
-  std::filesystem::path prompt_directory = default_prompt_directory();
+  // Empty: the prompts shipped with blindspot (default_prompt_directory(), looked up when the teacher
+  // is made, so that options can exist where no data folder is installed).
+  std::filesystem::path prompt_directory;
   double temperature = 0.7;
   int max_tokens = 800;
   std::int64_t seed = 0;

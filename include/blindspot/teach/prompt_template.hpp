@@ -34,7 +34,8 @@ class PromptTemplate {
   std::vector<llm::Message> messages_;
 };
 
-// The prompts shipped with blindspot (prompts/ in the source tree).
+// The prompts shipped with blindspot: prompts/ of its data folder (core::data_file; throws as it
+// does when that folder is not found).
 std::filesystem::path default_prompt_directory();
 
 }  // namespace blindspot::teach
