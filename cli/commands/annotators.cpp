@@ -1,6 +1,5 @@
-#include "commands.hpp"
-
 #include "../ui/table.hpp"
+#include "commands.hpp"
 
 #include "blindspot/core/error.hpp"
 #include "blindspot/store/annotations.hpp"
@@ -21,29 +20,34 @@ struct AnnotatorSettings {
   std::int64_t run = 0;
   std::string name;
   int count = 1;
-  std::string url = "http://127.0.0.1:8080";
+  std::string base_url;  // empty: where the campaign was last served
   double hourly_wage_usd = 0;
   double platform_fee = 0;
   std::int64_t id = 0;
 };
 
 void add_annotators(Context& context, const AnnotatorSettings& settings) {
+  const auto base = web::invitation_base(context.store(), settings.run, settings.base_url);
   const auto invitations = web::create_invitations(context.store(), settings.run, settings.name, settings.count);
-  std::string base = settings.url;
-  while (!base.empty() && base.back() == '/') base.pop_back();
+  if (base.source == web::InvitationBase::Source::fallback) {
+    std::cerr << fmt::format(
+        "blindspot: note: run {} has not been served yet, so the links use {}; if annotators "
+        "will open another address, add again with --base-url URL\n",
+        settings.run, base.url);
+  }
   if (context.json) {
     nlohmann::ordered_json out = nlohmann::ordered_json::array();
     for (const auto& i : invitations) {
       out.push_back({{"id", i.annotator_id},
                      {"name", i.name},
                      {"token", i.token},
-                     {"url", base + web::invitation_path(i.token)}});
+                     {"url", web::invitation_url(base.url, i.token)}});
     }
     std::cout << out.dump(2) << '\n';
     return;
   }
   for (const auto& i : invitations) {
-    std::cout << fmt::format("annotator {} ({}): {}{}\n", i.annotator_id, i.name, base, web::invitation_path(i.token));
+    std::cout << fmt::format("annotator {} ({}): {}\n", i.annotator_id, i.name, web::invitation_url(base.url, i.token));
   }
   std::cerr << "blindspot: note: the invitation links are shown only now (the store keeps their SHA-256); send each "
                "to one annotator\n";
@@ -139,7 +143,10 @@ void add_annotators_command(CLI::App& app, Context& context) {
   add->add_option("--count", settings->count, "How many invitations")
       ->check(CLI::Range(1, 10000))
       ->capture_default_str();
-  add->add_option("--url", settings->url, "Base URL annotators reach the server at")->capture_default_str();
+  add->add_option("--base-url,--url", settings->base_url,
+                  "Address annotators open (e.g. https://annotate.example.org behind a proxy); default: the "
+                  "address the campaign's `serve` runs at, else " +
+                      std::string(web::kDefaultBaseUrl));
   CLI::App* list =
       command->add_subcommand("list", "Annotators with progress, questionnaire and active time (no tokens)");
   list->add_option("--run", settings->run, "Campaign run")->required();

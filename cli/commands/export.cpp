@@ -6,6 +6,7 @@
 #include "blindspot/data/spreadsheet_csv.hpp"
 #include "blindspot/store/annotations.hpp"
 #include "blindspot/store/runs.hpp"
+#include "blindspot/teach/campaign.hpp"
 #include "blindspot/teach/human_teacher.hpp"
 
 #include <fmt/core.h>
@@ -13,6 +14,7 @@
 
 #include <iostream>
 #include <map>
+#include <set>
 
 namespace blindspot::cli {
 namespace {
@@ -31,17 +33,44 @@ std::string number(double value) { return fmt::format("{:.3f}", value); }
 // JSONL: one object per submission. CSV: one row per sample with its submission's columns, for a
 // spreadsheet (formulas neutralised) and as a samples file for `teach --teacher import` (text,
 // label, reasoning, hypothesis_id, id).
+// A sample's model score as a CSV cell: the number as the server stored it, or empty.
+Cell model_probability_cell(const nlohmann::json& sample) {
+  const auto it = sample.find("model_probability");
+  if (it == sample.end() || !it->is_number()) return Cell::text("");
+  return Cell::number(fmt::format("{:.4f}", it->get<double>()));
+}
+
 std::size_t write_export(const std::filesystem::path& file, const std::string& format,
                          const std::vector<store::SubmissionRecord>& submissions,
-                         const std::map<std::int64_t, store::AnnotatorRecord>& annotators) {
+                         const std::map<std::int64_t, store::AnnotatorRecord>& annotators,
+                         const std::set<std::string>& label_issue_uus) {
   core::AtomicFile out(file);
   std::size_t rows = 0;
   if (format == "csv") {
     std::vector<data::SpreadsheetCell> header;
-    for (const char* name : {"id", "hypothesis_id", "text", "label", "reasoning", "campaign_run", "assignment",
-                             "annotator", "annotator_name", "uu_id", "abstraction", "abstraction_reasoning",
-                             "extrapolation", "extrapolation_reasoning", "abstraction_seconds",
-                             "extrapolation_seconds", "generation_seconds", "active_seconds", "submitted_at"}) {
+    for (const char* name : {"id",
+                             "hypothesis_id",
+                             "text",
+                             "label",
+                             "reasoning",
+                             "campaign_run",
+                             "assignment",
+                             "annotator",
+                             "annotator_name",
+                             "uu_id",
+                             "abstraction",
+                             "abstraction_reasoning",
+                             "extrapolation",
+                             "extrapolation_reasoning",
+                             "abstraction_seconds",
+                             "extrapolation_seconds",
+                             "generation_seconds",
+                             "active_seconds",
+                             "submitted_at",
+                             "label_issue",
+                             "label_verdict",
+                             "model_label",
+                             "model_probability"}) {
       header.push_back(data::SpreadsheetCell::text(name));
     }
     data::write_spreadsheet_csv_row(out.stream(), header);
@@ -68,7 +97,9 @@ std::size_t write_export(const std::filesystem::path& file, const std::string& f
                                        {"extrapolation", s.extrapolation_seconds},
                                        {"generation", s.generation_seconds},
                                        {"total", s.active_seconds}}},
-                                     {"submitted_at", s.submitted_at ? nlohmann::json(*s.submitted_at) : nullptr}};
+                                     {"submitted_at", s.submitted_at ? nlohmann::json(*s.submitted_at) : nullptr},
+                                     {"label_issue", label_issue_uus.contains(s.uu_id)},
+                                     {"label_verdict", s.label_verdict}};
       out.stream() << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
       ++rows;
       continue;
@@ -81,13 +112,29 @@ std::size_t write_export(const std::filesystem::path& file, const std::string& f
       const auto text = [&](const char* key) { return Cell::text(sample.value(key, std::string())); };
       data::write_spreadsheet_csv_row(
           out.stream(),
-          {Cell::text(hypothesis + "#" + std::to_string(++n)), Cell::text(hypothesis), text("text"), text("label"),
-           text("reasoning"), Cell::number(std::to_string(s.run_id)), Cell::number(std::to_string(s.assignment_id)),
-           Cell::number(std::to_string(s.annotator_id)), Cell::text(name), Cell::text(s.uu_id),
-           Cell::text(s.abstraction), Cell::text(s.abstraction_reasoning), Cell::text(s.extrapolation),
-           Cell::text(s.extrapolation_reasoning), Cell::number(number(s.abstraction_seconds)),
-           Cell::number(number(s.extrapolation_seconds)), Cell::number(number(s.generation_seconds)),
-           Cell::number(number(s.active_seconds)), Cell::text(s.submitted_at.value_or(""))});
+          {Cell::text(hypothesis + "#" + std::to_string(++n)),
+           Cell::text(hypothesis),
+           text("text"),
+           text("label"),
+           text("reasoning"),
+           Cell::number(std::to_string(s.run_id)),
+           Cell::number(std::to_string(s.assignment_id)),
+           Cell::number(std::to_string(s.annotator_id)),
+           Cell::text(name),
+           Cell::text(s.uu_id),
+           Cell::text(s.abstraction),
+           Cell::text(s.abstraction_reasoning),
+           Cell::text(s.extrapolation),
+           Cell::text(s.extrapolation_reasoning),
+           Cell::number(number(s.abstraction_seconds)),
+           Cell::number(number(s.extrapolation_seconds)),
+           Cell::number(number(s.generation_seconds)),
+           Cell::number(number(s.active_seconds)),
+           Cell::text(s.submitted_at.value_or("")),
+           Cell::text(label_issue_uus.contains(s.uu_id) ? "true" : "false"),
+           Cell::text(s.label_verdict),
+           Cell::text(sample.value("model_label", nlohmann::json()).is_string() ? sample.value("model_label", "") : ""),
+           model_probability_cell(sample)});
       ++rows;
     }
   }
@@ -107,8 +154,14 @@ void run_export(Context& context, ExportSettings& settings) {
   }
   std::map<std::int64_t, store::AnnotatorRecord> annotators;
   for (auto& a : store::list_annotators(db, settings.run)) annotators.emplace(a.id, std::move(a));
+  std::set<std::string> label_issue_uus;
+  if (const auto campaign = teach::load_campaign(db, settings.run)) {
+    for (const auto& uu : campaign->uus) {
+      if (uu.label_issue) label_issue_uus.insert(uu.id);
+    }
+  }
   const auto submissions = store::list_submissions(db, settings.run, settings.include_incomplete);
-  const std::size_t rows = write_export(settings.out, settings.format, submissions, annotators);
+  const std::size_t rows = write_export(settings.out, settings.format, submissions, annotators, label_issue_uus);
   record_output(context, "human_submissions", settings.out);
   store::record_metric(db, context.run_id(), "export", "submissions", static_cast<double>(submissions.size()));
   if (context.json) {

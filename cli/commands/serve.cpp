@@ -7,6 +7,7 @@
 #include "blindspot/teach/campaign.hpp"
 #include "blindspot/teach/uu_source.hpp"
 #include "blindspot/web/server.hpp"
+#include "blindspot/web/worked_example.hpp"
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
@@ -26,6 +27,7 @@ struct ServeSettings {
   std::int64_t run = 0;       // campaign run (or the run whose UUs become one)
   std::filesystem::path uus;  // or a UU file: this serve run becomes the campaign
   ModelSource model;
+  std::filesystem::path worked_example;  // a TOML file with a [worked_example] table
   web::ServerOptions server;
 };
 
@@ -49,7 +51,8 @@ teach::Campaign prepare_campaign(Context& context, ServeSettings& settings) {
   if (!settings.uus.empty()) {
     if (settings.model.spec.empty())
       throw core::Error(core::ErrorKind::usage, "--uus needs --model (the task's labels)");
-    const auto model = load_model_for_run(context, settings.model);
+    const std::shared_ptr<const model::Classifier> model = load_model_for_run(context, settings.model);
+    settings.server.model = model;
     const std::string hash = core::sha256_file(settings.uus);
     teach::Campaign campaign;
     campaign.run_id = context.run_id();
@@ -65,8 +68,12 @@ teach::Campaign prepare_campaign(Context& context, ServeSettings& settings) {
         core::ErrorKind::bad_input,
         fmt::format("--run {}: no run with this id in {} (see `blindspot runs`)", settings.run, db.file().string()));
   }
+  // Only a --model named on the command line scores annotators' samples (live feedback).
+  if (!settings.model.spec.empty()) settings.server.model = load_model_for_run(context, settings.model);
   if (auto existing = teach::load_campaign(db, settings.run)) return std::move(*existing);
-  const auto model = load_model_for_run(context, model_of(context, settings.run, settings.model));
+  const std::shared_ptr<const model::Classifier> model =
+      settings.server.model ? settings.server.model
+                            : load_model_for_run(context, model_of(context, settings.run, settings.model));
   teach::Campaign campaign;
   campaign.run_id = settings.run;
   campaign.labels = model->labels();
@@ -74,6 +81,27 @@ teach::Campaign prepare_campaign(Context& context, ServeSettings& settings) {
   campaign.source_json = nlohmann::json{{"run", settings.run}}.dump();
   teach::create_campaign(db, campaign);
   return campaign;
+}
+
+void print_serving(const Context& context, const teach::Campaign& campaign, const std::string& url,
+                   const std::string& public_url) {
+  if (context.json) {
+    std::cout << nlohmann::json{{"campaign_run", campaign.run_id},
+                                {"uus", campaign.uus.size()},
+                                {"url", url},
+                                {"public_url", public_url}}
+                     .dump()
+              << std::endl;
+    return;
+  }
+  std::cout << fmt::format("campaign run {}: {} UUs ({}), labels {}\nserving on {}{}\n", campaign.run_id,
+                           campaign.uus.size(), campaign.source_json, campaign.labels.joined(), url,
+                           public_url == url ? "" : " (annotators open " + public_url + ")")
+            << fmt::format(
+                   "invite annotators with: blindspot annotators add --run {} (its links start with {})\nstop with "
+                   "Ctrl-C\n",
+                   campaign.run_id, public_url)
+            << std::flush;
 }
 
 void run_serve(Context& context, ServeSettings& settings) {
@@ -93,20 +121,15 @@ void run_serve(Context& context, ServeSettings& settings) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  if (!settings.worked_example.empty()) {
+    settings.server.worked_example = web::read_worked_example(settings.worked_example, campaign.labels);
+  }
   web::Server server(context.store().file(), campaign.run_id, settings.server);
   server.bind();
-  const std::string url = server.url();
-  if (context.json) {
-    std::cout << nlohmann::json{{"campaign_run", campaign.run_id}, {"uus", campaign.uus.size()}, {"url", url}}.dump()
-              << std::endl;
-  } else {
-    std::cout << fmt::format(
-                     "campaign run {}: {} UUs ({}), labels {}\nserving on {}\ninvite annotators with: "
-                     "blindspot annotators add --run {}\nstop with Ctrl-C\n",
-                     campaign.run_id, campaign.uus.size(), campaign.source_json, campaign.labels.joined(), url,
-                     campaign.run_id)
-              << std::flush;
-  }
+  // `annotators add`, usually run in another terminal, builds its links from this address.
+  const std::string public_url = server.public_url();
+  store::set_campaign_serve_url(context.store(), campaign.run_id, public_url);
+  print_serving(context, campaign, server.url(), public_url);
   std::atomic<bool> served{false};
   std::thread watcher([&] {
     bool stopping = false;
@@ -136,12 +159,26 @@ void add_serve_command(CLI::App& app, Context& context) {
       ->add_option("--uus", settings->uus,
                    "A UU file (*.uus.jsonl, *.attacks.jsonl): this serve run becomes the campaign")
       ->check(CLI::ExistingFile);
-  // The model's labels are the task's; default: the model the --run run recorded.
+  // The model's labels are the task's; default: the model the --run run recorded. Given here, it
+  // also scores the samples annotators write (live feedback).
   add_model_option(*command, settings->model, false);
+  command
+      ->add_option("--feedback-per-minute", settings->server.feedback_per_minute,
+                   "Scores of the --model one annotator session may ask for per minute")
+      ->check(CLI::Range(1, 10000))
+      ->capture_default_str();
   command->add_option("--host", settings->server.host, "Address to listen on")->capture_default_str();
   command->add_option("--port", settings->server.port, "Port (0 = any free port)")
       ->check(CLI::Range(0, 65535))
       ->capture_default_str();
+  command->add_option("--base-url", settings->server.base_url,
+                      "Address annotators open, behind a reverse proxy (e.g. https://annotate.example.org); "
+                      "default http://HOST:PORT. Recorded for `annotators add`");
+  command
+      ->add_option("--worked-example", settings->worked_example,
+                   "TOML file with a [worked_example] table (text, label, explanation) for the instructions; "
+                   "default: an example from the campaign's UUs")
+      ->check(CLI::ExistingFile);
   command->add_option("--per-uu", settings->server.assignment.per_uu, "Annotators per UU")
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();

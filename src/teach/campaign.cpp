@@ -40,7 +40,9 @@ std::string uu_to_json(const discover::Uu& uu) {
                                       {"true_label", uu.true_label},
                                       {"predicted_label", uu.predicted_label},
                                       {"confidence", uu.confidence},
-                                      {"blind_spot", uu.blind_spot}};
+                                      {"blind_spot", uu.blind_spot},
+                                      {"label_issue", uu.label_issue},
+                                      {"label_quality", uu.label_quality}};
   return out.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
@@ -51,7 +53,8 @@ discover::Uu uu_from_json(const std::string& text) {
   try {
     discover::Uu uu;
     uu.id = value.at("id").get<std::string>();
-    uu.kind = value.at("kind").get<std::string>() == "adversarial" ? discover::UuKind::adversarial : discover::UuKind::natural;
+    uu.kind = value.at("kind").get<std::string>() == "adversarial" ? discover::UuKind::adversarial
+                                                                   : discover::UuKind::natural;
     uu.text = value.at("text").get<std::string>();
     uu.original_text = value.at("original_text").get<std::string>();
     uu.marked_text = value.at("marked_text").get<std::string>();
@@ -63,6 +66,9 @@ discover::Uu uu_from_json(const std::string& text) {
     uu.predicted_label = value.at("predicted_label").get<std::string>();
     uu.confidence = value.at("confidence").get<double>();
     uu.blind_spot = value.at("blind_spot").get<int>();
+    // Snapshots stored before label-issue triage (issue 14) have neither key.
+    uu.label_issue = value.value("label_issue", false);
+    uu.label_quality = value.value("label_quality", -1.0);
     return uu;
   } catch (const json::exception& error) {
     throw Error(ErrorKind::bad_input, std::string("malformed campaign UU: ") + error.what());

@@ -2,6 +2,8 @@
 
 // Private to the web module: the state every request handler shares.
 
+#include "model_feedback.hpp"
+
 #include "blindspot/store/database.hpp"
 #include "blindspot/teach/campaign.hpp"
 #include "blindspot/web/server.hpp"
@@ -10,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -49,8 +52,10 @@ struct App {
 
   teach::Campaign campaign;
   std::map<std::string, std::size_t> uu_index;  // UU id -> index in campaign.uus
+  std::set<std::string> label_issue_uus;        // UUs flagged as probable label errors
   ServerOptions options;
   ConnectionPool pool;
+  FeedbackLimiter feedback_limiter{options.feedback_per_minute};
   // Writers in this process take turns here before SQLite's write lock: SQLite's busy handler
   // polls with sleeps of up to 100 ms, a mutex hands the lock over at once. Other processes
   // writing the same store still wait through the busy timeout.

@@ -18,6 +18,9 @@ dl.uu-facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 
 dl.uu-facts dt { font-weight: 600; }
 .likert { display: flex; gap: 1rem; flex-wrap: wrap; }
 .likert label { font-weight: 400; margin: 0; }
+.notice { background: #fff4e0; border-left: 4px solid #d98200; padding: .5rem .8rem; }
+button.secondary { background: #e8eefa; color: #2455a4; border: 1px solid #2455a4; margin-top: .4rem; padding: .3rem .8rem; }
+.feedback output { margin-left: .6rem; font-weight: 600; }
 .code { font-size: 1.6rem; font-family: monospace; background: #eef4ff; padding: .3rem .6rem; }
 )css";
 
@@ -43,6 +46,38 @@ const std::string_view kHeartbeatJs = R"js('use strict';
       body: 'csrf=' + encodeURIComponent(csrf)
     }).catch(function () {});
   }, 60000);
+})();
+)js";
+
+const std::string_view kFeedbackJs = R"js('use strict';
+// "Ask the model" without reloading the page: posts the sample's text and shows the model's
+// reading beside it. The server records the score, and the submission keeps the last one per text.
+(function () {
+  var form = document.querySelector('form[data-heartbeat]');
+  if (!form) return;
+  var csrf = form.querySelector('input[name="csrf"]').value;
+  form.querySelectorAll('button[data-score]').forEach(function (button) {
+    button.addEventListener('click', function (event) {
+      event.preventDefault();
+      var n = button.getAttribute('data-score');
+      var output = document.getElementById('model_score_' + n);
+      var text = document.getElementById('text_' + n).value;
+      output.textContent = 'asking the model...';
+      fetch(button.getAttribute('formaction'), {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Accept': 'application/json' },
+        body: 'csrf=' + encodeURIComponent(csrf) + '&sample=' + encodeURIComponent(n) + '&text_' + n + '=' +
+          encodeURIComponent(text)
+      }).then(function (response) {
+        return response.json();
+      }).then(function (reply) {
+        output.textContent = reply.message;
+      }).catch(function () {
+        output.textContent = 'The model could not be asked; try again.';
+      });
+    });
+  });
 })();
 )js";
 

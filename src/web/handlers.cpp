@@ -2,6 +2,7 @@
 
 #include "assets.hpp"
 #include "form.hpp"
+#include "model_feedback.hpp"
 #include "pages.hpp"
 #include "session.hpp"
 #include "submission_flow.hpp"
@@ -10,6 +11,7 @@
 #include "blindspot/core/error.hpp"
 #include "blindspot/store/annotations.hpp"
 
+#include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
 namespace blindspot::web {
@@ -94,7 +96,8 @@ void handle_instructions(App& app, const Request& req, Response& res) {
   const auto session = current_session(app, req);
   html(res, 200,
        pages::instructions(app.options.task_description, app.campaign.labels, app.options.samples_per_uu,
-                           session.has_value(), session && session->annotator.familiarity_json.has_value()));
+                           *app.options.worked_example, session.has_value(),
+                           session && session->annotator.familiarity_json.has_value()));
 }
 
 void handle_questionnaire_page(App& app, const Request& req, Response& res) {
@@ -115,6 +118,25 @@ void handle_questionnaire_post(App& app, const Request& req, Response& res) {
   see_other(res, "/task");
 }
 
+// The page of an assignment's current step; `submission` holds what earlier steps stored.
+pages::TaskView task_view(const App& app, const Session& session, const store::AssignmentRecord& assignment,
+                          const std::optional<store::SubmissionRecord>& submission, std::int64_t submitted) {
+  const discover::Uu* uu = app.find_uu(assignment.uu_id);
+  if (uu == nullptr) {
+    throw core::Error(core::ErrorKind::internal, "assignment of a UU outside the campaign: " + assignment.uu_id);
+  }
+  pages::TaskView view;
+  view.assignment = &assignment;
+  view.uu = uu;
+  view.submission = submission ? &*submission : nullptr;
+  view.labels = &app.campaign.labels;
+  view.samples_per_uu = app.options.samples_per_uu;
+  view.csrf = session.record.csrf_token;
+  view.progress = progress_of(app, submitted);
+  view.model_feedback = app.options.model != nullptr;
+  return view;
+}
+
 void handle_task_page(App& app, const Request& req, Response& res) {
   const auto session = require_session(app, req, res);
   if (!session) return;
@@ -129,19 +151,7 @@ void handle_task_page(App& app, const Request& req, Response& res) {
     submission = store::find_submission(db, next.assignment->id);
   });
   if (!next.assignment) return see_other(res, "/done");
-  const discover::Uu* uu = app.find_uu(next.assignment->uu_id);
-  if (uu == nullptr) {
-    throw core::Error(core::ErrorKind::internal, "assignment of a UU outside the campaign: " + next.assignment->uu_id);
-  }
-  pages::TaskView view;
-  view.assignment = &*next.assignment;
-  view.uu = uu;
-  view.submission = submission ? &*submission : nullptr;
-  view.labels = &app.campaign.labels;
-  view.samples_per_uu = app.options.samples_per_uu;
-  view.csrf = session->record.csrf_token;
-  view.progress = progress_of(app, next.submitted);
-  html(res, 200, pages::task(view));
+  html(res, 200, pages::task(task_view(app, *session, *next.assignment, submission, next.submitted)));
 }
 
 // The rules of a step's form for this server's campaign.
@@ -150,6 +160,8 @@ StepRules step_rules(const App& app) {
   rules.labels = &app.campaign.labels;
   rules.samples_per_uu = app.options.samples_per_uu;
   rules.idle_cutoff_seconds = app.options.idle_cutoff_seconds;
+  rules.label_issue_uus = &app.label_issue_uus;
+  rules.model_feedback = app.options.model != nullptr;
   return rules;
 }
 
@@ -170,6 +182,7 @@ void respond(Response& res, const SubmitOutcome& outcome) {
                     "This task was given back to the pool after a long time without activity, so your answer was "
                     "not stored. Continue with the next task at /task.");
     case SubmitStatus::heartbeat_seen:
+    case SubmitStatus::scored:
       res.status = 204;
       return;
     case SubmitStatus::next_step:
@@ -198,6 +211,97 @@ void handle_heartbeat_post(App& app, const Request& req, Response& res) {
   app.write(
       [&](store::Database& db) { outcome = record_heartbeat(db, task_post(app, req, *session), step_rules(app)); });
   respond(res, outcome);
+}
+
+// ---- live model feedback (docs/web.md, "Live model feedback") ----
+
+// What a score request produced: the status to answer with, and the score or the message.
+struct FeedbackReply {
+  int status = 200;
+  int sample = 0;
+  std::optional<ModelScore> score;
+  std::string message;
+};
+
+// The request's sample text checked like the form's, the session's limit, then the model (outside
+// the write lock: a remote model may take a while), then the score recorded with the assignment.
+FeedbackReply score_sample(App& app, const Request& req, const Session& session) {
+  FeedbackReply reply;
+  reply.sample = form_int(req.params, "sample", 1, app.options.samples_per_uu);
+  const std::string name = "text_" + std::to_string(reply.sample);
+  const FormField text = read_field(req.params, name, pages::kMaxSampleChars * 3, true);
+  if (text.problem)
+    return {400, reply.sample, std::nullopt,
+            "Write example " + std::to_string(reply.sample) + " first, then ask the model (" + *text.problem + ")"};
+  if (const auto wait = app.feedback_limiter.admit(session.record.token_sha256, app.now())) {
+    return {429, reply.sample, std::nullopt,
+            fmt::format("You asked the model {} times within a minute, which is the limit. Wait {:.0f} s, then ask "
+                        "again; your texts are kept.",
+                        app.options.feedback_per_minute, *wait)};
+  }
+  try {
+    reply.score = score_text(*app.options.model, text.value);
+  } catch (const core::Error& error) {
+    return {503, reply.sample, std::nullopt, std::string("The model could not score this text: ") + error.what()};
+  }
+  SubmitOutcome outcome;
+  app.write([&](store::Database& db) {
+    outcome = record_model_feedback(db, task_post(app, req, session), text.value, reply.score->label,
+                                    reply.score->probability, step_rules(app));
+  });
+  if (outcome.status == SubmitStatus::not_found)
+    return {404, reply.sample, std::nullopt, "There is no such task for you."};
+  if (outcome.status == SubmitStatus::released) {
+    return {409, reply.sample, std::nullopt, "This task was given back to the pool; continue at /task."};
+  }
+  if (outcome.status != SubmitStatus::scored)
+    return {409, reply.sample, std::nullopt, "This task is past its examples."};
+  reply.message = score_sentence(*reply.score);
+  return reply;
+}
+
+// Without JavaScript the score button posts the whole form: the page comes back with what was
+// typed and the score (or the reason there is none) beside the sample.
+void render_feedback_page(App& app, const Request& req, Response& res, const Session& session,
+                          const FeedbackReply& reply) {
+  std::optional<store::AssignmentRecord> assignment;
+  std::optional<store::SubmissionRecord> submission;
+  std::int64_t submitted = 0;
+  app.read([&](store::Database& db) {
+    assignment = store::find_assignment(db, std::stoll(req.matches[1]));
+    if (!assignment || assignment->annotator_id != session.annotator.id || assignment->step != "generation") return;
+    submission = store::find_submission(db, assignment->id);
+    submitted = store::count_submitted(db, session.annotator.id);
+  });
+  if (!assignment || assignment->annotator_id != session.annotator.id || assignment->step != "generation") {
+    return refuse(res, reply.status == 200 ? 409 : reply.status, "Not scored", reply.message);
+  }
+  pages::TaskView view = task_view(app, session, *assignment, submission, submitted);
+  for (int n = 1; n <= app.options.samples_per_uu; ++n) {
+    const std::string suffix = "_" + std::to_string(n);
+    view.drafts.push_back(
+        {req.get_param_value(("text" + suffix).c_str()), req.get_param_value(("label" + suffix).c_str()),
+         req.get_param_value(("reasoning" + suffix).c_str()), n == reply.sample && reply.score ? reply.message : ""});
+  }
+  if (!reply.score) view.notice = reply.message;
+  html(res, reply.status, pages::task(view));
+}
+
+void handle_score_post(App& app, const Request& req, Response& res) {
+  const auto session = require_form_session(app, req, res);
+  if (!session) return;
+  if (!app.options.model) return refuse(res, 404, "Not found", "This campaign was served without a model to ask.");
+  const FeedbackReply reply = score_sample(app, req, *session);
+  if (req.get_header_value("Accept").find("application/json") == std::string::npos) {
+    return render_feedback_page(app, req, res, *session, reply);
+  }
+  nlohmann::ordered_json body = {{"sample", reply.sample}, {"message", reply.message}};
+  if (reply.score) {
+    body["label"] = reply.score->label;
+    body["probability"] = reply.score->probability;
+  }
+  res.status = reply.status;
+  res.set_content(body.dump(), "application/json");
 }
 
 void handle_done(App& app, const Request& req, Response& res) {
@@ -244,6 +348,7 @@ void register_routes(httplib::Server& server, App& app) {
   server.Get("/task", guarded(handle_task_page));
   server.Post(R"(/task/(\d{1,18})/(abstraction|extrapolation|generation))", guarded(handle_task_post));
   server.Post(R"(/task/(\d{1,18})/heartbeat)", guarded(handle_heartbeat_post));
+  server.Post(R"(/task/(\d{1,18})/score)", guarded(handle_score_post));
   server.Get("/done", guarded(handle_done));
   // Browsers ask for it on every site; an empty answer keeps a 404 out of their consoles.
   server.Get("/favicon.ico", [](const Request&, Response& res) { res.status = 204; });
@@ -252,6 +357,9 @@ void register_routes(httplib::Server& server, App& app) {
   });
   server.Get("/static/heartbeat.js", [](const Request&, Response& res) {
     res.set_content(std::string(assets::kHeartbeatJs), "text/javascript; charset=utf-8");
+  });
+  server.Get("/static/feedback.js", [](const Request&, Response& res) {
+    res.set_content(std::string(assets::kFeedbackJs), "text/javascript; charset=utf-8");
   });
 }
 

@@ -9,7 +9,7 @@ namespace blindspot::web::pages {
 namespace {
 
 std::string layout(const std::string& title, const std::string& body, const std::string& progress = {},
-                   bool heartbeat = false) {
+                   bool heartbeat = false, bool feedback = false) {
   return "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
          "<title>" +
@@ -18,7 +18,8 @@ std::string layout(const std::string& title, const std::string& body, const std:
          "<link rel=\"stylesheet\" href=\"/static/style.css\"></head><body>"
          "<header><strong>blindspot annotation</strong><span id=\"progress\">" +
          escape_html(progress) + "</span></header><main>" + body + "</main>" +
-         (heartbeat ? "<script src=\"/static/heartbeat.js\"></script>" : "") + "</body></html>\n";
+         (heartbeat ? "<script src=\"/static/heartbeat.js\"></script>" : "") +
+         (feedback ? "<script src=\"/static/feedback.js\"></script>" : "") + "</body></html>\n";
 }
 
 std::string progress_text(const Progress& progress) {
@@ -34,6 +35,21 @@ std::string csrf_field(const std::string& csrf) {
 
 std::string confidence_text(double confidence) {
   return fmt::format("{:.2f} ({:.0f} %)", confidence, confidence * 100);
+}
+
+// A UU that label-issue triage (`scan --label-issues`) flagged: its "true" label is probably a
+// labelling error, so the model may be right. The annotator says what they think (verdict_fields).
+std::string label_issue_notice(const discover::Uu& uu) {
+  std::string html =
+      "<p class=\"notice\" id=\"label-issue\"><strong>The label may be wrong.</strong> An automatic "
+      "check suspects that this text's given label, <strong>" +
+      escape_html(uu.true_label) + "</strong>, is a labelling mistake";
+  if (uu.label_quality >= 0) {
+    html += fmt::format(" (models trained without it give that label a probability of {:.2f})", uu.label_quality);
+  }
+  return html +
+         ". If the label is wrong, the model may be right here. Please say below what you think, then "
+         "describe what the model does as usual.</p>";
 }
 
 std::string uu_section(const discover::Uu& uu) {
@@ -63,6 +79,7 @@ std::string uu_section(const discover::Uu& uu) {
             "</dd><dt>The model's label</dt><dd id=\"uu-predicted\">" + escape_html(uu.predicted_label) +
             "</dd><dt>The model's confidence</dt><dd>" + confidence_text(uu.confidence) + "</dd></dl>";
   }
+  if (uu.label_issue) html += label_issue_notice(uu);
   return html + "</section>";
 }
 
@@ -83,18 +100,85 @@ std::string hypothesis_fields(const char* question, const char* hint) {
       question, hint, kMaxHypothesisChars, kMaxHypothesisChars);
 }
 
-std::string label_options(const data::LabelSet& labels) {
+// The annotator's verdict on a flagged UU's label, stored with the abstraction step
+// (submission_flow.hpp: kLabelVerdicts).
+std::string verdict_fields(const discover::Uu& uu) {
+  std::string html = "<fieldset id=\"label-verdict\"><legend>Is the label <strong>" + escape_html(uu.true_label) +
+                     "</strong> right for this text?</legend><div class=\"likert\">";
+  const std::pair<const char*, const char*> choices[] = {
+      {"right", "the label is right"}, {"wrong", "the label is wrong"}, {"unsure", "unsure"}};
+  for (const auto& [value, text] : choices) {
+    html += fmt::format(
+        "<label><input type=\"radio\" name=\"label_verdict\" id=\"label_verdict_{0}\" value=\"{0}\" required> "
+        "{1}</label>",
+        value, text);
+  }
+  return html + "</div></fieldset>";
+}
+
+std::string label_options(const data::LabelSet& labels, const std::string& chosen) {
   std::string html = "<option value=\"\">choose a label</option>";
   for (const std::string& label : labels.names()) {
-    html += "<option value=\"" + escape_html(label) + "\">" + escape_html(label) + "</option>";
+    html += "<option value=\"" + escape_html(label) + "\"" + (label == chosen ? " selected" : "") + ">" +
+            escape_html(label) + "</option>";
   }
   return html;
+}
+
+// Sample n of the generation step, with what was typed before and, when the server has the
+// campaign's model, a button that asks it (a form button, so it works without JavaScript;
+// feedback.js turns it into a request that keeps the page).
+std::string sample_fields(const TaskView& view, int n) {
+  const std::size_t index = static_cast<std::size_t>(n - 1);
+  const SampleDraft draft = index < view.drafts.size() ? view.drafts[index] : SampleDraft{};
+  std::string feedback;
+  if (view.model_feedback) {
+    feedback = fmt::format(
+        "<p class=\"feedback\"><button type=\"submit\" class=\"secondary\" id=\"score_{0}\" name=\"sample\" "
+        "value=\"{0}\" formaction=\"/task/{1}/score\" formnovalidate data-score=\"{0}\">Ask the model</button> "
+        "<output id=\"model_score_{0}\" for=\"text_{0}\">{2}</output></p>",
+        n, view.assignment->id, escape_html(draft.score));
+  }
+  return fmt::format(
+      "<fieldset><legend>Example {0}</legend>"
+      "<label for=\"text_{0}\">Text</label>"
+      "<textarea id=\"text_{0}\" name=\"text_{0}\" rows=\"4\" required maxlength=\"{1}\">{4}</textarea>{6}"
+      "<label for=\"label_{0}\">Correct label</label>"
+      "<select id=\"label_{0}\" name=\"label_{0}\" required>{2}</select>"
+      "<label for=\"reasoning_{0}\">Why it exercises the blind spot (optional)</label>"
+      "<textarea id=\"reasoning_{0}\" name=\"reasoning_{0}\" rows=\"2\" maxlength=\"{3}\">{5}</textarea>"
+      "</fieldset>",
+      n, kMaxSampleChars, label_options(*view.labels, draft.label), kMaxHypothesisChars, escape_html(draft.text),
+      escape_html(draft.reasoning), feedback);
+}
+
+// From the campaign's own UUs or the owner's [worked_example] file (worked_example.hpp), never a
+// fixed text: a spam or topic task would otherwise be shown a movie review.
+std::string worked_example_section(const WorkedExample& example) {
+  std::string html;
+  if (!example.original_text.empty()) {
+    html += "<p>The model reads this text correctly as <strong>" + escape_html(example.label) +
+            "</strong>:</p><blockquote id=\"example-original\">" + escape_html(example.original_text) +
+            "</blockquote><p>After small changes it gets this one wrong:</p>";
+  } else {
+    html += "<p>The model gets this text wrong:</p>";
+  }
+  html += "<blockquote id=\"example-text\">" + escape_html(example.text) +
+          "</blockquote><dl class=\"uu-facts\"><dt>Correct label</dt><dd id=\"example-label\">" +
+          escape_html(example.label) + "</dd>";
+  if (!example.predicted_label.empty()) {
+    html += "<dt>The model's label</dt><dd id=\"example-predicted\">" + escape_html(example.predicted_label);
+    if (example.confidence >= 0) html += ", confidence " + confidence_text(example.confidence);
+    html += "</dd>";
+  }
+  return html + "<dt>The blind spot</dt><dd id=\"example-explanation\">" + escape_html(example.explanation) +
+         "</dd></dl>";
 }
 
 }  // namespace
 
 std::string instructions(const std::string& task_description, const data::LabelSet& labels, int samples_per_uu,
-                         bool signed_in, bool questionnaire_done) {
+                         const WorkedExample& example, bool signed_in, bool questionnaire_done) {
   std::string body =
       "<h1>Instructions</h1>"
       "<p>Thank you for helping. The task: <strong>" +
@@ -115,19 +199,8 @@ std::string instructions(const std::string& task_description, const data::LabelS
       "<p>Your active time is measured on the server from when a task opens until you submit it; "
       "time away from the page (no activity for several minutes) is not counted. Please work "
       "through the tasks without long breaks.</p>"
-      "<h2>A worked example</h2>"
-      "<p>The model read this negative movie review correctly:</p>"
-      "<blockquote>This movie was a terrible waste of time.</blockquote>"
-      "<p>After one changed letter it says <strong>positive</strong> with confidence 0.91:</p>"
-      "<blockquote>This movie was a <mark>terrilbe</mark> waste of time.</blockquote>"
-      "<dl class=\"uu-facts\"><dt>1. Blind spot</dt><dd>When the strongest negative word is misspelt, "
-      "the model no longer recognises it and relies on the remaining neutral words, so it calls a "
-      "negative review positive.</dd>"
-      "<dt>2. Related</dt><dd>Other misspelt negative words (\"awfull\", \"borring\") or negative slang "
-      "the model may never have seen are likely read the same way.</dd>"
-      "<dt>3. Examples</dt><dd>\"The plot was borring and the acting awfull; I left halfway.\" "
-      "&rarr; negative (misspelt negative words)<br>"
-      "\"What a dissapointing sequel, every joke fell flat.\" &rarr; negative (misspelt key word)</dd></dl>";
+      "<h2>A worked example</h2>" +
+      worked_example_section(example);
   if (!signed_in) {
     body += "<p>Open the invitation link you were sent to start, then continue here.</p>";
   }
@@ -151,11 +224,15 @@ std::string questionnaire(const std::string& csrf, const std::string& task_descr
   const std::string body =
       "<h1>Before you start</h1><p>Three short questions about your experience. They are stored with your "
       "work so that results can be compared across experience levels; they do not affect what you are paid.</p>"
+      "<p>The task: <strong id=\"task-description\">" +
+      escape_html(task_description) +
+      "</strong></p>"
       "<form method=\"post\" action=\"/questionnaire\">" +
       csrf_field(csrf) +
       likert("labelling", "How much experience do you have labelling or annotating data?", "none", "a lot") +
-      likert("task", "How familiar are you with this task: " + escape_html(task_description) + "?", "not at all",
-             "very") +
+      // The description is the owner's sentence, which may end in its own "?" or "."; the question
+      // refers to it instead of appending punctuation to it ("positive or negative??").
+      likert("task", "How familiar are you with this task, as described above?", "not at all", "very") +
       likert("ml", "How familiar are you with machine-learning models and their mistakes?", "not at all", "very") +
       "<button type=\"submit\">Start the tasks</button></form>";
   return layout("Questionnaire", body);
@@ -173,9 +250,11 @@ std::string task(const TaskView& view) {
     body += "<h1>Write examples</h1>";
   }
   body += steps_list(a.step) + uu_section(*view.uu);
+  if (!view.notice.empty()) body += "<p class=\"notice\" id=\"notice\">" + escape_html(view.notice) + "</p>";
   body += "<form method=\"post\" action=\"" + base + "/" + a.step + "\" data-heartbeat=\"" + base + "/heartbeat\">" +
           csrf_field(view.csrf);
   if (a.step == "abstraction") {
+    if (view.uu->label_issue) body += verdict_fields(*view.uu);
     body += hypothesis_fields("Why is the model confidently wrong here?",
                               "Describe the pattern, not this one text: what kind of input fools the model?");
   } else {
@@ -190,23 +269,13 @@ std::string task(const TaskView& view) {
       body += "<p>Write " + std::to_string(view.samples_per_uu) +
               " new texts that would fool the model in the same way as the blind spot you described, each with "
               "its correct label.</p>";
-      for (int n = 1; n <= view.samples_per_uu; ++n) {
-        body += fmt::format(
-            "<fieldset><legend>Example {0}</legend>"
-            "<label for=\"text_{0}\">Text</label>"
-            "<textarea id=\"text_{0}\" name=\"text_{0}\" rows=\"4\" required maxlength=\"{1}\"></textarea>"
-            "<label for=\"label_{0}\">Correct label</label>"
-            "<select id=\"label_{0}\" name=\"label_{0}\" required>{2}</select>"
-            "<label for=\"reasoning_{0}\">Why it exercises the blind spot (optional)</label>"
-            "<textarea id=\"reasoning_{0}\" name=\"reasoning_{0}\" rows=\"2\" maxlength=\"{3}\"></textarea>"
-            "</fieldset>",
-            n, kMaxSampleChars, label_options(*view.labels), kMaxHypothesisChars);
-      }
+      for (int n = 1; n <= view.samples_per_uu; ++n) body += sample_fields(view, n);
     }
   }
   body += std::string("<button type=\"submit\" id=\"submit\">") +
           (a.step == "generation" ? "Submit this task" : "Continue") + "</button></form>";
-  return layout("Task", body, progress_text(view.progress), /*heartbeat=*/true);
+  return layout("Task", body, progress_text(view.progress), /*heartbeat=*/true,
+                view.model_feedback && a.step == "generation");
 }
 
 std::string done(const std::string& completion_code, std::int64_t submitted) {

@@ -6,9 +6,11 @@
 #include "blindspot/data/label_set.hpp"
 #include "blindspot/store/annotations.hpp"
 #include "blindspot/teach/teaching.hpp"
+#include "blindspot/web/worked_example.hpp"
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace blindspot::web::pages {
 
@@ -25,8 +27,17 @@ struct Progress {
 };
 
 std::string instructions(const std::string& task_description, const data::LabelSet& labels, int samples_per_uu,
-                         bool signed_in, bool questionnaire_done);
+                         const WorkedExample& example, bool signed_in, bool questionnaire_done);
 std::string questionnaire(const std::string& csrf, const std::string& task_description);
+
+// What the annotator had typed into one sample of the generation step, when the page is shown
+// again after asking the model (live feedback without JavaScript), and the model's answer.
+struct SampleDraft {
+  std::string text;
+  std::string label;
+  std::string reasoning;
+  std::string score;  // "The model reads this as positive, 0.93", or ""
+};
 
 // The page of the assignment's current step ("abstraction", "extrapolation" or "generation").
 struct TaskView {
@@ -37,6 +48,9 @@ struct TaskView {
   int samples_per_uu = 2;
   std::string csrf;
   Progress progress;
+  bool model_feedback = false;      // the generation step offers "Ask the model" buttons
+  std::vector<SampleDraft> drafts;  // the generation step's typed samples, by number - 1; empty: blank
+  std::string notice;               // a message above the form (the feedback limit, a model error)
 };
 std::string task(const TaskView& view);
 

@@ -5,15 +5,18 @@
 #include "handlers.hpp"
 
 #include "blindspot/core/error.hpp"
+#include "blindspot/web/invitations.hpp"
 
 #include <httplib.h>
 
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <thread>
 
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 namespace blindspot::web {
 namespace {
@@ -70,6 +73,22 @@ std::size_t derived_body_limit(int samples_per_uu) {
   return 64 * 1024 + static_cast<std::size_t>(std::max(samples_per_uu, 1)) * kPerSample;
 }
 
+// Feedback scores the campaign's labels; a model with other labels would score another task.
+void check_model_labels(const model::Classifier& model, const data::LabelSet& labels) {
+  if (model.labels().names() != labels.names()) {
+    throw Error(ErrorKind::usage, "--model has the labels " + model.labels().joined() + ", the campaign's are " +
+                                      labels.joined() + ": live feedback needs the campaign's own model");
+  }
+}
+
+// A wildcard listening address is no address to send people: this machine's name is.
+std::string reachable_host(const std::string& host) {
+  if (host != "0.0.0.0" && host != "::" && host != "[::]") return host;
+  std::array<char, 256> name{};
+  if (gethostname(name.data(), name.size() - 1) != 0 || name[0] == '\0') return host;
+  return name.data();
+}
+
 ConnectionRules connection_rules(const ServerOptions& options) {
   ConnectionRules rules;
   rules.request_timeout = std::chrono::milliseconds(std::llround(options.request_timeout_seconds * 1000));
@@ -107,7 +126,10 @@ App::App(std::filesystem::path store_file, std::int64_t campaign_run, ServerOpti
     }
     campaign = std::move(*loaded);
   }
-  for (std::size_t i = 0; i < campaign.uus.size(); ++i) uu_index.emplace(campaign.uus[i].id, i);
+  for (std::size_t i = 0; i < campaign.uus.size(); ++i) {
+    uu_index.emplace(campaign.uus[i].id, i);
+    if (campaign.uus[i].label_issue) label_issue_uus.insert(campaign.uus[i].id);
+  }
   if (!options.clock) options.clock = system_now;
   if (options.task_description.empty()) {
     options.task_description = "label each text as one of: " + campaign.labels.joined();
@@ -121,6 +143,13 @@ App::App(std::filesystem::path store_file, std::int64_t campaign_run, ServerOpti
       options.request_timeout_seconds > 3600) {
     throw Error(ErrorKind::usage, "--request-timeout must be from 0.1 to 3600 seconds, got " +
                                       std::to_string(options.request_timeout_seconds));
+  }
+  if (!options.base_url.empty()) options.base_url = normalized_base_url(options.base_url);
+  if (!options.worked_example) options.worked_example = worked_example_from_campaign(campaign);
+  if (options.model) check_model_labels(*options.model, campaign.labels);
+  if (options.feedback_per_minute < 1) {
+    throw Error(ErrorKind::usage,
+                "--feedback-per-minute must be at least 1, got " + std::to_string(options.feedback_per_minute));
   }
   if (options.max_connections_per_client < 0) {
     throw Error(ErrorKind::usage, "--max-connections-per-client must be 0 (no limit) or more, got " +
@@ -199,10 +228,20 @@ void Server::stop() { impl_->http.stop(); }
 
 int Server::port() const noexcept { return impl_->port; }
 
-std::string Server::url() const {
-  const std::string& host = impl_->app.options.host;
+namespace {
+
+std::string http_url(const std::string& host, int port) {
   const bool ipv6 = host.find(':') != std::string::npos;
-  return "http://" + (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(impl_->port);
+  return "http://" + (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+}  // namespace
+
+std::string Server::url() const { return http_url(impl_->app.options.host, impl_->port); }
+
+std::string Server::public_url() const {
+  if (!impl_->app.options.base_url.empty()) return impl_->app.options.base_url;
+  return http_url(reachable_host(impl_->app.options.host), impl_->port);
 }
 
 }  // namespace blindspot::web

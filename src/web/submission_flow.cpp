@@ -53,6 +53,7 @@ class FieldReader {
 struct StepInput {
   std::string hypothesis;
   std::string reasoning;
+  std::string label_verdict;  // abstraction of a flagged UU
   std::string samples_json;
   std::optional<std::string> problem;
 };
@@ -74,6 +75,19 @@ std::string read_samples(FieldReader& reader, const StepRules& rules) {
   return samples.dump();
 }
 
+std::string read_verdict(FieldReader& reader) {
+  std::string verdict = reader.text("label_verdict", kMaxLabelBytes, false);
+  if (!verdict.empty() &&
+      std::find(std::begin(kLabelVerdicts), std::end(kLabelVerdicts), verdict) == std::end(kLabelVerdicts)) {
+    reader.fail("field \"label_verdict\": \"" + verdict + "\" is not one of right, wrong, unsure");
+  }
+  return verdict;
+}
+
+bool flagged(const StepRules& rules, const std::string& uu_id) {
+  return rules.label_issue_uus != nullptr && rules.label_issue_uus->contains(uu_id);
+}
+
 StepInput read_step(TaskStep step, const FormFields& fields, const StepRules& rules) {
   FieldReader reader(fields);
   StepInput input;
@@ -82,6 +96,7 @@ StepInput read_step(TaskStep step, const FormFields& fields, const StepRules& ru
   } else {
     input.hypothesis = reader.text("hypothesis", kMaxHypothesisBytes, true);
     input.reasoning = reader.text("reasoning", kMaxHypothesisBytes, false);
+    if (step == TaskStep::abstraction) input.label_verdict = read_verdict(reader);
   }
   input.problem = reader.problem();
   return input;
@@ -114,9 +129,21 @@ std::optional<store::AssignmentRecord> open_assignment_of(store::Database& db, c
   return assignment;
 }
 
+// Each sample with the last score the annotator saw for exactly its text (null: never asked).
+std::string with_model_feedback(store::Database& db, std::int64_t assignment_id, const std::string& samples_json) {
+  nlohmann::ordered_json samples = nlohmann::ordered_json::parse(samples_json);
+  for (auto& sample : samples) {
+    const auto feedback = store::latest_model_feedback(db, assignment_id, sample.at("text").get<std::string>());
+    sample["model_label"] = feedback ? nlohmann::ordered_json(feedback->label) : nullptr;
+    sample["model_probability"] = feedback ? nlohmann::ordered_json(feedback->probability) : nullptr;
+  }
+  return samples.dump();
+}
+
 // Writes the step into the assignment's submission with the step's active seconds and moves the
 // assignment to the next step; returns it.
-TaskStep store_step(store::Database& db, store::AssignmentRecord& assignment, TaskStep step, const StepInput& input) {
+TaskStep store_step(store::Database& db, store::AssignmentRecord& assignment, TaskStep step, const StepInput& input,
+                    bool model_feedback) {
   const double seconds = assignment.pending_seconds;
   auto submission = store::find_submission(db, assignment.id).value_or(store::SubmissionRecord{});
   submission.assignment_id = assignment.id;
@@ -129,6 +156,7 @@ TaskStep store_step(store::Database& db, store::AssignmentRecord& assignment, Ta
     submission.abstraction = input.hypothesis;
     submission.abstraction_reasoning = input.reasoning;
     submission.abstraction_seconds = seconds;
+    submission.label_verdict = input.label_verdict;
     next = TaskStep::extrapolation;
   } else if (step == TaskStep::extrapolation) {
     submission.extrapolation = input.hypothesis;
@@ -136,7 +164,8 @@ TaskStep store_step(store::Database& db, store::AssignmentRecord& assignment, Ta
     submission.extrapolation_seconds = seconds;
     next = TaskStep::generation;
   } else {
-    submission.samples_json = input.samples_json;
+    submission.samples_json =
+        model_feedback ? with_model_feedback(db, assignment.id, input.samples_json) : input.samples_json;
     submission.generation_seconds = seconds;
     submission.submitted_at = submission.updated_at;
     assignment.submitted_at = submission.updated_at;
@@ -189,9 +218,34 @@ SubmitOutcome submit_step(store::Database& db, const TaskPost& post, TaskStep st
       outcome.status = SubmitStatus::already_submitted;
       return;
     }
+    if (step == TaskStep::abstraction && !flagged(rules, assignment->uu_id)) {
+      input.label_verdict.clear();
+    } else if (step == TaskStep::abstraction && input.label_verdict.empty()) {
+      outcome.status = SubmitStatus::invalid_field;
+      outcome.message = "field \"label_verdict\": is required: say whether the label is right, wrong or unsure";
+      return;
+    }
     see_assignment(*assignment, post.now_unix, rules.idle_cutoff_seconds);
-    outcome.step = store_step(db, *assignment, step, input);
+    outcome.step = store_step(db, *assignment, step, input, rules.model_feedback);
     outcome.status = outcome.step == TaskStep::done ? SubmitStatus::task_done : SubmitStatus::next_step;
+  });
+  return outcome;
+}
+
+SubmitOutcome record_model_feedback(store::Database& db, const TaskPost& post, const std::string& text,
+                                    const std::string& label, double probability, const StepRules& rules) {
+  SubmitOutcome outcome;
+  db.transaction([&] {
+    auto assignment = open_assignment_of(db, post, outcome);
+    if (!assignment) return;
+    if (outcome.step != TaskStep::generation) {
+      outcome.status = SubmitStatus::already_submitted;
+      return;
+    }
+    store::add_model_feedback(db, {assignment->id, text, label, probability, post.now_unix});
+    see_assignment(*assignment, post.now_unix, rules.idle_cutoff_seconds);
+    store::update_assignment(db, *assignment);
+    outcome.status = SubmitStatus::scored;
   });
   return outcome;
 }

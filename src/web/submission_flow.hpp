@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -41,7 +42,16 @@ struct StepRules {
   int samples_per_uu = 2;
   // Longest gap between two events that counts fully as active time (--idle-cutoff).
   double idle_cutoff_seconds = 300;
+  // UUs flagged as probable label errors (Uu::label_issue): their abstraction step needs the
+  // annotator's "label_verdict". Null: none is flagged.
+  const std::set<std::string>* label_issue_uus = nullptr;
+  // The server scores samples (serve --model): each stored sample gets "model_label" and
+  // "model_probability", the last score the annotator saw for its text.
+  bool model_feedback = false;
 };
+
+// The verdicts an annotator can give on a flagged UU's label.
+inline constexpr std::string_view kLabelVerdicts[] = {"right", "wrong", "unsure"};
 
 enum class SubmitStatus {
   next_step,          // the step was stored; the assignment is on the next step (`step`)
@@ -51,6 +61,7 @@ enum class SubmitStatus {
   invalid_field,      // a field is sent twice, missing, too long, not UTF-8 or not a label: nothing stored
   not_found,          // no such assignment, or another annotator's (indistinguishable): nothing stored
   released,           // the assignment went back to the pool after its timeout: nothing stored
+  scored,             // a model score was recorded for a sample text (live feedback)
 };
 
 struct SubmitOutcome {
@@ -64,12 +75,21 @@ struct SubmitOutcome {
 void see_assignment(store::AssignmentRecord& assignment, double now_unix, double idle_cutoff_seconds) noexcept;
 
 // The form of `step` for the post's assignment, in one transaction: the fields are checked first
-// (abstraction and extrapolation: "hypothesis", "reasoning"; generation: "text_N", "label_N",
+// (abstraction and extrapolation: "hypothesis", "reasoning", and for a flagged UU's abstraction
+// "label_verdict"; generation: "text_N", "label_N",
 // "reasoning_N" for N = 1..samples_per_uu), then, if the assignment is the annotator's, not released
 // and on `step`, the step is stored in the assignment's submission with its active seconds and the
 // assignment moves on. `step` is never done. Throws Error{internal} if the store holds an unknown step.
 SubmitOutcome submit_step(store::Database& db, const TaskPost& post, TaskStep step, const FormFields& fields,
                           const StepRules& rules);
+
+// A model score the annotator saw for `text` on the post's assignment: recorded if the assignment is
+// the annotator's, not released and on its generation step (outcome scored; the request also counts
+// as activity), else not_found, released or already_submitted. When the generation step is later
+// submitted, each sample keeps the last score recorded for exactly its text ("model_label",
+// "model_probability"; null when the annotator never asked for that text).
+SubmitOutcome record_model_feedback(store::Database& db, const TaskPost& post, const std::string& text,
+                                    const std::string& label, double probability, const StepRules& rules);
 
 // A heartbeat of the page of the post's assignment: counts active time into its current step unless
 // the task is done. Outcome heartbeat_seen, not_found or released.

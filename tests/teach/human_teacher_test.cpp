@@ -4,7 +4,6 @@
 #include "blindspot/store/runs.hpp"
 #include "blindspot/teach/campaign.hpp"
 #include "blindspot/teach/teach_session.hpp"
-
 #include "support/test_support.hpp"
 
 #include <gmock/gmock.h>
@@ -93,6 +92,22 @@ TEST(Campaign, UuJsonRoundTripsEveryField) {
   EXPECT_THAT(test::expect_error([] { teach::uu_from_json(R"({"id":"x"})"); }).what(), HasSubstr("malformed"));
 }
 
+TEST(Campaign, UuJsonCarriesTheLabelIssueAndOldSnapshotsReadAsUnflagged) {
+  discover::Uu uu = adversarial();
+  uu.label_issue = true;
+  uu.label_quality = 0.04;
+  const discover::Uu back = teach::uu_from_json(teach::uu_to_json(uu));
+  EXPECT_TRUE(back.label_issue);
+  EXPECT_DOUBLE_EQ(back.label_quality, 0.04);
+  // A snapshot stored before label-issue triage existed.
+  auto old = nlohmann::json::parse(teach::uu_to_json(adversarial()));
+  old.erase("label_issue");
+  old.erase("label_quality");
+  const discover::Uu before = teach::uu_from_json(old.dump());
+  EXPECT_FALSE(before.label_issue);
+  EXPECT_DOUBLE_EQ(before.label_quality, -1);
+}
+
 TEST(Campaign, TestSplitUusAreRefused) {
   test::TempDir dir;
   auto db = store::Database::open(dir / "blindspot.db");
@@ -107,7 +122,8 @@ TEST(Campaign, TestSplitUusAreRefused) {
   EXPECT_FALSE(teach::load_campaign(db, run).has_value());
 
   // A campaign stored by other means is refused when loaded too.
-  store::create_campaign(db, {run, R"(["negative","positive"])", "{}", "", {}}, {{leaked.id, teach::uu_to_json(leaked)}});
+  store::create_campaign(db, {run, R"(["negative","positive"])", "{}", "", {}},
+                         {{leaked.id, teach::uu_to_json(leaked)}});
   EXPECT_THAT(test::expect_error([&] { teach::load_campaign(db, run); }).what(), HasSubstr("on the test split"));
 }
 

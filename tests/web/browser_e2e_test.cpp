@@ -2,17 +2,17 @@
 // (tests/web/e2e/annotate.js) against the server on an ephemeral loopback port, invitations made
 // and submissions exported with the blindspot binary. ctest label e2e.
 
+#include "model_feedback.hpp"
 #include "web_fixture.hpp"
 
 #include "blindspot/store/annotations.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
-#include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 
 using namespace blindspot;
@@ -152,4 +152,35 @@ TEST(BrowserE2e, DatasetAndAnnotatorTextIsShownAsTextNeverRun) {
   const auto stored = store::list_submissions(f.db, f.run, true);
   ASSERT_FALSE(stored.empty());
   EXPECT_EQ(stored[0].abstraction, all.substr(0, all.size() - 1));
+}
+
+TEST(BrowserE2e, AnnotatorsAskTheModelAboutASampleWithAndWithoutJavaScript) {
+  if (const auto why = missing_tools(); !why.empty()) {
+    if (const char* ci = std::getenv("CI"); ci != nullptr && *ci != '\0') FAIL() << why << " (CI is set)";
+    GTEST_SKIP() << why << "; set CI=1 to make this a failure";
+  }
+  const auto model = test::tiny_sentiment_model();
+  web::ServerOptions options;
+  options.assignment.per_annotator = 1;
+  options.clock = system_now;
+  options.model = model;
+  test::WebFixture f(test::synthetic_uus(4), options);
+  const std::string first = invite_with_cli(f);
+  const std::string second = invite_with_cli(f);
+  const auto result = node("feedback " + quoted(first) + " " + quoted(second));
+  ASSERT_EQ(result.exit_code, 0) << result.errors << result.output;
+  const auto report = nlohmann::json::parse(result.output);
+  const std::string text = "a terrible and boring film";
+  const web::ModelScore expected = web::score_text(*model, text);
+  EXPECT_EQ(report["js_score"], web::score_sentence(expected));
+  EXPECT_EQ(report["nojs_score"], web::score_sentence(expected));
+  // The JavaScript annotator's submission keeps the score it saw; the other's pressing is recorded.
+  const auto submissions = store::list_submissions(f.db, f.run);
+  ASSERT_EQ(submissions.size(), 1U);
+  const auto samples = nlohmann::json::parse(submissions[0].samples_json);
+  EXPECT_EQ(samples[0]["text"], text);
+  EXPECT_EQ(samples[0]["model_label"], expected.label);
+  EXPECT_DOUBLE_EQ(samples[0]["model_probability"].get<double>(), expected.probability);
+  EXPECT_TRUE(samples[1]["model_label"].is_null());
+  EXPECT_EQ(f.count("SELECT count(*) FROM model_feedback"), 2);
 }

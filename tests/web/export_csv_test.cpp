@@ -106,9 +106,46 @@ TEST(SpreadsheetCsv, OnlyTheFormulaStartersArePrefixed) {
 
 TEST(SpreadsheetCsv, NumbersStayBareAndAnythingElseIsQuotedText) {
   std::ostringstream out;
-  data::write_spreadsheet_csv_row(out, {data::SpreadsheetCell::text("say \"hi\""), data::SpreadsheetCell::number("-0.5"),
-                                        data::SpreadsheetCell::number("12"), data::SpreadsheetCell::number("-1+cmd|x"),
-                                        data::SpreadsheetCell::text("-2")});
+  data::write_spreadsheet_csv_row(out, {data::SpreadsheetCell::text("say \"hi\""),
+                                        data::SpreadsheetCell::number("-0.5"), data::SpreadsheetCell::number("12"),
+                                        data::SpreadsheetCell::number("-1+cmd|x"), data::SpreadsheetCell::text("-2")});
   // A "number" that is not one is written as text: the rule cannot be bypassed by a wrong column kind.
   EXPECT_EQ(out.str(), "\"say \"\"hi\"\"\",-0.5,12,\"'-1+cmd|x\",\"'-2\"\n");
+}
+
+TEST(ExportCsv, TheLabelVerdictAndTheModelScoresAnnotatorsSawAreExported) {
+  auto uus = test::synthetic_uus(2);
+  uus[0].label_issue = true;
+  test::CampaignStore c(uus);
+  const auto annotator = store::add_annotator(c.db, c.run, "ada", "token-hash");
+  const auto assignment = web::next_assignment(c.db, c.run, annotator, {}, 1'000'000).assignment;
+  ASSERT_EQ(assignment->uu_id, uus[0].id);
+  store::SubmissionRecord s;
+  s.assignment_id = assignment->id;
+  s.run_id = c.run;
+  s.annotator_id = annotator;
+  s.uu_id = assignment->uu_id;
+  s.abstraction = "the label is wrong";
+  s.label_verdict = "wrong";
+  s.samples_json = R"([{"text":"a dull film","label":"negative","reasoning":"","model_label":"positive",)"
+                   R"("model_probability":0.93},{"text":"b","label":"negative","reasoning":"","model_label":null,)"
+                   R"("model_probability":null}])";
+  s.submitted_at = "2026-12-06T10:00:00Z";
+  store::save_submission(c.db, s);
+
+  const auto jsonl = c.dir / "human.jsonl";
+  ASSERT_EQ(export_run(c, "jsonl", jsonl).exit_code, 0);
+  const auto line = nlohmann::json::parse(test::read_text(jsonl));
+  EXPECT_EQ(line.at("label_issue"), true);
+  EXPECT_EQ(line.at("label_verdict"), "wrong");
+  EXPECT_EQ(line.at("samples").at(0).at("model_label"), "positive");
+  EXPECT_DOUBLE_EQ(line.at("samples").at(0).at("model_probability").get<double>(), 0.93);
+
+  const auto csv = c.dir / "human.csv";
+  ASSERT_EQ(export_run(c, "csv", csv).exit_code, 0);
+  const std::string rows = test::read_text(csv);
+  EXPECT_THAT(rows,
+              HasSubstr(",\"submitted_at\",\"label_issue\",\"label_verdict\",\"model_label\",\"model_probability\"\n"));
+  EXPECT_THAT(rows, HasSubstr(",\"true\",\"wrong\",\"positive\",0.9300\n"));
+  EXPECT_THAT(rows, HasSubstr(",\"true\",\"wrong\",\"\",\"\"\n"));
 }

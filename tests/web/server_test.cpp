@@ -348,3 +348,38 @@ TEST(WebServer, AbandonedAssignmentIsReleasedAfterTheTimeout) {
   // Ada never gets that UU again.
   EXPECT_EQ(ada.get("/task")->get_header_value("Location"), "/done");
 }
+
+TEST(WebServer, AFlaggedUuShowsTheLabelNoticeAndAsksForAVerdict) {
+  auto uus = test::synthetic_uus(2);
+  uus[0].label_issue = true;
+  uus[0].label_quality = 0.03;
+  web::ServerOptions options;
+  options.assignment.per_annotator = 2;
+  WebFixture f(uus, options);
+  Browser browser = signed_in(f);
+  auto page = browser.get("/task");
+  ASSERT_TRUE(page);
+  EXPECT_THAT(page->body, HasSubstr("<p class=\"notice\" id=\"label-issue\"><strong>The label may be wrong.</strong>"));
+  EXPECT_THAT(page->body, HasSubstr("give that label a probability of 0.03"));
+  EXPECT_THAT(page->body, HasSubstr("name=\"label_verdict\" id=\"label_verdict_wrong\" value=\"wrong\" required"));
+  const std::string base = "/task/" + std::to_string(browser.assignment_in_page());
+  auto post = browser.post(base + "/abstraction", {{"hypothesis", "the label is negative but reads positive"}});
+  EXPECT_EQ(post->status, 400);
+  EXPECT_THAT(post->body, HasSubstr("label_verdict"));
+  browser.get("/task");
+  post = browser.post(base + "/abstraction", {{"hypothesis", "h"}, {"label_verdict", "wrong"}});
+  EXPECT_EQ(post->status, 303);
+  EXPECT_EQ(store::list_submissions(f.db, f.run, true).at(0).label_verdict, "wrong");
+  // The notice stays on the later steps; the verdict is asked once.
+  page = browser.get("/task");
+  EXPECT_THAT(page->body, HasSubstr("id=\"label-issue\""));
+  EXPECT_THAT(page->body, Not(HasSubstr("name=\"label_verdict\"")));
+}
+
+TEST(WebServer, AnUnflaggedUuHasNoLabelNotice) {
+  WebFixture f(test::synthetic_uus(1));
+  Browser browser = signed_in(f);
+  const auto page = browser.get("/task");
+  EXPECT_THAT(page->body, Not(HasSubstr("label-issue")));
+  EXPECT_THAT(page->body, Not(HasSubstr("label_verdict")));
+}

@@ -1,6 +1,7 @@
 // The task's steps over the store, without HTTP: what is stored, what comes next, what is refused.
 
 #include "submission_flow.hpp"
+
 #include "web_fixture.hpp"
 
 #include "blindspot/store/annotations.hpp"
@@ -8,6 +9,8 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <set>
 
 using namespace blindspot;
 using web::FormFields;
@@ -214,4 +217,31 @@ TEST(SubmissionFlow, HeartbeatsCountActiveTimeUntilTheTaskIsDone) {
   EXPECT_DOUBLE_EQ(assignment.pending_seconds, 0);
   EXPECT_DOUBLE_EQ(assignment.last_seen_unix, kStart + 1310);
   EXPECT_DOUBLE_EQ(store::find_submission(f.c.db, f.assignment.id)->active_seconds, 390 + 10 + 10);
+}
+
+TEST(SubmissionFlow, AFlaggedUuNeedsALabelVerdictWhichIsStoredWithTheAbstraction) {
+  Flow f;
+  const std::set<std::string> flagged = {f.assignment.uu_id};
+  auto rules = f.rules();
+  rules.label_issue_uus = &flagged;
+  const web::TaskPost post{f.ada, f.assignment.id, kStart + 10};
+  auto outcome = web::submit_step(f.c.db, post, TaskStep::abstraction, {{"hypothesis", "h"}}, rules);
+  EXPECT_EQ(outcome.status, SubmitStatus::invalid_field);
+  EXPECT_EQ(outcome.message, "field \"label_verdict\": is required: say whether the label is right, wrong or unsure");
+  EXPECT_FALSE(store::find_submission(f.c.db, f.assignment.id).has_value());
+  outcome =
+      web::submit_step(f.c.db, post, TaskStep::abstraction, {{"hypothesis", "h"}, {"label_verdict", "maybe"}}, rules);
+  EXPECT_EQ(outcome.status, SubmitStatus::invalid_field);
+  EXPECT_EQ(outcome.message, "field \"label_verdict\": \"maybe\" is not one of right, wrong, unsure");
+  outcome =
+      web::submit_step(f.c.db, post, TaskStep::abstraction, {{"hypothesis", "h"}, {"label_verdict", "wrong"}}, rules);
+  EXPECT_EQ(outcome.status, SubmitStatus::next_step);
+  EXPECT_EQ(store::find_submission(f.c.db, f.assignment.id)->label_verdict, "wrong");
+}
+
+TEST(SubmissionFlow, AnUnflaggedUuStoresNoVerdictEvenIfOneIsSent) {
+  Flow f;
+  const auto outcome = f.submit(TaskStep::abstraction, {{"hypothesis", "h"}, {"label_verdict", "wrong"}}, kStart + 10);
+  EXPECT_EQ(outcome.status, SubmitStatus::next_step);
+  EXPECT_EQ(store::find_submission(f.c.db, f.assignment.id)->label_verdict, "");
 }

@@ -1,5 +1,6 @@
 #include "web_fixture.hpp"
 
+#include "blindspot/model/fasttext_classifier.hpp"
 #include "blindspot/store/runs.hpp"
 #include "blindspot/teach/campaign.hpp"
 #include "blindspot/web/invitations.hpp"
@@ -29,6 +30,28 @@ std::vector<discover::Uu> synthetic_uus(int count) {
     uus.push_back(std::move(uu));
   }
   return uus;
+}
+
+std::shared_ptr<const model::Classifier> tiny_sentiment_model() {
+  data::Split train;
+  train.name = "train";
+  train.labels = data::LabelSet({"negative", "positive"});
+  const char* negative[] = {"a terrible boring film", "awful acting and a dull plot", "the worst movie, a waste",
+                            "bad, boring and far too long"};
+  const char* positive[] = {"a wonderful moving film", "great acting and a clever plot", "the best movie, a joy",
+                            "good, funny and beautifully shot"};
+  std::int64_t line = 2;
+  for (int repeat = 0; repeat < 10; ++repeat) {
+    for (const char* text : negative) train.examples.push_back({text, 0, line++});
+    for (const char* text : positive) train.examples.push_back({text, 1, line++});
+  }
+  model::FastTextOptions options;
+  options.dimension = 8;
+  options.buckets = 1000;
+  options.epochs = 20;
+  auto model = std::make_shared<model::FastTextClassifier>(options);
+  model->train(train, {});
+  return model;
 }
 
 CampaignStore::CampaignStore(const std::vector<discover::Uu>& uus)
@@ -90,6 +113,7 @@ httplib::Result Browser::post(const std::string& path, std::vector<std::pair<std
                               bool with_csrf) {
   httplib::Headers headers{{"Origin", origin}};
   if (!cookie.empty()) headers.emplace("Cookie", cookie);
+  if (!accept.empty()) headers.emplace("Accept", accept);
   httplib::Params params;
   if (with_csrf) params.emplace("csrf", csrf);
   for (auto& [name, value] : fields) params.emplace(std::move(name), std::move(value));

@@ -3,10 +3,10 @@
 // A campaign in a fresh store, a server on an ephemeral loopback port and a minimal browser
 // (cookies, CSRF token, Origin header) for the web suites.
 
+#include "blindspot/model/classifier.hpp"
 #include "blindspot/store/database.hpp"
 #include "blindspot/teach/teaching.hpp"
 #include "blindspot/web/server.hpp"
-
 #include "support/test_support.hpp"
 
 #include <httplib.h>
@@ -22,6 +22,10 @@ namespace blindspot::test {
 
 // `count` dev UUs, alternately natural and adversarial (DeepWordBug-like, one marked word).
 std::vector<discover::Uu> synthetic_uus(int count);
+
+// A small fastText model (labels negative, positive) trained in a fraction of a second on a few
+// sentiment sentences: the campaign's model for live-feedback tests.
+std::shared_ptr<const model::Classifier> tiny_sentiment_model();
 
 // A store with one scan run holding a campaign of `uus` (labels negative, positive).
 struct CampaignStore {
@@ -65,6 +69,7 @@ class Browser {
   std::string cookie;
   std::string csrf;
   std::string origin;
+  std::string accept;  // sent as Accept on posts when not empty (the feedback script's JSON)
   std::string last_body;
 
  private:

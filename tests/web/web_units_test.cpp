@@ -2,6 +2,7 @@
 
 #include "active_time.hpp"
 #include "html.hpp"
+#include "pages.hpp"
 #include "tokens.hpp"
 #include "web_fixture.hpp"
 
@@ -16,6 +17,7 @@
 
 using namespace blindspot;
 using testing::HasSubstr;
+using testing::Not;
 
 TEST(ActiveTime, GapsAreCappedAtTheIdleCutoff) {
   EXPECT_DOUBLE_EQ(web::active_gap_seconds(100, 130, 300), 30);
@@ -163,4 +165,40 @@ TEST(Assignment, QuotaStopsNewAssignments) {
   EXPECT_TRUE(peek.work_left);
   EXPECT_FALSE(peek.assignment.has_value());
   EXPECT_EQ(c.count("SELECT count(*) FROM assignments"), 1);
+}
+
+TEST(Invitations, LinksStartWithTheFlagElseTheServedAddressElseTheDefault) {
+  test::CampaignStore c(test::synthetic_uus(2));
+  auto base = web::invitation_base(c.db, c.run, "");
+  EXPECT_EQ(base.url, "http://127.0.0.1:8080");
+  EXPECT_EQ(base.source, web::InvitationBase::Source::fallback);
+  store::set_campaign_serve_url(c.db, c.run, "http://127.0.0.1:18089");
+  base = web::invitation_base(c.db, c.run, "");
+  EXPECT_EQ(base.url, "http://127.0.0.1:18089");
+  EXPECT_EQ(base.source, web::InvitationBase::Source::served);
+  base = web::invitation_base(c.db, c.run, "https://annotate.example.org/");
+  EXPECT_EQ(base.url, "https://annotate.example.org");
+  EXPECT_EQ(base.source, web::InvitationBase::Source::flag);
+  EXPECT_EQ(web::invitation_url(base.url, "ab12"), "https://annotate.example.org/invite/ab12");
+  EXPECT_EQ(web::invitation_url("https://example.org/annotate/", "ab12"), "https://example.org/annotate/invite/ab12");
+}
+
+TEST(Invitations, ABaseUrlMustBeAWholeHttpAddress) {
+  for (const char* bad : {"annotate.example.org", "ftp://example.org", "https://", "http://a b", ""}) {
+    const auto error = test::expect_error([&] { web::normalized_base_url(bad); });
+    EXPECT_EQ(error.kind(), core::ErrorKind::usage) << bad;
+    EXPECT_THAT(error.what(), HasSubstr("--base-url \"" + std::string(bad) + "\": give the address")) << bad;
+  }
+  EXPECT_EQ(web::normalized_base_url("http://10.0.0.5:18089//"), "http://10.0.0.5:18089");
+}
+
+TEST(Pages, QuestionnaireNeverAppendsPunctuationToTheTaskDescription) {
+  for (const std::string description : {"Is this review positive or negative?", "Sort SMS into ham and spam.",
+                                        "label each text as one of: negative, positive"}) {
+    const std::string page = web::pages::questionnaire("00ff", description);
+    EXPECT_THAT(page, Not(HasSubstr("??"))) << description;
+    EXPECT_THAT(page, Not(HasSubstr(".?"))) << description;
+    EXPECT_THAT(page, HasSubstr("<strong id=\"task-description\">" + web::escape_html(description) + "</strong>"));
+    EXPECT_THAT(page, HasSubstr("How familiar are you with this task, as described above?"));
+  }
 }

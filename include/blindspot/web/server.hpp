@@ -1,12 +1,15 @@
 #pragma once
 
+#include "blindspot/model/classifier.hpp"
 #include "blindspot/web/assignment.hpp"
+#include "blindspot/web/worked_example.hpp"
 
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace blindspot::web {
@@ -17,6 +20,9 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   // 0 = any free port (port() tells which).
   int port = 8080;
+  // The address annotators open, when it is not the listening one (a reverse proxy:
+  // "https://annotate.example.org"); empty: http://host:port. Invitation links start with it.
+  std::string base_url;
   AssignmentPolicy assignment;
   // Samples each annotator writes per UU (the paper's artefacts have 2 per hypothesis).
   int samples_per_uu = 2;
@@ -39,6 +45,13 @@ struct ServerOptions {
   // The task in one sentence, for the instructions and the questionnaire; empty: "Label each text
   // as one of: <labels>".
   std::string task_description;
+  // The instructions' worked example; nullopt: one taken from the campaign's UUs.
+  std::optional<WorkedExample> worked_example;
+  // The campaign's model, for live feedback on the samples annotators write (docs/web.md, "Live
+  // model feedback"); null: no feedback. Its labels must be the campaign's.
+  std::shared_ptr<const model::Classifier> model;
+  // Scores one session may ask the model for per minute; more get 429.
+  int feedback_per_minute = 20;
   // Unix seconds now; empty: the system clock. Tests inject one to step through timeouts.
   std::function<double()> clock;
 };
@@ -63,8 +76,11 @@ class Server {
   // Stops serving; run() returns. Safe from any thread and from a signal-watching thread.
   void stop();
   int port() const noexcept;
-  // "http://host:port"
+  // "http://host:port": where the server listens.
   std::string url() const;
+  // Where annotators reach it: ServerOptions::base_url, else url() (with this machine's name
+  // instead of a wildcard address such as 0.0.0.0).
+  std::string public_url() const;
 
  private:
   struct Impl;

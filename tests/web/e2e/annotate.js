@@ -5,6 +5,10 @@
 //   node annotate.js flow INVITATION_URL TASKS   an annotator opens the invitation, reads the
 //       instructions, answers the questionnaire, does abstraction, extrapolation and generation
 //       for TASKS UUs and reaches the completion page
+//   node annotate.js feedback INVITATION_URL SECOND_INVITATION_URL   live model feedback: one
+//       annotator asks the model about a sample with JavaScript on (the page stays), submits the
+//       task; another, with JavaScript off, presses the same button and the page comes back with
+//       the score and the typed text
 //   node annotate.js xss INVITATION_URL PAYLOADS_FILE   the same on a campaign whose UU texts
 //       hold the payloads (a JSON array in the file): each must appear as text, no dialog may
 //       open, no element may be injected
@@ -20,14 +24,14 @@ function check(condition, message) {
   if (!condition) throw new Error(message);
 }
 
-async function launch() {
+async function launch(javaScriptEnabled = true) {
   const browser = await chromium.launch({
     executablePath,
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
-  const page = await browser.newPage();
+  const page = await (await browser.newContext({ javaScriptEnabled })).newPage();
   const events = { dialogs: [], consoleErrors: [], pageErrors: [] };
   page.on('dialog', async (dialog) => {
     events.dialogs.push(dialog.message());
@@ -41,10 +45,10 @@ async function launch() {
 }
 
 // Invitation -> instructions -> questionnaire -> first task.
-async function signIn(page) {
-  await page.goto(invitation);
+async function signIn(page, link = invitation) {
+  await page.goto(link);
   check(new URL(page.url()).pathname === '/instructions', `invitation led to ${page.url()}`);
-  check(!page.url().includes(invitation.split('/invite/')[1]), 'the token is still in the address bar');
+  check(!page.url().includes(link.split('/invite/')[1]), 'the token is still in the address bar');
   check((await page.textContent('main')).includes('A worked example'), 'no worked example on the instructions');
   await page.click('#continue');
   check(new URL(page.url()).pathname === '/questionnaire', `continue led to ${page.url()}`);
@@ -103,6 +107,57 @@ async function flow() {
   }
 }
 
+// Abstraction and extrapolation of the first task; the page is then on the generation step.
+async function toGeneration(page) {
+  await page.fill('#hypothesis', 'misspelt sentiment words are read as unknown');
+  await Promise.all([page.waitForURL('**/task'), page.click('#submit')]);
+  await page.fill('#hypothesis', 'other misspelt negative words');
+  await Promise.all([page.waitForURL('**/task'), page.click('#submit')]);
+  check((await page.textContent('h1')).includes('Write examples'), 'no generation step');
+}
+
+async function feedback() {
+  const text = 'a terrible and boring film';
+  const withScript = await launch(true);
+  const result = {};
+  try {
+    const page = withScript.page;
+    await signIn(page);
+    await toGeneration(page);
+    await page.fill('#text_1', text);
+    const before = page.url();
+    await page.click('#score_1');
+    await page.waitForFunction(() => document.querySelector('#model_score_1').textContent.startsWith('The model reads'));
+    result.js_score = await page.textContent('#model_score_1');
+    check(page.url() === before, `asking the model left the page for ${page.url()}`);
+    check((await page.inputValue('#text_1')) === text, 'the text changed while asking the model');
+    await page.selectOption('#label_1', 'negative');
+    await page.fill('#text_2', 'awful acting and a dull plot');
+    await page.selectOption('#label_2', 'negative');
+    await Promise.all([page.waitForURL(/\/(task|done)$/), page.click('#submit')]);
+    check(withScript.events.consoleErrors.length === 0, `console errors: ${withScript.events.consoleErrors}`);
+    check(withScript.events.pageErrors.length === 0, `page errors: ${withScript.events.pageErrors}`);
+  } finally {
+    await withScript.browser.close();
+  }
+  const noScript = await launch(false);
+  try {
+    const page = noScript.page;
+    await signIn(page, argument);
+    await toGeneration(page);
+    await page.fill('#text_1', text);
+    await page.fill('#reasoning_1', 'kept while asking');
+    await Promise.all([page.waitForURL('**/score'), page.click('#score_1')]);
+    result.nojs_score = await page.textContent('#model_score_1');
+    check(result.nojs_score.startsWith('The model reads'), `no score on the page: "${result.nojs_score}"`);
+    check((await page.inputValue('#text_1')) === text, 'the typed text was lost');
+    check((await page.inputValue('#reasoning_1')) === 'kept while asking', 'the typed reasoning was lost');
+  } finally {
+    await noScript.browser.close();
+  }
+  console.log(JSON.stringify(result));
+}
+
 // The payloads must be text: in textContent, not as elements, and nothing may run.
 async function assertInert(page, events, payloads, where) {
   const text = await page.textContent('#uu');
@@ -142,7 +197,8 @@ async function xss() {
   }
 }
 
-(mode === 'flow' ? flow() : mode === 'xss' ? xss() : Promise.reject(new Error(`unknown mode ${mode}`))).catch(
+const modes = { flow, xss, feedback };
+(modes[mode] ? modes[mode]() : Promise.reject(new Error(`unknown mode ${mode}`))).catch(
   (error) => {
     console.error(error.stack || String(error));
     process.exit(1);
