@@ -96,7 +96,9 @@ data::Split fold_part(const data::Split& examples, const std::vector<int>& fold_
 
 }  // namespace
 
-std::size_t LabelIssues::count() const { return static_cast<std::size_t>(std::count(is_issue.begin(), is_issue.end(), true)); }
+std::size_t LabelIssues::count() const {
+  return static_cast<std::size_t>(std::count(is_issue.begin(), is_issue.end(), true));
+}
 
 LabelIssues find_label_issues(const std::vector<model::Probabilities>& probabilities, const std::vector<int>& labels) {
   check_shapes(probabilities, labels);
@@ -151,8 +153,8 @@ std::vector<model::Probabilities> cross_validated_probabilities(const Classifier
 }
 
 LabelIssueSummary triage_label_issues(ScanResult& result, const data::Split& split, const data::Split& train,
-                                      const ClassifierFactory& make_classifier,
-                                      const CrossValidationOptions& options, const core::ProgressCallback& progress) {
+                                      const ClassifierFactory& make_classifier, const CrossValidationOptions& options,
+                                      const core::ProgressCallback& progress) {
   std::vector<model::Probabilities> probabilities;
   std::vector<int> labels;
   std::size_t first = 0;  // where the split's rows start in `probabilities`

@@ -53,8 +53,8 @@ std::set<std::size_t> copy_with_flipped_dev(const std::string& dataset, const st
 }
 
 test::CommandResult blindspot(const test::TempDir& dir, const std::string& arguments) {
-  return test::run_command("'" + test::blindspot_binary().string() + "' --workspace '" + (dir / "ws").string() +
-                           "' " + arguments);
+  return test::run_command("'" + test::blindspot_binary().string() + "' --workspace '" + (dir / "ws").string() + "' " +
+                           arguments);
 }
 
 TEST(LabelIssuesCli, FlagsFindFlippedLabelsFarAboveChance) {
@@ -64,8 +64,8 @@ TEST(LabelIssuesCli, FlagsFindFlippedLabelsFarAboveChance) {
   const std::string model = "'" + (dir / "model.bin").string() + "'";
   auto result = blindspot(dir, "train --data '" + data.string() + "' --model " + model + " --json");
   ASSERT_EQ(result.exit_code, 0) << result.errors;
-  result = blindspot(dir, "scan --model " + model + " --data '" + data.string() + "' --split dev --label-issues --json --out '" +
-                              (dir / "dev").string() + "'");
+  result = blindspot(dir, "scan --model " + model + " --data '" + data.string() +
+                              "' --split dev --label-issues --json --out '" + (dir / "dev").string() + "'");
   ASSERT_EQ(result.exit_code, 0) << result.errors;
   const auto report = nlohmann::json::parse(result.output);
   EXPECT_EQ(report["label_issues"]["method"], "cross_validation");
@@ -97,16 +97,16 @@ TEST(LabelIssuesCli, FlagsFindFlippedLabelsFarAboveChance) {
   const double chance_precision = static_cast<double>(flipped.size()) / dev_rows;
   const double chance_recall = static_cast<double>(flagged) / dev_rows;
   std::cout << "label issues on sms-spam dev, " << flipped.size() << " of " << dev_rows << " labels flipped: " << uus
-            << " UUs (" << flipped_uus << " flipped), " << flagged << " flagged, precision " << precision
-            << ", recall " << recall << " (chance " << chance_precision << ", " << chance_recall << ")\n";
+            << " UUs (" << flipped_uus << " flipped), " << flagged << " flagged, precision " << precision << ", recall "
+            << recall << " (chance " << chance_precision << ", " << chance_recall << ")\n";
   EXPECT_GE(precision, 0.6);
   EXPECT_GE(recall, 0.6);
   EXPECT_GT(precision, 5 * chance_precision);
   EXPECT_GT(recall, 3 * chance_recall);
   // Rerunning with the same seed gives the same flags.
   const auto first = test::read_text(dir / "dev.uus.jsonl");
-  result = blindspot(dir, "scan --model " + model + " --data '" + data.string() + "' --split dev --label-issues --out '" +
-                              (dir / "dev").string() + "'");
+  result = blindspot(dir, "scan --model " + model + " --data '" + data.string() +
+                              "' --split dev --label-issues --out '" + (dir / "dev").string() + "'");
   ASSERT_EQ(result.exit_code, 0) << result.errors;
   EXPECT_EQ(test::read_text(dir / "dev.uus.jsonl"), first);
   EXPECT_THAT(result.output, HasSubstr("UUs flagged as probable label issues"));
@@ -118,11 +118,10 @@ TEST(LabelIssuesCli, APredictionsFileGivesTheProbabilities) {
   test::TempDir dir;
   // Two rows per label, the last positive row confidently negative.
   test::write_text(dir / "dev.csv", "text,label\na,negative\nb,negative\nc,positive\nd,positive\n");
-  test::write_text(dir / "pred.csv",
-                   "text,negative,positive\na,0.9,0.1\nb,0.8,0.2\nc,0.2,0.8\nd,0.95,0.05\n");
-  const auto result = blindspot(dir, "scan --predictions '" + (dir / "pred.csv").string() + "' --data '" +
-                                         (dir / "dev.csv").string() + "' --label-issues --json --out '" +
-                                         (dir / "dev").string() + "'");
+  test::write_text(dir / "pred.csv", "text,negative,positive\na,0.9,0.1\nb,0.8,0.2\nc,0.2,0.8\nd,0.95,0.05\n");
+  const auto result =
+      blindspot(dir, "scan --predictions '" + (dir / "pred.csv").string() + "' --data '" + (dir / "dev.csv").string() +
+                         "' --label-issues --json --out '" + (dir / "dev").string() + "'");
   ASSERT_EQ(result.exit_code, 0) << result.errors;
   const auto report = nlohmann::json::parse(result.output);
   EXPECT_EQ(report["label_issues"]["method"], "predictions");
@@ -139,8 +138,8 @@ TEST(LabelIssuesCli, AnAdapterModelNeedsAPredictionsFile) {
   test::TempDir dir;
   test::write_text(dir / "dev.csv", "text,label\na,negative\nb,positive\n");
   const std::string adapter = "'cmd:python3 " + test::fixture("adapters/fixture_adapter.py").string() + " good'";
-  const auto result = blindspot(dir, "scan --model " + adapter + " --data '" + (dir / "dev.csv").string() +
-                                         "' --label-issues");
+  const auto result =
+      blindspot(dir, "scan --model " + adapter + " --data '" + (dir / "dev.csv").string() + "' --label-issues");
   EXPECT_EQ(result.exit_code, 2) << result.errors;
   EXPECT_THAT(result.errors, HasSubstr("--label-issues needs out-of-sample probabilities"));
   EXPECT_THAT(result.errors, HasSubstr("adapter command cmd:python3"));

@@ -6,8 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <map>
-#include <stdexcept>
 #include <set>
+#include <stdexcept>
 
 using namespace blindspot;
 
@@ -16,13 +16,13 @@ namespace {
 // Hand-computed: thresholds t0 = (0.8 + 0.6 + 0.1) / 3 = 0.5, t1 = (0.7 + 0.6) / 2 = 0.65,
 // t2 = (0.5 + 0.45) / 2 = 0.475.
 const std::vector<model::Probabilities> kProbabilities = {
-    {0.8, 0.1, 0.1},   // 0: labelled 0, only class 0 passes: kept
-    {0.6, 0.3, 0.1},   // 1: labelled 0, only class 0 passes: kept
-    {0.1, 0.8, 0.1},   // 2: labelled 0, only class 1 passes: issue
-    {0.2, 0.7, 0.1},   // 3: labelled 1, class 1 passes: kept
-    {0.3, 0.6, 0.1},   // 4: labelled 1, no class passes (0.6 < 0.65): kept, though unsure
-    {0.3, 0.2, 0.5},   // 5: labelled 2, class 2 passes: kept
-    {0.55, 0.0, 0.45}, // 6: labelled 2, class 0 passes and class 2 does not (0.45 < 0.475): issue
+    {0.8, 0.1, 0.1},    // 0: labelled 0, only class 0 passes: kept
+    {0.6, 0.3, 0.1},    // 1: labelled 0, only class 0 passes: kept
+    {0.1, 0.8, 0.1},    // 2: labelled 0, only class 1 passes: issue
+    {0.2, 0.7, 0.1},    // 3: labelled 1, class 1 passes: kept
+    {0.3, 0.6, 0.1},    // 4: labelled 1, no class passes (0.6 < 0.65): kept, though unsure
+    {0.3, 0.2, 0.5},    // 5: labelled 2, class 2 passes: kept
+    {0.55, 0.0, 0.45},  // 6: labelled 2, class 0 passes and class 2 does not (0.45 < 0.475): issue
 };
 const std::vector<int> kLabels = {0, 0, 0, 1, 1, 2, 2};
 
@@ -177,7 +177,9 @@ TEST(CrossValidation, FoldsDependOnTheSeedOnly) {
 TEST(CrossValidation, FoldCountsOutsideTheDataAreUsageErrors) {
   const auto rows = make_rows(2, 1);
   std::vector<std::set<std::string>> trained_on;
-  const discover::ClassifierFactory factory = [&] { return std::make_unique<PriorClassifier>(trained_on, rows.labels); };
+  const discover::ClassifierFactory factory = [&] {
+    return std::make_unique<PriorClassifier>(trained_on, rows.labels);
+  };
   discover::CrossValidationOptions options;
   options.folds = 1;
   auto error = test::expect_error([&] { discover::cross_validated_probabilities(factory, rows, options); });

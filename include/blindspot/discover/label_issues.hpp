@@ -81,8 +81,7 @@ struct LabelIssueSummary {
 // `split`; without, the scan's own probabilities are taken as out-of-sample (a predictions file of
 // a model that never trained on the split). `train` must use the split's label set.
 LabelIssueSummary triage_label_issues(ScanResult& result, const data::Split& split, const data::Split& train,
-                                      const ClassifierFactory& make_classifier,
-                                      const CrossValidationOptions& options,
+                                      const ClassifierFactory& make_classifier, const CrossValidationOptions& options,
                                       const core::ProgressCallback& progress = {});
 
 }  // namespace blindspot::discover
