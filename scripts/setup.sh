@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages blindspot needs, builds it (Release) in build/ and packages it (.deb).
+# Installs the Debian packages blindspot needs, builds it (Release, with the Python module) in
+# build/ and packages it (.deb).
 # Idempotent: packages already present are not reinstalled and `apt-get update` runs at
 # most once per machine boot (a stamp in /tmp), so a second call only rebuilds.
 set -euo pipefail
@@ -48,7 +49,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 BUILD_TYPE=${BLINDSPOT_BUILD_TYPE:-Release}
-cmake -S . -B build -DCMAKE_BUILD_TYPE="$BUILD_TYPE" -DBLINDSPOT_WARNINGS_AS_ERRORS=ON >/dev/null
+# -DBLINDSPOT_PYTHON=ON: the Python module (docs/python.md), packaged in the .deb with the binary.
+cmake -S . -B build -DCMAKE_BUILD_TYPE="$BUILD_TYPE" -DBLINDSPOT_WARNINGS_AS_ERRORS=ON -DBLINDSPOT_PYTHON=ON >/dev/null
 cmake --build build -j"$(nproc)"
 
 # The Debian package (docs/install.md), timed: CI pays for this step on every run.
