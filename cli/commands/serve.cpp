@@ -108,18 +108,20 @@ void run_serve(Context& context, ServeSettings& settings) {
   if ((settings.run == 0) == settings.uus.empty()) {
     throw core::Error(core::ErrorKind::usage, "serve needs exactly one of --run RUN and --uus FILE");
   }
-  const teach::Campaign campaign = prepare_campaign(context, settings);
-  store::record_metric(context.store(), context.run_id(), "serve", "campaign_run",
-                       static_cast<double>(campaign.run_id));
-
-  // SIGINT and SIGTERM go to a watcher thread (blocked here before the server starts its
-  // threads, which inherit the mask), which stops the server: run() then returns normally and
-  // the serve run is recorded as finished.
+  // SIGINT and SIGTERM go to a watcher thread, which stops the server: run() then returns normally
+  // and the serve run is recorded as finished. They are blocked before anything starts a thread
+  // (the threads inherit the mask): the live-feedback model's adapter has a stderr reader, which
+  // would otherwise take a SIGTERM and die of it. A signal while the campaign is prepared waits
+  // for the watcher, which stops the server as soon as it runs.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  const teach::Campaign campaign = prepare_campaign(context, settings);
+  store::record_metric(context.store(), context.run_id(), "serve", "campaign_run",
+                       static_cast<double>(campaign.run_id));
 
   if (!settings.worked_example.empty()) {
     settings.server.worked_example = web::read_worked_example(settings.worked_example, campaign.labels);

@@ -26,7 +26,9 @@ namespace {
 std::string reply_for(const nlohmann::json& request) {
   const std::string name = request["response_format"]["json_schema"]["name"];
   const std::string prompt = request["messages"].back()["content"];
-  const std::string tag = std::to_string(std::hash<std::string>{}(prompt) % 100000);
+  // The whole hash: with 150 UUs, tags modulo 100000 collided (two hypotheses alike, so two identical
+  // later requests, one sent and one shared, which the resume test counted as an extra cached call).
+  const std::string tag = std::to_string(std::hash<std::string>{}(prompt));
   if (name == "hypothesis") return nlohmann::json{{"reasoning", "r"}, {"hypothesis", "The classifier misreads " + tag}}.dump();
   if (name == "label") return nlohmann::json{{"reasoning", "r"}, {"label", "positive"}}.dump();
   nlohmann::json samples = nlohmann::json::array();
