@@ -92,18 +92,27 @@ def train(train=None, dev=None, model_path=None, *, labels=None, seed=0, epochs=
 
 
 def scan(model, texts=None, labels=None, data=None, split="dev", threshold=0.65, *, threads=0, out=None,
-         model_labels=None, batch_size=64, summary=False):
+         model_labels=None, batch_size=64, summary=False, pred_probs=None):
     """The natural UUs of a model on labelled data (as `blindspot scan`): the misclassified
     examples whose predicted-class probability is >= threshold, most confident first.
 
     Returns a table (tables.py) with the columns UU_COLUMNS; with summary=True a dict
     {"uus": table, "summary": {split, examples, errors, accuracy, threshold, uu_counts}}.
     out: a prefix; writes PREFIX.uus.jsonl and PREFIX.uus.csv as the CLI does.
+    pred_probs: out-of-sample probabilities of every example (as cleanlab's, e.g. from
+    sklearn's cross_val_predict(..., method="predict_proba")), one row per example in the data's
+    order, columns in the model's label order. Given, confident learning flags the UUs whose
+    label is probably wrong (label_issue, label_quality; docs/label-issues.md) and the summary
+    counts the flagged examples ("label_issues").
     """
     native_model = _model(model, model_labels, batch_size)
     texts, labels, data = _data(texts, labels, data)
+    if pred_probs is not None:
+        pred_probs = [[float(p) for p in row] for row in (pred_probs.tolist() if hasattr(pred_probs, "tolist")
+                                                          else pred_probs)]
     result = _native.scan(native_model, dict(texts=texts, labels=labels, data=data, split=split,
-                                             threshold=float(threshold), threads=int(threads), out=_path(out)))
+                                             threshold=float(threshold), threads=int(threads), out=_path(out),
+                                             pred_probs=pred_probs))
     uus = table(result["uus"], UU_COLUMNS)
     return {"uus": uus, "summary": result["summary"]} if summary else uus
 

@@ -122,6 +122,10 @@ py::list natural_uus(const data::Split& split, const discover::ScanResult& resul
     uu.true_label = split.labels.name(static_cast<std::size_t>(scored.true_label));
     uu.predicted_label = split.labels.name(static_cast<std::size_t>(scored.predicted_label));
     uu.confidence = scored.confidence;
+    if (result.label_issues_estimated) {
+      uu.label_issue = scored.label_issue;
+      uu.label_quality = scored.label_quality;
+    }
     rows.push_back(uu_dict(uu, scored.row, scored.line, scored.probabilities, split.labels));
   }
   return by_confidence(std::move(rows));

@@ -1,8 +1,10 @@
 #include "operations.hpp"
 
+#include "blindspot/core/error.hpp"
 #include "blindspot/discover/attack/attack.hpp"
 #include "blindspot/discover/attack/attack_output.hpp"
 #include "blindspot/discover/attack/recipe.hpp"
+#include "blindspot/discover/label_issues.hpp"
 #include "blindspot/discover/uu_output.hpp"
 #include "blindspot/discover/uu_scan.hpp"
 
@@ -10,6 +12,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <string>
+#include <vector>
 
 namespace blindspot::python {
 
@@ -21,16 +25,40 @@ std::string optional_string(const py::handle& value) {
   return value.is_none() ? std::string() : py::str(value).cast<std::string>();
 }
 
+// Confident learning on the user's out-of-sample probabilities (cleanlab's pred_probs): marks
+// every scored example of `result`; returns how many of the split are flagged.
+std::size_t flag_label_issues(discover::ScanResult& result, const std::vector<model::Probabilities>& pred_probs) {
+  if (pred_probs.size() != result.scored.size()) {
+    throw core::Error(core::ErrorKind::usage, "pred_probs has " + std::to_string(pred_probs.size()) +
+                                                  " rows for " + std::to_string(result.scored.size()) +
+                                                  " examples: one row per example, in the data's order");
+  }
+  std::vector<int> labels;
+  for (const discover::ScoredExample& scored : result.scored) labels.push_back(scored.true_label);
+  const discover::LabelIssues issues = discover::find_label_issues(pred_probs, labels);
+  for (discover::ScoredExample& scored : result.scored) {
+    scored.label_issue = issues.is_issue.at(scored.row);
+    scored.label_quality = issues.label_quality.at(scored.row);
+  }
+  result.label_issues_estimated = true;
+  return issues.count();
+}
+
 py::dict scan(const Model& model, const py::dict& kwargs) {
   const SplitSource source = split_source(kwargs["texts"], kwargs["labels"], kwargs["data"], kwargs["split"].cast<std::string>());
   discover::ScanOptions options;
   options.threshold = kwargs["threshold"].cast<double>();
   options.threads = kwargs["threads"].cast<int>();
   const std::string out = optional_string(kwargs["out"]);
+  const bool triage = !kwargs["pred_probs"].is_none();
+  const auto pred_probs = triage ? kwargs["pred_probs"].cast<std::vector<model::Probabilities>>()
+                                 : std::vector<model::Probabilities>{};
+  std::size_t label_issues = 0;
   const model::Classifier& classifier = *model.classifier;
   auto [split, result] = without_gil(&classifier, [&] {
     data::Split read = read_source(source, classifier.labels());
     discover::ScanResult scanned = discover::scan(classifier, read, options);
+    if (triage) label_issues = flag_label_issues(scanned, pred_probs);
     if (!out.empty()) {
       discover::write_uus_jsonl(out + ".uus.jsonl", read, scanned);
       discover::write_uus_csv(out + ".uus.csv", read, scanned);
@@ -47,6 +75,7 @@ py::dict scan(const Model& model, const py::dict& kwargs) {
                                                                : static_cast<double>(correct) /
                                                                      static_cast<double>(result.scored.size()),
                    py::arg("threshold") = result.threshold, py::arg("uu_counts") = counts);
+  if (triage) summary["label_issues"] = label_issues;
   return py::dict(py::arg("uus") = natural_uus(split, result), py::arg("summary") = summary);
 }
 

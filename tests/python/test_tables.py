@@ -47,6 +47,25 @@ class Tables(unittest.TestCase):
         self.assertEqual((summary["examples"], summary["errors"], summary["accuracy"]), (4, 2, 0.5))
         self.assertEqual(len(with_summary["uus"]), 2)
 
+    def test_pred_probs_flag_label_issues(self):
+        # Out-of-sample probabilities (negative, positive). Thresholds, the mean probability of each
+        # class over the rows labelled with it: negative (0.1 + 0.9) / 2 = 0.5, positive
+        # (0.8 + 0.6) / 2 = 0.7. "not good at all" (negative) reaches positive's 0.7 with 0.9 and
+        # not negative's: a probable label issue. "a bad film" (positive) reaches neither
+        # threshold (0.4, 0.6): a blind spot.
+        import numpy
+        pred_probs = numpy.array([[0.2, 0.8], [0.1, 0.9], [0.9, 0.1], [0.4, 0.6]])
+        blindspot.set_table_format("records")
+        result = blindspot.scan(self.model, TEXTS, LABELS, pred_probs=pred_probs, summary=True)
+        flags = {uu["text"]: (uu["label_issue"], uu["label_quality"]) for uu in result["uus"]}
+        self.assertEqual(flags, {"a bad film": (False, 0.6), "not good at all": (True, 0.1)})
+        self.assertEqual(result["summary"]["label_issues"], 1)
+        without = blindspot.scan(self.model, TEXTS, LABELS)
+        self.assertEqual([(uu["label_issue"], uu["label_quality"]) for uu in without], [(False, -1), (False, -1)])
+        with self.assertRaises(blindspot.UsageError) as raised:
+            blindspot.scan(self.model, TEXTS, LABELS, pred_probs=pred_probs[:3])
+        self.assertIn("pred_probs has 3 rows for 4 examples", str(raised.exception))
+
     def test_unknown_format(self):
         with self.assertRaises(blindspot.UsageError):
             blindspot.set_table_format("excel")
