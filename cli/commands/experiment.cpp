@@ -47,11 +47,8 @@ const report::MetricSummary& metric(const report::ConditionResult& condition, st
 
 // report.html, report.md and report.json in `folder`, each recorded as an output of the run.
 void write_report(Context& context, const std::filesystem::path& folder, const report::ExperimentReport& report) {
-  std::filesystem::create_directories(folder);
-  report::write_html(folder / "report.html", report);
-  report::write_markdown(folder / "report.md", report);
-  report::write_json(folder / "report.json", report);
-  for (const char* name : {"report.html", "report.md", "report.json"}) record_output(context, name, folder / name);
+  report::write_report_files(folder, report);
+  for (const char* name : report::kReportFileNames) record_output(context, name, folder / name);
 }
 
 void print_json(const Context& context, const std::filesystem::path& folder, const report::ExperimentReport& report) {

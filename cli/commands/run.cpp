@@ -39,10 +39,7 @@ struct RunSettings {
 // --sample-budget when given, else --budget-share of train's rows (0: every accepted sample).
 void set_sample_budget(const CLI::App& command, RunSettings& settings) {
   if (command.count("--sample-budget") > 0 || settings.budget_share <= 0) return;
-  const std::size_t rows =
-      data::read_records(data::find_split_file(settings.loop.data, "train")).size();
-  settings.loop.sample_budget =
-      std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(settings.budget_share * static_cast<double>(rows))));
+  settings.loop.sample_budget = loop::sample_budget_for_share(settings.loop.data, settings.budget_share);
 }
 
 // "1 blind spot", "3 blind spots".

@@ -31,14 +31,6 @@ loop::BaselineTuning::Mode tuning_mode(const std::string& name) {
   throw core::Error(core::ErrorKind::usage, "tuning must be off, when_short or always, got \"" + name + "\"");
 }
 
-// As `blindspot run` without --sample-budget (cli/commands/run.cpp, set_sample_budget): the budget
-// is budget_share of train's rows, at least 1; a share of 0 adds every accepted sample.
-std::size_t sample_budget(const std::filesystem::path& data, double budget_share) {
-  if (budget_share <= 0) return 0;
-  const std::size_t rows = data::read_records(data::find_split_file(data, "train")).size();
-  return std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(budget_share * static_cast<double>(rows))));
-}
-
 loop::LoopOptions loop_options(const py::dict& kwargs) {
   loop::LoopOptions options;
   options.data = path_of(kwargs["data"]);
@@ -50,7 +42,7 @@ loop::LoopOptions loop_options(const py::dict& kwargs) {
   if (!kwargs["max_uus"].is_none()) options.max_uus = kwargs["max_uus"].cast<std::size_t>();
   options.samples_per_hypothesis = kwargs["samples_per_hypothesis"].cast<int>();
   options.sample_budget = kwargs["sample_budget"].is_none()
-                              ? sample_budget(options.data, kwargs["budget_share"].cast<double>())
+                              ? loop::sample_budget_for_share(options.data, kwargs["budget_share"].cast<double>())
                               : kwargs["sample_budget"].cast<std::size_t>();
   options.test_attack_rows = kwargs["test_attack_rows"].cast<std::size_t>();
   options.threads = kwargs["threads"].cast<int>();
@@ -104,10 +96,7 @@ py::dict experiment_operation(const py::dict& kwargs) {
       loop::ExperimentContext context{.root = root / "loops", .store = workspace.store, .run_id = id};
       const loop::ExperimentOutcome outcome = loop::run_experiment(config, context);
       const std::filesystem::path report_folder = out.empty() ? root / "experiments" / config.name : std::filesystem::path(out);
-      std::filesystem::create_directories(report_folder);
-      report::write_html(report_folder / "report.html", outcome.report);
-      report::write_markdown(report_folder / "report.md", outcome.report);
-      report::write_json(report_folder / "report.json", outcome.report);
+      report::write_report_files(report_folder, outcome.report);
       loop::record_experiment_metrics(workspace.store, id, outcome.report);
       return std::tuple{id, report_folder, outcome.report.findings};
     });

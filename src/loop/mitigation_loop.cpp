@@ -8,6 +8,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cmath>
+
 namespace blindspot::loop {
 
 using nlohmann::json;
@@ -86,6 +89,12 @@ json with_data_hashes(json key, const LoopOptions& options) {
 
 std::string loop_key(const LoopOptions& options) {
   return core::sha256_hex(with_data_hashes(options_json(options), options).dump());
+}
+
+std::size_t sample_budget_for_share(const std::filesystem::path& data, double share) {
+  if (share <= 0) return 0;
+  const std::size_t rows = data::read_records(data::find_split_file(data, "train")).size();
+  return std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(share * static_cast<double>(rows))));
 }
 
 std::string baseline_key(const LoopOptions& options) {

@@ -102,6 +102,10 @@ struct LoopOptions {
 // retrain.
 void check_external_model(const LoopOptions& options);
 
+// The sample budget of `run` without an explicit one (docs/run.md, "Budget"): `share` of the rows of
+// the train split in `data`, at least 1; a share <= 0 gives 0, every accepted sample.
+std::size_t sample_budget_for_share(const std::filesystem::path& data, double share);
+
 // SHA-256 of the canonical JSON of `options` and the content hashes of the dataset's splits.
 std::string loop_key(const LoopOptions& options);
 // The same over the options of the steps before teaching (data, model, threshold, dev attack,

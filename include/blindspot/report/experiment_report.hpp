@@ -171,6 +171,10 @@ void write_markdown(const std::filesystem::path& file, const ExperimentReport& r
 // Everything in `report`, as JSON (docs/report.md gives the layout); NaN is written as null and
 // invalid UTF-8 replaced by U+FFFD. Written atomically; throws Error{io}.
 void write_json(const std::filesystem::path& file, const ExperimentReport& report);
+// The three renderings side by side: `folder` (created if missing) gets kReportFileNames, written
+// by write_html, write_markdown and write_json (each throws Error{io}).
+inline constexpr const char* kReportFileNames[] = {"report.html", "report.md", "report.json"};
+void write_report_files(const std::filesystem::path& folder, const ExperimentReport& report);
 // Loads a file written by write_json. Throws Error{io} if it cannot be read and
 // Error{bad_input} naming the JSON key if it is not such a file.
 ExperimentReport read_json(const std::filesystem::path& file);
