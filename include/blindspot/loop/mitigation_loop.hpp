@@ -84,6 +84,12 @@ struct LoopOptions {
   std::size_t test_attack_rows = 200;  // seeded sample for the adversarial UU metric on test
   std::uint64_t seed = 0;
   int threads = 0;                           // prediction and attack threads (results do not depend on it)
+  // Label-issue triage of every dev scan (docs/label-issues.md): confident learning on k-fold
+  // out-of-sample probabilities flags the dev UUs that are probably wrong labels; they are counted
+  // apart from blind spots and, unless teach_label_issues, not taught. Part of the key.
+  bool label_issues = false;
+  int label_folds = 5;  // discover::kDefaultLabelFolds
+  bool teach_label_issues = false;
   std::string teacher = "auto";              // part of the key; the factory below must match it
   std::string teacher_settings_json = "{}";  // e.g. the LLM endpoint and model (part of the key)
   // Extra labelled test files (challenge sets) both models are evaluated on, e.g.
