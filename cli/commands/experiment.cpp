@@ -5,6 +5,7 @@
 #include "llm_options.hpp"
 #include "shared_options.hpp"
 
+#include "blindspot/core/error.hpp"
 #include "blindspot/loop/teachers.hpp"
 
 #include <fmt/core.h>
@@ -25,7 +26,26 @@ struct ExperimentSettings {
   ModelSource model;  // empty spec: as the config says (default fastText)
   std::string train_command;
   std::filesystem::path baseline_model;
+  // The label-issue triage's flags, over the config's label_issues, label_folds, teach_label_issues.
+  bool label_issues = false;
+  int label_folds = 0;  // 0: as the config says
+  bool teach_label_issues = false;
 };
+
+// The flags' label-issue triage over the config's; Error{usage} for --teach-label-issues without it.
+void set_label_issues(const ExperimentSettings& settings, loop::LoopOptions& loop) {
+  loop.label_issues = loop.label_issues || settings.label_issues;
+  if (settings.label_folds > 0) loop.label_folds = settings.label_folds;
+  loop.teach_label_issues = loop.teach_label_issues || settings.teach_label_issues;
+  if (loop.teach_label_issues && !loop.label_issues) {
+    throw core::Error(core::ErrorKind::usage,
+                      "--teach-label-issues needs --label-issues (or label_issues = true in the experiment file)");
+  }
+  if (settings.label_folds > 0 && !loop.label_issues) {
+    throw core::Error(core::ErrorKind::usage,
+                      "--label-folds needs --label-issues (or label_issues = true in the experiment file)");
+  }
+}
 
 // The flags' model over the config's; the adapter's and train commands' logs in the workspace.
 void set_external_model(Context& context, const ExperimentSettings& settings, loop::LoopOptions& loop) {
@@ -102,6 +122,7 @@ void run_experiment_command(Context& context, ExperimentSettings& settings) {
   loop::ExperimentConfig config = loop::read_experiment_config(settings.config_file);
   if (settings.threads >= 0) config.loop.threads = settings.threads;
   set_external_model(context, settings, config.loop);
+  set_label_issues(settings, config.loop);
   const bool uses_llm =
       std::find(config.conditions.begin(), config.conditions.end(), loop::TeacherKind::llm) != config.conditions.end();
   // Checks the endpoint when a condition needs it.
@@ -151,6 +172,13 @@ void add_experiment_command(CLI::App& app, Context& context) {
   command->add_option("--baseline-model", settings->baseline_model,
                       "A trained baseline model file used for every seed instead of training one");
   add_llm_options(*command, settings->llm);
+  command->add_flag("--label-issues", settings->label_issues,
+                    "Flag the dev UUs that are probably wrong labels (k-fold confident learning): counted apart from "
+                    "blind spots and not taught (default: the config's label_issues)");
+  command->add_option("--label-folds", settings->label_folds, "Folds behind --label-issues (default: the config's, 5)")
+      ->check(CLI::Range(2, 100));
+  command->add_flag("--teach-label-issues", settings->teach_label_issues,
+                    "Also teach (and hold out) the dev UUs --label-issues flagged");
   context.define(command, [&context, settings] { run_experiment_command(context, *settings); });
 }
 

@@ -159,6 +159,26 @@ void print_attribution(const loop::LoopResult& result) {
             << table.render();
 }
 
+// "probable label issues: 4 of 31 dev UUs (5-fold confident learning), ...", one line per round
+// of a loop of several rounds; nothing when the triage did not run.
+void print_label_issues(const loop::LoopResult& result) {
+  const auto line = [](std::int64_t flagged, std::int64_t dev_uus, int folds, bool taught) {
+    return fmt::format("probable label issues: {} of {} ({}-fold confident learning), counted apart from blind "
+                       "spots{}",
+                       flagged, counted(dev_uus, "dev UU", "dev UUs"), folds,
+                       taught ? "; taught (--teach-label-issues)" : ", not taught nor held out");
+  };
+  if (result.label_folds == 0) return;
+  if (result.rounds.size() <= 1) {
+    std::cout << line(result.dev_label_issues, result.dev_uus, result.label_folds, result.label_issues_taught) << '\n';
+    return;
+  }
+  for (const auto& round : result.rounds) {
+    std::cout << fmt::format("round {}: ", round.round)
+              << line(round.dev_label_issues, round.dev_uus, round.label_folds, round.label_issues_taught) << '\n';
+  }
+}
+
 void print_loop(const loop::LoopResult& result, loop::TeacherKind teacher, std::int64_t run,
                 const RunSettings& settings) {
   std::cout << fmt::format(
@@ -167,6 +187,7 @@ void print_loop(const loop::LoopResult& result, loop::TeacherKind teacher, std::
       counted(result.dev_uus, "dev UU", "dev UUs"), counted(result.blind_spots, "blind spot", "blind spots"),
       counted(result.hypotheses, "hypothesis", "hypotheses"), counted(result.samples_accepted, "sample", "samples"),
       result.samples_added);
+  print_label_issues(result);
   std::cout << baseline_check_text(result.baseline_check);
   if (result.rounds.size() > 1) print_rounds(result);
   if (result.complete) print_comparison(result, settings.accuracy_tolerance, settings.loop.threads);
@@ -250,6 +271,25 @@ void add_teaching_size_options(CLI::App& command_app, const std::shared_ptr<RunS
       ->capture_default_str();
 }
 
+namespace {
+
+// --label-issues, --label-folds, --teach-label-issues (docs/label-issues.md, "In run and experiment").
+void add_label_issue_options(CLI::App& command, loop::LoopOptions& loop) {
+  CLI::Option* flag = command.add_flag(
+      "--label-issues", loop.label_issues,
+      "Flag the dev UUs that are probably wrong labels (confident learning on k-fold out-of-sample probabilities "
+      "of the loop's fastText model): counted apart from blind spots and not taught");
+  command.add_option("--label-folds", loop.label_folds, "Folds of the cross-validation behind --label-issues")
+      ->check(CLI::Range(2, 100))
+      ->capture_default_str()
+      ->needs(flag);
+  command.add_flag("--teach-label-issues", loop.teach_label_issues,
+                   "Also teach (and hold out) the dev UUs --label-issues flagged")
+      ->needs(flag);
+}
+
+}  // namespace
+
 void add_run_command(CLI::App& app, Context& context) {
   auto settings = std::make_shared<RunSettings>();
   CLI::App* command = app.add_subcommand(
@@ -309,6 +349,7 @@ void add_run_command(CLI::App& app, Context& context) {
       ->capture_default_str();
   add_baseline_tuning_options(*command, settings->loop.tuning);
   add_teaching_rule_options(*command, settings->loop);
+  add_label_issue_options(*command, settings->loop);
   add_llm_options(*command, settings->llm);
   context.define(command, [&context, settings, command] {
     settings->loop.model.seed = static_cast<int>(settings->loop.seed);  // exact: --seed is at most kMaxSeed

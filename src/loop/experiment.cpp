@@ -128,6 +128,7 @@ ExperimentOutcome run_experiment(const ExperimentConfig& config, const Experimen
   r.blind_spots = detail::blind_spot_summaries(loops);
   r.findings = detail::findings(config, r.conditions);
   for (auto& finding : detail::baseline_findings(config, loops)) r.findings.push_back(std::move(finding));
+  if (auto finding = detail::label_issue_finding(config, loops)) r.findings.push_back(std::move(*finding));
   if (config.human_campaign > 0) r.findings.push_back(detail::human_campaign_finding(context.store, config));
   return outcome;
 }

@@ -89,7 +89,8 @@ const std::set<std::string> kKeys = {
     "threshold", "dev_attack_rows", "attack_budget", "test_attack_rows", "threads", "challenge_sets",
     "import_samples", "import_hypotheses", "human_campaign", "hourly_wage_usd", "platform_fee", "minn", "maxn",
     "attribution", "model", "train_command", "baseline_model", "baseline_tuning", "tuning_seconds", "lr", "epochs",
-    "dim", "word_ngrams", "held_out_share", "length_low_factor", "length_high_factor", "accuracy_tolerance"};
+    "dim", "word_ngrams", "held_out_share", "length_low_factor", "length_high_factor", "accuracy_tolerance",
+    "label_issues", "label_folds", "teach_label_issues"};
 // clang-format on
 
 toml::table parse_file(const std::filesystem::path& file) {
@@ -204,6 +205,17 @@ BaselineTuning::Mode read_tuning_mode(const ConfigReader& reader) {
                      "must be \"off\", \"when_short\" or \"always\"");
 }
 
+// The label-issue triage of every dev scan (docs/label-issues.md, "In run and experiment").
+void read_label_issue_options(const ConfigReader& reader, LoopOptions& loop) {
+  reader.read("label_issues", loop.label_issues);
+  reader.read("label_folds", loop.label_folds);
+  reader.read("teach_label_issues", loop.teach_label_issues);
+  if (loop.label_folds < 2) throw reader.error(reader.find("label_folds"), "label_folds", "must be at least 2");
+  if (loop.teach_label_issues && !loop.label_issues) {
+    throw reader.error(reader.find("teach_label_issues"), "teach_label_issues", "needs label_issues = true");
+  }
+}
+
 // The baseline's settings and tuning, the teaching rules and the effect rule's tolerance.
 void read_rule_options(const ConfigReader& reader, ExperimentConfig& config) {
   LoopOptions& loop = config.loop;
@@ -222,6 +234,7 @@ void read_rule_options(const ConfigReader& reader, ExperimentConfig& config) {
   reader.read_in("length_low_factor", loop.length_low_factor, 0, 1, "in [0, 1]");
   reader.read_in("length_high_factor", loop.length_high_factor, 1, 1000, "in [1, 1000]");
   reader.read_in("accuracy_tolerance", config.accuracy_tolerance, 0, 1, "in [0, 1] (a share: 0.01 is one point)");
+  read_label_issue_options(reader, loop);
 }
 
 bool has(const ExperimentConfig& config, TeacherKind condition) {

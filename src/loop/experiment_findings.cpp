@@ -174,6 +174,26 @@ std::vector<std::string> baseline_findings(const ExperimentConfig& config, const
   return out;
 }
 
+std::optional<std::string> label_issue_finding(const ExperimentConfig& config, const ExperimentLoops& loops) {
+  if (!config.loop.label_issues || loops.loops.empty()) return std::nullopt;
+  // Round 1's dev scan is the baseline's, shared by every condition of a seed: one count per seed.
+  double flagged = 0;
+  double dev_uus = 0;
+  for (const auto& seed_loops : loops.loops) {
+    const LoopResult& loop = seed_loops.front();
+    const bool has_round = !loop.rounds.empty();
+    flagged += static_cast<double>(has_round ? loop.rounds.front().dev_label_issues : loop.dev_label_issues);
+    dev_uus += static_cast<double>(has_round ? loop.rounds.front().dev_uus : loop.dev_uus);
+  }
+  const double seeds = static_cast<double>(loops.loops.size());
+  return fmt::format(
+      "label issues: {:.1f} of the baseline's {:.1f} dev UUs per seed are probable label issues ({}-fold confident "
+      "learning), counted apart from blind spots; {}.",
+      flagged / seeds, dev_uus / seeds, config.loop.label_folds,
+      config.loop.teach_label_issues ? "they were taught (teach_label_issues)"
+                                     : "they were not taught, and not held out to count as fixed");
+}
+
 }  // namespace detail
 
 bool reduces_blind_spots(const report::EffectSummary& reachable_errors, double accuracy_change,

@@ -8,6 +8,7 @@
 #include "blindspot/report/experiment_report.hpp"
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,10 @@ std::vector<std::string> findings(const ExperimentConfig& config,
 // One finding per seed's baseline (LoopResult::baseline_check): test accuracy against the
 // majority-class rate and the train-set accuracy, with its warnings; none for an unchecked one.
 std::vector<std::string> baseline_findings(const ExperimentConfig& config, const ExperimentLoops& loops);
+
+// With LoopOptions::label_issues: the baseline's dev UUs per seed that are probable label issues
+// (mean over seeds), and whether they were taught; nullopt without the triage.
+std::optional<std::string> label_issue_finding(const ExperimentConfig& config, const ExperimentLoops& loops);
 
 // What the human campaign holds and actually cost, once.
 std::string human_campaign_finding(store::Database& store, const ExperimentConfig& config);

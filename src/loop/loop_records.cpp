@@ -41,19 +41,35 @@ void record_test_metrics(store::Database& db, std::int64_t run_id, const std::st
   }
 }
 
+// The label-issue triage of a round's dev scan: how many dev UUs are probable label issues (apart
+// from blind spots), with how many folds, and whether they were taught.
+json label_issues_json(int folds, std::int64_t flagged, std::int64_t dev_uus, bool taught) {
+  return {{"method", "cross_validation"},
+          {"folds", folds},
+          {"dev_uus", dev_uus},
+          {"dev_uus_flagged", flagged},
+          {"taught", taught}};
+}
+
 json rounds_json(const LoopResult& result) {
   json rounds = json::array();
   for (const auto& round : result.rounds) {
-    rounds.push_back({{"round", round.round},
-                      {"dev_uus", round.dev_uus},
-                      {"blind_spots", round.blind_spots},
-                      {"hypotheses", round.hypotheses},
-                      {"samples_added", round.samples_added},
-                      {"dev_uus_fixed", round.dev_uus_fixed},
-                      {"dev_uus_taught", round.dev_uus_taught},
-                      {"held_out_uus", round.held_out_uus},
-                      {"held_out_fixed", round.held_out_fixed},
-                      {"after", summary(round.after)}});
+    json entry = {{"round", round.round},
+                  {"dev_uus", round.dev_uus},
+                  {"blind_spots", round.blind_spots},
+                  {"hypotheses", round.hypotheses},
+                  {"samples_added", round.samples_added},
+                  {"dev_uus_fixed", round.dev_uus_fixed},
+                  {"dev_uus_taught", round.dev_uus_taught},
+                  {"held_out_uus", round.held_out_uus},
+                  {"held_out_fixed", round.held_out_fixed}};
+    // Only when estimated, so that the output of a loop without the triage stays as it was.
+    if (round.label_folds > 0) {
+      entry["label_issues"] =
+          label_issues_json(round.label_folds, round.dev_label_issues, round.dev_uus, round.label_issues_taught);
+    }
+    entry["after"] = summary(round.after);
+    rounds.push_back(std::move(entry));
   }
   return rounds;
 }
@@ -70,6 +86,9 @@ void record_loop_metrics(store::Database& db, std::int64_t run_id, const LoopRes
     store::record_metric(db, run_id, "dev", "uus_taught", static_cast<double>(result.dev_uus_taught));
     store::record_metric(db, run_id, "dev", "held_out_uus", static_cast<double>(result.held_out_uus));
     store::record_metric(db, run_id, "dev", "held_out_fixed", static_cast<double>(result.held_out_fixed));
+    if (result.label_folds > 0) {
+      store::record_metric(db, run_id, "dev", "label_issue_uus", static_cast<double>(result.dev_label_issues));
+    }
   });
 }
 
@@ -85,10 +104,14 @@ std::string loop_result_json(const LoopResult& result, std::int64_t run_id, std:
               {"complete", result.complete},
               {"steps", steps},
               {"dev_uus", result.dev_uus},
-              {"blind_spots", result.blind_spots},
-              {"hypotheses", result.hypotheses},
+              {"blind_spots", result.blind_spots}};
+  if (result.label_folds > 0) {
+    out["label_issues"] =
+        label_issues_json(result.label_folds, result.dev_label_issues, result.dev_uus, result.label_issues_taught);
+  }
+  out.update(json{{"hypotheses", result.hypotheses},
               {"samples_accepted", result.samples_accepted},
-              {"samples_added", result.samples_added}};
+                   {"samples_added", result.samples_added}});
   out["rounds"] = rounds_json(result);
   out["attribution"] = json::parse(attribution_json(result.attribution));
   if (!result.stopped_because.empty()) {

@@ -1,5 +1,7 @@
 #include "loop_state.hpp"
 
+#include "label_issue_triage.hpp"
+
 #include "blindspot/augment/augmentation.hpp"
 #include "blindspot/core/error.hpp"
 #include "blindspot/core/sha256.hpp"
@@ -80,6 +82,7 @@ std::unique_ptr<model::Classifier> open_starting_model(const LoopRun& run, const
 LoopRun start_loop(const LoopOptions& options, const LoopContext& context, const LoopControl& control) {
   check_control(options, control);
   check_external_model(options);
+  check_label_issue_options(options);
   LoopRun run(options, context, control);
   run.maker = make_model_maker(options);
   run.external = !options.external.spec.empty();

@@ -3,6 +3,7 @@
 
 #include "attribution.hpp"
 #include "held_out.hpp"
+#include "label_issue_triage.hpp"
 #include "loop_state.hpp"
 
 #include "blindspot/augment/augmentation.hpp"
@@ -86,7 +87,9 @@ std::unique_ptr<teach::SampleFilter> round_filter(const LoopRun& run, const Roun
 json teach_round(LoopRun& run, RoundState& state) {
   const LoopOptions& options = run.options;
   store::Database& store = run.context.store;
-  const DevUuSplit split = split_held_out(state.uus, options.held_out_share, options.seed);
+  // Probable label issues are neither taught nor held out unless the user teaches them.
+  const std::vector<discover::Uu> teachable = teach::teachable_uus(state.uus, options.teach_label_issues);
+  const DevUuSplit split = split_held_out(teachable, options.held_out_share, options.seed);
   const auto teacher = run.context.make_teacher({run.train, *state.model, split.taught, store, run.context.run_id});
   const auto filter = round_filter(run, state, split.held_out);
   teach::TeachOptions teach_options;
@@ -94,6 +97,7 @@ json teach_round(LoopRun& run, RoundState& state) {
   teach_options.extrapolate = options.extrapolate;
   teach_options.samples_per_hypothesis = options.samples_per_hypothesis;
   teach_options.seed = options.seed;
+  teach_options.teach_label_issues = options.teach_label_issues;
   const teach::TeachResult taught = teach::teach(*teacher, split.taught, *filter, teach_options);
   for (const auto& failure : taught.failures) {
     // Not recorded as done: a rerun retries the failed calls (finished ones come from the cache).
@@ -108,19 +112,21 @@ json teach_round(LoopRun& run, RoundState& state) {
   teach::record_teaching(store, run.context.run_id, taught);
   std::int64_t accepted = 0;
   for (const auto& s : taught.samples) accepted += s.accepted ? 1 : 0;
-  return json{{"files",
-               {{"hypotheses", file_entry(state.path("hypotheses.jsonl"))},
-                {"samples", file_entry(state.path("samples.jsonl"))}}},
-              {"hypotheses", taught.hypotheses.size()},
-              {"samples_accepted", accepted},
-              {"uus_taught", taught.taught.size()},
-              {"uus_held_out", split.held_out.size()},
-              {"cost", cost_json(teacher->cost())}};
+  json outputs = {{"files",
+                   {{"hypotheses", file_entry(state.path("hypotheses.jsonl"))},
+                    {"samples", file_entry(state.path("samples.jsonl"))}}},
+                  {"hypotheses", taught.hypotheses.size()},
+                  {"samples_accepted", accepted},
+                  {"uus_taught", taught.taught.size()},
+                  {"uus_held_out", split.held_out.size()},
+                  {"cost", cost_json(teacher->cost())}};
+  if (options.label_issues) outputs["label_issues_left_out"] = state.uus.size() - teachable.size();
+  return outputs;
 }
 
 // How many of the round's dev UUs the retrained model fixed: all of them (per blind spot too),
 // and the held-out ones, the count that no teacher's copying can inflate.
-json fixed_json(const RoundState& state, const std::vector<bool>& still, double held_out_share, std::uint64_t seed) {
+json fixed_json(const RoundState& state, const std::vector<bool>& still, const LoopOptions& options) {
   std::int64_t fixed = 0;
   std::map<int, std::int64_t> fixed_by_blind_spot;
   std::map<std::string, bool> fixed_by_id;
@@ -129,7 +135,9 @@ json fixed_json(const RoundState& state, const std::vector<bool>& still, double 
     fixed_by_blind_spot[state.uus[i].blind_spot] += still[i] ? 0 : 1;
     fixed_by_id[state.uus[i].id] = !still[i];
   }
-  const DevUuSplit split = split_held_out(state.uus, held_out_share, seed);
+  // The held-out UUs of teach_round: probable label issues are no blind spot to fix unless taught.
+  const DevUuSplit split = split_held_out(teach::teachable_uus(state.uus, options.teach_label_issues),
+                                          options.held_out_share, options.seed);
   std::int64_t held_out_fixed = 0;
   for (const auto& uu : split.held_out) held_out_fixed += fixed_by_id.at(uu.id) ? 1 : 0;
   json by_blind_spot = json::array();
@@ -146,7 +154,7 @@ json fixed_json(const RoundState& state, const std::vector<bool>& still, double 
 json evaluate_round(LoopRun& run, const RoundState& state) {
   const auto retrained = run.maker->open(retrained_file(run, state));
   const std::vector<bool> still = still_uus(*retrained, state.uus, run.options.threshold);
-  json metrics = fixed_json(state, still, run.options.held_out_share, run.options.seed);
+  json metrics = fixed_json(state, still, run.options);
   if (!run.challenges) run.challenges = read_challenge_sets(run.options, run.train.labels);
   metrics["after"] = metrics_json(test_metrics(*retrained, run.test, *run.challenges, run.options));
   // The baseline's test metrics once, in round 1.
@@ -160,9 +168,19 @@ json evaluate_round(LoopRun& run, const RoundState& state) {
 StepOutcome scan_dev(LoopRun& run, RoundState& state) {
   const std::string name = state.step_name("scan_dev");
   run_step(run, state.discovery_key, name, [&] {
-    const auto scan = discover::scan(*state.model, run.dev, scan_options(run.options));
+    auto scan = discover::scan(*state.model, run.dev, scan_options(run.options));
+    json outputs = {{"files", json::object()}, {"uus", scan.uus.size()}};
+    if (run.options.label_issues) {
+      const auto file = state.discovered("dev.label_issues.json");
+      const model::FastTextOptions* settings = run.maker->fasttext_settings();
+      // check_label_issue_options() let no model made by a command through.
+      if (settings == nullptr) throw core::Error(core::ErrorKind::internal, "label issues: no fastText settings");
+      outputs["label_issues"] = triage_dev_scan(run.options, *settings, state.train, run.dev, scan, file);
+      outputs["files"]["label_issues"] = file_entry(file);
+    }
     discover::write_uus_jsonl(state.discovered("dev.uus.jsonl"), run.dev, scan, discover::UuOrder::split);
-    return json{{"files", {{"uus", file_entry(state.discovered("dev.uus.jsonl"))}}}, {"uus", scan.uus.size()}};
+    outputs["files"]["uus"] = file_entry(state.discovered("dev.uus.jsonl"));
+    return outputs;
   });
   return outcome_of(run, name);
 }
@@ -195,22 +213,33 @@ StepOutcome group(LoopRun& run, RoundState& state) {
   const StepRecord grouped = run_step(run, state.discovery_key, name, [&] {
     std::vector<discover::Uu> uus = read_loop_uus(state.discovered("dev.uus.jsonl"), labels);
     for (auto& uu : read_loop_uus(state.discovered("dev.attacks.jsonl"), labels)) uus.push_back(std::move(uu));
+    if (run.options.label_issues) mark_adversarial_uus(uus, state.discovered("dev.label_issues.json"));
     group::GroupOptions group_options;
     group_options.clustering.kmeans.seed = run.options.seed;
     group_options.clustering.kmeans.threads = run.options.threads;
     const group::Grouping grouping = group::group_uus(*state.model, uus, group_options);
     teach::write_uus_jsonl(state.discovered("uus.jsonl"), uus);
     core::write_file_atomically(state.discovered("blind_spots.json"), group::to_json(grouping));
-    return json{{"files",
-                 {{"uus", file_entry(state.discovered("uus.jsonl"))},
-                  {"blind_spots", file_entry(state.discovered("blind_spots.json"))}}},
-                {"uus", uus.size()},
-                {"blind_spots", grouping.k}};
+    json outputs = {{"files",
+                     {{"uus", file_entry(state.discovered("uus.jsonl"))},
+                      {"blind_spots", file_entry(state.discovered("blind_spots.json"))}}},
+                    {"uus", uus.size()},
+                    {"blind_spots", grouping.k}};
+    if (run.options.label_issues) outputs["label_issues"] = count_label_issues(uus);
+    return outputs;
   });
   state.result.dev_uus = grouped.outputs.at("uus");
   state.result.blind_spots = grouped.outputs.at("blind_spots");
   run.result.dev_uus = state.result.dev_uus;
   run.result.blind_spots = state.result.blind_spots;
+  if (run.options.label_issues) {
+    state.result.label_folds = run.options.label_folds;
+    state.result.dev_label_issues = grouped.outputs.at("label_issues");
+    state.result.label_issues_taught = run.options.teach_label_issues;
+  }
+  run.result.label_folds = state.result.label_folds;
+  run.result.dev_label_issues = state.result.dev_label_issues;
+  run.result.label_issues_taught = state.result.label_issues_taught;
   return outcome_of(run, name);
 }
 

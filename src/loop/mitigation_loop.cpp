@@ -52,13 +52,15 @@ json baseline_json(const LoopOptions& o) {
                        {"train_command", o.external.train_command}};
   }
   if (!o.baseline_model.empty()) key["baseline_model_sha256"] = core::sha256_file(o.baseline_model);
+  // Only when on, so that the keys of loops without the triage stay what they were.
+  if (o.label_issues) key["label_issues"] = {{"folds", o.label_folds}};
   return key;
 }
 
 json options_json(const LoopOptions& o) {
   json challenge = json::array();
   for (const auto& file : o.challenge_sets) challenge.push_back(std::filesystem::weakly_canonical(file).string());
-  return {{"baseline", baseline_json(o)},
+  json key = {{"baseline", baseline_json(o)},
           {"max_uus", o.max_uus ? json(*o.max_uus) : json("from the budget")},
           {"held_out_share", o.held_out_share},
           {"length_rule", {o.length_low_factor, o.length_high_factor}},
@@ -71,6 +73,8 @@ json options_json(const LoopOptions& o) {
           {"challenge_sets", challenge},
           // Bumped when the evaluate step's output changes, so older loops are evaluated again.
           {"evaluation_version", 3}};
+  if (o.label_issues) key["teach_label_issues"] = o.teach_label_issues;
+  return key;
 }
 
 }  // namespace

@@ -103,6 +103,7 @@ class FastTextMaker final : public ModelMaker {
   std::string cannot_train_reason(const std::filesystem::path&) const override { return {}; }
 
   void use_settings(const model::FastTextOptions& settings) override { options_ = settings; }
+  const model::FastTextOptions* fasttext_settings() const override { return &options_; }
 
  private:
   std::unique_ptr<model::FastTextClassifier> trained_in_memory(const TrainingSet& set) const {

@@ -49,6 +49,9 @@ class ModelMaker {
   // The baseline's settings chosen on dev (fastText only; docs/baseline.md): every later training
   // of the loop (retrain, attribution, later rounds) uses them. Other makers ignore it.
   virtual void use_settings(const model::FastTextOptions& settings) { (void)settings; }
+  // The fastText settings every model of the loop is trained with (tuned ones included); nullptr
+  // for a model made by a command. The label-issue triage trains its k-fold models with them.
+  virtual const model::FastTextOptions* fasttext_settings() const { return nullptr; }
   // How the user is told that the loop stops after augment (can_train() false).
   virtual std::string cannot_train_reason(const std::filesystem::path& augmented_train) const = 0;
 };

@@ -216,3 +216,20 @@ TEST_F(RunExternalModel, ScikitLearnAdapterOnSst2) {
 }
 
 }  // namespace
+
+namespace {
+
+// The label-issue flags of `run` that cannot work are usage errors before any step runs.
+TEST_F(RunCli, LabelIssueFlagsThatCannotWorkAreUsage) {
+  const auto alone = test::run_command(command("w", "--teach-label-issues"));
+  EXPECT_EQ(alone.exit_code, 2);
+  EXPECT_THAT(alone.errors, HasSubstr("--label-issues"));
+  const auto one_fold = test::run_command(command("w", "--label-issues --label-folds 1"));
+  EXPECT_EQ(one_fold.exit_code, 2);
+  EXPECT_THAT(one_fold.errors, HasSubstr("--label-folds"));
+  const auto served = test::run_command(command("w", "--label-issues --model http://localhost:1/v2/models/m"));
+  EXPECT_EQ(served.exit_code, 2);
+  EXPECT_THAT(served.errors, HasSubstr("--label-issues retrains"));
+}
+
+}  // namespace

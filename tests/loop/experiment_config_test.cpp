@@ -66,6 +66,28 @@ TEST(ExperimentConfig, TeachingRulesAndTheirDefaults) {
   check(base + "length_high_factor = 0.5\n", "e.toml:5: column \"length_high_factor\": must be in [1, 1000]");
 }
 
+TEST(ExperimentConfig, LabelIssueKeysAndTheirRules) {
+  test::TempDir dir;
+  const std::string base = "data = \"d\"\nseeds = [0, 1, 2]\nconditions = [\"auto\"]\nsample_budget = 10\n";
+  test::write_text(dir / "e.toml", base);
+  const auto defaults = read_experiment_config(dir / "e.toml");
+  EXPECT_FALSE(defaults.loop.label_issues);
+  EXPECT_EQ(defaults.loop.label_folds, 5);
+  EXPECT_FALSE(defaults.loop.teach_label_issues);
+  test::write_text(dir / "e.toml", base + "label_issues = true\nlabel_folds = 3\nteach_label_issues = true\n");
+  const auto given = read_experiment_config(dir / "e.toml");
+  EXPECT_TRUE(given.loop.label_issues);
+  EXPECT_EQ(given.loop.label_folds, 3);
+  EXPECT_TRUE(given.loop.teach_label_issues);
+  for (const char* bad : {"label_issues = true\nlabel_folds = 1\n", "teach_label_issues = true\n"}) {
+    test::write_text(dir / "e.toml", base + bad);
+    const auto error = test::expect_error([&] { read_experiment_config(dir / "e.toml"); });
+    EXPECT_EQ(error.kind(), core::ErrorKind::usage) << bad;
+    EXPECT_THAT(error.what(), HasSubstr(std::string(bad).find("folds") != std::string::npos ? "label_folds"
+                                                                                          : "teach_label_issues"));
+  }
+}
+
 TEST(ExperimentConfig, ErrorsNameFileLineAndKey) {
   test::TempDir dir;
   const auto check = [&](const std::string& content, const std::string& message) {

@@ -5,6 +5,7 @@
 #include "blindspot/loop/mitigation_loop.hpp"
 #include "blindspot/store/runs.hpp"
 #include "blindspot/teach/auto_teacher.hpp"
+#include "small_dataset.hpp"
 #include "support/test_support.hpp"
 
 #include <gmock/gmock.h>
@@ -19,29 +20,9 @@ namespace {
 
 using ::testing::HasSubstr;
 
-// A sentiment-like task: each row holds three words of its label and 3-18 neutral ones; every
-// `flip_every`-th row is labelled against its words, so a confident model is wrong about it (a UU).
+// The small generated dataset of small_dataset.hpp.
 void write_split(const std::filesystem::path& file, int rows, int flip_every, int offset) {
-  static const std::array<const char*, 10> kPositive = {"good",      "great",  "excellent", "fun",        "lovely",
-                                                        "wonderful", "superb", "charming",  "delightful", "brilliant"};
-  static const std::array<const char*, 10> kNegative = {"bad",  "awful", "boring",  "dull",   "terrible",
-                                                        "poor", "weak",  "tedious", "clumsy", "bland"};
-  static const std::array<const char*, 12> kNeutral = {"the",  "movie",  "film",   "plot",  "story", "acting",
-                                                       "cast", "script", "scenes", "music", "with",  "this"};
-  std::ofstream out(file);
-  out << "text,label\n";
-  for (int i = 0; i < rows; ++i) {
-    const int n = i + offset;
-    const bool positive = n % 2 == 0;
-    const auto& words = positive ? kPositive : kNegative;
-    std::string text;
-    for (int w = 0; w < 3; ++w) text += std::string(words[static_cast<std::size_t>((n / 2 + 3 * w) % 10)]) + " ";
-    for (int w = 0; w < 3 + (n * 5) % 16; ++w)
-      text += std::string(kNeutral[static_cast<std::size_t>((n * 7 + 5 * w) % 12)]) + " ";
-    text += "number" + std::to_string(n);
-    const bool flipped = flip_every > 0 && n % flip_every == 0;
-    out << text << "," << ((positive != flipped) ? "positive" : "negative") << "\n";
-  }
+  test::write_small_split(file, rows, flip_every, offset);
 }
 
 std::string fixture_command(const char* script) {

@@ -115,7 +115,9 @@ std::size_t sample_budget_for_share(const std::filesystem::path& data, double sh
 // SHA-256 of the canonical JSON of `options` and the content hashes of the dataset's splits.
 std::string loop_key(const LoopOptions& options);
 // The same over the options of the steps before teaching (data, model, threshold, dev attack,
-// seed): loops that differ only in their teacher share those steps and their files.
+// seed, and with label_issues the triage's folds): loops that differ only in their teacher, or only
+// in teach_label_issues, share those steps and their files. Without label_issues both keys are what
+// they were before the triage existed.
 std::string baseline_key(const LoopOptions& options);
 
 // Metrics of one model on the test split.
@@ -175,6 +177,11 @@ struct RoundResult {
   std::int64_t held_out_uus = 0;    // of them, held out of teaching (LoopOptions::held_out_share)
   std::int64_t held_out_fixed = 0;  // of the held-out ones, no longer UUs after retraining
   std::vector<std::pair<int, std::int64_t>> fixed_by_blind_spot;
+  // Label-issue triage of the round's dev scan (LoopOptions::label_issues); folds 0: not estimated.
+  // Flagged UUs are counted in dev_uus but are not taught, nor held out, unless label_issues_taught.
+  int label_folds = 0;
+  std::int64_t dev_label_issues = 0;  // of dev_uus, probable label issues
+  bool label_issues_taught = false;   // LoopOptions::teach_label_issues
   TestMetrics after;  // the round's retrained model on test
 };
 
@@ -221,6 +228,10 @@ struct LoopResult {
   std::int64_t held_out_fixed = 0;  // the honest count: held-out dev UUs fixed
   std::vector<std::pair<int, std::int64_t>> fixed_by_blind_spot;  // blind spot -> dev UUs fixed
   std::int64_t blind_spots = 0;
+  // The last grouped round's label-issue triage (as RoundResult's; folds 0: not estimated).
+  int label_folds = 0;
+  std::int64_t dev_label_issues = 0;
+  bool label_issues_taught = false;
   std::int64_t hypotheses = 0;
   std::int64_t samples_accepted = 0;
   std::int64_t samples_added = 0;
@@ -263,8 +274,11 @@ struct LoopControl {
 // With options.external, models are trained by its command and opened through its spec; a
 // command that fails throws Error{remote} with its exit status and last stderr lines, and no step
 // after it runs. A served model without a train command stops after augment (stopped_because).
-// Throws Error{usage} for rounds < 1, a stop_after that names no step of the loop, or external
-// options that cannot work (check_external_model).
+// With options.label_issues, every dev scan is triaged (docs/label-issues.md, "In run and
+// experiment"): its UUs carry label_issue and label_quality in the loop's UU files.
+// Throws Error{usage} for rounds < 1, a stop_after that names no step of the loop, external
+// options that cannot work (check_external_model), label_folds < 2, teach_label_issues without
+// label_issues, or label_issues with an external model (only fastText is retrained on k folds).
 LoopResult run_loop(const LoopOptions& options, const LoopContext& context, const LoopControl& control = {});
 
 }  // namespace blindspot::loop
