@@ -1,11 +1,6 @@
 #include "llm_options.hpp"
 
 #include "blindspot/core/data_files.hpp"
-#include "blindspot/core/error.hpp"
-
-#include <nlohmann/json.hpp>
-
-#include <cstdlib>
 
 namespace blindspot::cli {
 
@@ -19,15 +14,6 @@ void set_shipped_data_defaults(LlmSettings& settings) {
   if (!search.found) return;
   settings.prices_file = *search.found / "config" / "prices.toml";
   settings.teacher.prompt_directory = *search.found / "prompts";
-}
-
-std::filesystem::path prices_file_of(const LlmSettings& settings) {
-  return settings.prices_file.empty() ? llm::default_price_file() : settings.prices_file;
-}
-
-std::filesystem::path prompt_directory_of(const LlmSettings& settings) {
-  return settings.teacher.prompt_directory.empty() ? teach::default_prompt_directory()
-                                                   : settings.teacher.prompt_directory;
 }
 
 }  // namespace
@@ -84,47 +70,8 @@ void add_llm_options(CLI::App& command, LlmSettings& settings) {
                    "Ask the LLM for each accepted sample's label separately; reject disagreements");
 }
 
-loop::TeacherKind resolve_teacher(LlmSettings& settings, const std::string& teacher_flag, std::string_view option,
-                                  const std::vector<loop::TeacherKind>& allowed) {
-  // OPENAI_BASE_URL and the key's variable come last: a flag, BLINDSPOT_BASE_URL or the config
-  // file wins over them.
-  if (settings.endpoint.base_url.empty()) {
-    if (const char* url = std::getenv("OPENAI_BASE_URL"); url != nullptr) settings.endpoint.base_url = url;
-  }
-  if (!settings.api_key_env.empty()) {
-    if (const char* key = std::getenv(settings.api_key_env.c_str()); key != nullptr) settings.endpoint.api_key = key;
-  }
-  const loop::TeacherKind teacher =
-      !teacher_flag.empty()
-          ? loop::parse_teacher_kind(teacher_flag, option, allowed)
-          : (settings.endpoint.base_url.empty() ? loop::TeacherKind::automatic : loop::TeacherKind::llm);
-  const bool needs_endpoint = teacher == loop::TeacherKind::llm || settings.verify_labels;
-  if (needs_endpoint && settings.endpoint.base_url.empty()) {
-    throw core::Error(core::ErrorKind::usage,
-                      "--teacher llm and --verify-labels need an endpoint: --base-url URL (or BLINDSPOT_BASE_URL, "
-                      "OPENAI_BASE_URL)");
-  }
-  if (needs_endpoint && settings.endpoint.model.empty()) {
-    throw core::Error(core::ErrorKind::usage, "--teacher llm needs --llm-model NAME (or BLINDSPOT_LLM_MODEL)");
-  }
-  return teacher;
-}
-
-std::string llm_teacher_settings_json(const LlmSettings& settings) {
-  return nlohmann::json{{"base_url", settings.endpoint.base_url},
-                        {"model", settings.endpoint.model},
-                        {"temperature", settings.teacher.temperature},
-                        {"max_tokens", settings.teacher.max_tokens},
-                        {"prompts", std::filesystem::weakly_canonical(prompt_directory_of(settings)).string()},
-                        {"task_description", settings.teacher.task_description},
-                        {"length_hint", settings.teacher.length_hint}}
-      .dump();
-}
-
 std::unique_ptr<llm::ChatClient> make_llm_client(Context& context, const LlmSettings& settings, std::uint64_t seed) {
-  return std::make_unique<llm::ChatClient>(settings.endpoint, context.store(), context.run_id(),
-                                           llm::PriceTable::load(prices_file_of(settings)),
-                                           llm::ClientOptions{settings.max_usd, seed});
+  return loop::make_llm_client(settings, context.store(), context.run_id(), seed);
 }
 
 }  // namespace blindspot::cli

@@ -220,27 +220,6 @@ void print_text(const teach::TeachResult& result, const Teaching& teaching, cons
   }
 }
 
-// A teach run that the budget stopped or whose LLM calls failed ends with an error (exit 1) after
-// everything else is written: a rerun pays only for what is missing.
-void fail_if_incomplete(const teach::TeachResult& result, double max_usd) {
-  if (result.budget_reached) {
-    throw core::Error(core::ErrorKind::remote,
-                      fmt::format("stopped at the --max-usd budget of ${:.4f}; everything done so far is written and "
-                                  "cached: rerun with a larger --max-usd to continue without paying again",
-                                  max_usd));
-  }
-  const auto retryable = std::count_if(result.failures.begin(), result.failures.end(),
-                                       [](const teach::TaskFailure& f) { return f.retryable; });
-  if (retryable > 0) {
-    const auto first = std::find_if(result.failures.begin(), result.failures.end(),
-                                    [](const teach::TaskFailure& f) { return f.retryable; });
-    throw core::Error(core::ErrorKind::remote,
-                      fmt::format("{} LLM calls failed (first: {} of {}: {}); the rest is written and cached: rerun "
-                                  "the same command to retry only the failed ones",
-                                  retryable, first->task, first->item_id, first->reason));
-  }
-}
-
 void run_teach(Context& context, TeachSettings& settings) {
   Teaching teaching;
   teaching.kind = resolve_teacher(
@@ -280,7 +259,8 @@ void run_teach(Context& context, TeachSettings& settings) {
   } else {
     print_text(result, teaching, settings.out_prefix, ledger, context.run_id());
   }
-  fail_if_incomplete(result, settings.llm.max_usd);
+  // After everything else is written (exit 1): a rerun pays only for what is missing.
+  loop::check_teaching_complete(result, settings.llm);
 }
 
 }  // namespace
