@@ -16,6 +16,13 @@ or a Python model: a callable or an object with predict_proba(list[str]) -> rows
 in the order of its labels (scikit-learn estimators, TextAttack model wrappers, anything giving
 cleanlab's pred_probs). Python models are not trained by blindspot.
 
+The LLM teacher: teach, run and experiment take llm={"base_url": ..., "model": ..., ...} (keys:
+blindspot.LLM_KEYS, mirroring the CLI's flags; defaults from BLINDSPOT_<FLAG>, OPENAI_BASE_URL).
+The API key is read from the variable llm["api_key_env"] names (default OPENAI_API_KEY), never
+passed as an argument, and appears in no result. Replies are cached in the workspace's store:
+repeating a call sends no request. run(label_issues=True) flags dev UUs that are probably wrong
+labels (confident learning, docs/label-issues.md) and does not teach them.
+
 The GIL and threads:
 - Every operation releases the GIL while the library works, so other Python threads run meanwhile.
 - blindspot calls a Python model from its own worker threads (threads=0: all cores), batch_size
@@ -30,11 +37,11 @@ The GIL and threads:
 - One Model may be used by several operations in several Python threads at once; a Python
   model's calls are then still made one at a time.
 """
-from .api import (UU_COLUMNS, Model, attack, experiment, open_model, run, scan, teach, train, wrap)
+from .api import (LLM_KEYS, UU_COLUMNS, Model, attack, experiment, open_model, run, scan, teach, train, wrap)
 from .errors import BadInputError, Error, InternalError, IoError, RemoteError, UsageError
 from .tables import set_table_format, table_format
 from ._native import recipe_names
 
-__all__ = ["Model", "UU_COLUMNS", "attack", "experiment", "open_model", "run", "scan", "teach", "train", "wrap",
+__all__ = ["Model", "UU_COLUMNS", "LLM_KEYS", "attack", "experiment", "open_model", "run", "scan", "teach", "train", "wrap",
            "Error", "UsageError", "BadInputError", "IoError", "RemoteError", "InternalError",
            "set_table_format", "table_format", "recipe_names"]

@@ -1,4 +1,5 @@
 """The operations of `import blindspot`; docs/python.md describes every argument and result."""
+import difflib
 import json
 import os
 
@@ -33,6 +34,71 @@ def _data(texts, labels, data, argument="texts"):
     elif isinstance(texts, tuple) and len(texts) == 2 and labels is None:
         texts, labels = texts
     return _strings(texts), _strings(labels), _path(data)
+
+
+def _flag_value(text):
+    if text.lower() in ("1", "true", "yes", "on"):
+        return True
+    if text.lower() in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError(text)
+
+
+# The keys of the `llm` argument of teach, run and experiment: the CLI flag each mirrors (its
+# BLINDSPOT_<FLAG> variable is the default, as for the CLI) and the type.
+LLM_KEYS = {
+    "base_url": ("base-url", str), "model": ("llm-model", str), "api_key_env": ("api-key-env", str),
+    "ca_file": ("ca-file", os.fspath), "timeout": ("timeout", float), "max_retries": ("max-retries", int),
+    "max_in_flight": ("max-in-flight", int), "rpm": ("rpm", float), "tpm": ("tpm", float),
+    "max_usd": ("max-usd", float), "prices": ("prices", os.fspath), "temperature": ("temperature", float),
+    "max_tokens": ("max-tokens", int), "prompts": ("prompts", os.fspath),
+    "task_description": ("task-description", str), "length_hint": ("length-hint", str),
+    "verify_labels": ("verify-labels", _flag_value),
+}
+
+
+def _llm(llm):
+    """The `llm` argument checked and completed from the BLINDSPOT_* variables the CLI reads
+    (OPENAI_BASE_URL and the key's variable are read by the library, after these)."""
+    if llm is None:
+        llm = {}
+    if not isinstance(llm, dict):
+        raise UsageError("llm must be a dict of LLM settings, e.g. {\"base_url\": URL, \"model\": NAME}",
+                         kind="usage", field="llm")
+    out = {}
+    for key, value in llm.items():
+        if key == "api_key":
+            raise UsageError("llm: the API key is never an argument (it would end up in notebooks and logs): put it "
+                             "in an environment variable and name that with \"api_key_env\" (default OPENAI_API_KEY)",
+                             kind="usage", field="llm")
+        if key not in LLM_KEYS:
+            close = difflib.get_close_matches(str(key), LLM_KEYS, n=1)
+            hint = f"; did you mean \"{close[0]}\"?" if close else f" (known: {', '.join(LLM_KEYS)})"
+            raise UsageError(f"llm: unknown setting \"{key}\"{hint}", kind="usage", field="llm")
+        flag, kind = LLM_KEYS[key]
+        if value is not None:
+            try:
+                out[key] = value if kind is _flag_value and isinstance(value, bool) else kind(value)
+            except (TypeError, ValueError):
+                raise UsageError(f"llm: \"{key}\" must be {kind.__name__}, got {value!r}", kind="usage",
+                                 field="llm") from None
+    for key, (flag, kind) in LLM_KEYS.items():
+        variable = "BLINDSPOT_" + flag.upper().replace("-", "_")
+        if key in out or variable not in os.environ:
+            continue
+        try:
+            out[key] = kind(os.environ[variable])
+        except ValueError:
+            raise UsageError(f"{variable}: not a valid {key}: {os.environ[variable]!r}", kind="usage",
+                             field=variable) from None
+    return out
+
+
+def _teacher(teacher, llm):
+    """teacher=None: "llm" when an `llm` argument is given, else "auto"."""
+    if teacher is None:
+        return "llm" if llm else "auto"
+    return str(teacher)
 
 
 def open_model(spec, batch_size=64, labels=None, timeout_seconds=60.0):
@@ -133,16 +199,22 @@ def attack(model, texts=None, labels=None, data=None, split="dev", *, recipe="de
             "uus": table(result["uus"], UU_COLUMNS)}
 
 
-def teach(uus, model, train, teacher="auto", *, max_uus=20, samples_per_hypothesis=2, extrapolate=True, seed=0,
-          threshold=0.65, threads=0, import_hypotheses=None, import_samples=None, workspace="blindspot-work",
-          out=None, model_labels=None, batch_size=64):
+def teach(uus, model, train, teacher=None, *, llm=None, max_uus=20, samples_per_hypothesis=2, extrapolate=True,
+          seed=0, threshold=0.65, threads=0, import_hypotheses=None, import_samples=None, teach_label_issues=False,
+          workspace="blindspot-work", out=None, model_labels=None, batch_size=64):
     """Has a teacher describe UUs as hypotheses and write samples for them, then filters the
-    samples (as `blindspot teach`; teachers "auto" and "import"). Recorded as a run of the
+    samples (as `blindspot teach`; teachers "auto", "llm" and "import"). Recorded as a run of the
     workspace. uus: a table from scan or attack (DataFrame or list of dicts), a UU file path,
     or a list mixing both. train: as train()'s (a dataset folder also gives the test split the
-    leakage filter needs). Returns {"run", "teacher", "baseline", "uus", "uus_taught",
-    "hypotheses": table, "samples": table, "rejections": {reason: count}, "failures": [...],
-    "outputs": {the four files}}."""
+    leakage filter needs). teacher: default "llm" when `llm` is given, else "auto".
+    llm: the LLM teacher's endpoint and settings, a dict with the keys of LLM_KEYS, e.g.
+    {"base_url": "http://127.0.0.1:8080/v1", "model": "qwen", "max_usd": 2}; the key is read
+    from the variable "api_key_env" names (default OPENAI_API_KEY). Its calls are cached in the
+    workspace's store: the same call again makes no HTTP request. Returns {"run", "teacher",
+    "baseline", "uus", "uus_taught", "label_issues_left_out", "hypotheses": table, "samples":
+    table, "rejections": {reason: count}, "failures": [...], "outputs": {the four files}, and with
+    an LLM "llm": {"http_calls", "cached_calls", "prompt_tokens", "completion_tokens", "cost_usd",
+    ...}}. Failed LLM calls or the max_usd budget raise RemoteError after the files are written."""
     native_model = _model(model, model_labels, batch_size)
     texts, labels, data = _data(train, None, None, "train")
     uus = records(uus)
@@ -150,7 +222,8 @@ def teach(uus, model, train, teacher="auto", *, max_uus=20, samples_per_hypothes
         uus = [os.fspath(uus)]
     uus = [os.fspath(u) if isinstance(u, os.PathLike) else u for u in uus]
     result = _native.teach(native_model, dict(
-        uus=uus, texts=texts, labels=labels, data=data, teacher=teacher, max_uus=int(max_uus),
+        uus=uus, texts=texts, labels=labels, data=data, teacher=_teacher(teacher, llm), llm=_llm(llm),
+        teach_label_issues=bool(teach_label_issues), max_uus=int(max_uus),
         samples_per_hypothesis=int(samples_per_hypothesis), extrapolate=bool(extrapolate), seed=int(seed),
         threshold=float(threshold), threads=int(threads), import_hypotheses=_path(import_hypotheses),
         import_samples=_path(import_samples), workspace=os.fspath(workspace), out=_path(out)))
@@ -159,22 +232,28 @@ def teach(uus, model, train, teacher="auto", *, max_uus=20, samples_per_hypothes
     return result
 
 
-def run(data, teacher="auto", *, workspace="blindspot-work", seed=0, threshold=0.65, dev_attack_rows=300,
+def run(data, teacher=None, *, llm=None, workspace="blindspot-work", seed=0, threshold=0.65, dev_attack_rows=300,
         attack_budget=30, max_uus=None, samples_per_hypothesis=2, sample_budget=None, budget_share=0.10,
         test_attack_rows=200, threads=0, rounds=1, tuning="when_short", model=None, train_command=None,
-        baseline_model=None):
+        baseline_model=None, label_issues=False, label_folds=5, teach_label_issues=False):
     """The whole loop on a dataset folder (as `blindspot run`): train, find dev UUs, group, teach,
     augment, retrain, compare on test. Resumable: a second call with the same arguments reuses
     every step. Returns the dict `blindspot run --json` prints: "before" and "after" hold the
     test metrics (accuracy, macro_f1, ece, brier, uu_counts, adversarial_uu_rate,
     reachable_errors, ...). model/train_command/baseline_model: a model spec string and its
-    training command, as the CLI's --model and --train-command (docs/run.md, "Any model")."""
+    training command, as the CLI's --model and --train-command (docs/run.md, "Any model").
+    teacher: "auto" or "llm" (default "llm" when `llm` is given, else "auto"); llm: as teach()'s.
+    label_issues: flag the dev UUs that are probably wrong labels (confident learning on
+    label_folds-fold out-of-sample probabilities, docs/label-issues.md); they are counted apart
+    and not taught unless teach_label_issues."""
     if model is not None and not isinstance(model, (str, os.PathLike)):
         raise UsageError("run: model must be a spec string (\"cmd:...\" or a server URL); the loop retrains its "
                          "model, so a Python model enters it through an adapter (docs/python.md)",
                          kind="usage", field="model")
     result = _native.run(dict(
-        data=os.fspath(data), teacher=teacher, workspace=os.fspath(workspace), seed=int(seed),
+        data=os.fspath(data), teacher=_teacher(teacher, llm), llm=_llm(llm), workspace=os.fspath(workspace),
+        seed=int(seed), label_issues=bool(label_issues), label_folds=int(label_folds),
+        teach_label_issues=bool(teach_label_issues),
         threshold=float(threshold), dev_attack_rows=int(dev_attack_rows), attack_budget=int(attack_budget),
         max_uus=None if max_uus is None else int(max_uus), samples_per_hypothesis=int(samples_per_hypothesis),
         sample_budget=None if sample_budget is None else int(sample_budget), budget_share=float(budget_share),
@@ -183,12 +262,21 @@ def run(data, teacher="auto", *, workspace="blindspot-work", seed=0, threshold=0
     return json.loads(result)
 
 
-def experiment(config, *, workspace="blindspot-work", threads=None, out=None):
-    """Runs an experiment file (TOML, docs/experiment.md; conditions without an LLM) as
-    `blindspot experiment` and returns {"run", "html", "markdown", "json" (the report's files),
-    "findings": [str], "report": the parsed report.json}."""
-    result = _native.experiment(dict(config=os.fspath(config), workspace=os.fspath(workspace),
-                                     threads=None if threads is None else int(threads), out=_path(out)))
+def _optional(kind, value):
+    return None if value is None else kind(value)
+
+
+def experiment(config, *, llm=None, workspace="blindspot-work", threads=None, out=None, label_issues=None,
+               label_folds=None, teach_label_issues=None):
+    """Runs an experiment file (TOML, docs/experiment.md) as `blindspot experiment` and returns
+    {"run", "html", "markdown", "json" (the report's files), "findings": [str], "report": the
+    parsed report.json}. llm: as teach()'s, for the file's llm condition. label_issues,
+    label_folds, teach_label_issues: as run()'s; None keeps the file's setting."""
+    result = _native.experiment(dict(config=os.fspath(config), workspace=os.fspath(workspace), llm=_llm(llm),
+                                     threads=_optional(int, threads), out=_path(out),
+                                     label_issues=_optional(bool, label_issues),
+                                     label_folds=_optional(int, label_folds),
+                                     teach_label_issues=_optional(bool, teach_label_issues)))
     with open(result["json"], encoding="utf-8") as f:
         result["report"] = json.load(f)
     return result

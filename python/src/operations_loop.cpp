@@ -1,8 +1,10 @@
+#include "llm_arguments.hpp"
 #include "operations.hpp"
 #include "workspace_run.hpp"
 
 #include "blindspot/data/dataset_reader.hpp"
 #include "blindspot/loop/experiment.hpp"
+#include "blindspot/loop/llm_teacher_settings.hpp"
 #include "blindspot/loop/loop_records.hpp"
 #include "blindspot/loop/mitigation_loop.hpp"
 #include "blindspot/loop/teachers.hpp"
@@ -51,19 +53,26 @@ loop::LoopOptions loop_options(const py::dict& kwargs) {
   options.external.spec = path_of(kwargs["model"]);
   options.external.train_command = path_of(kwargs["train_command"]);
   options.baseline_model = path_of(kwargs["baseline_model"]);
+  options.label_issues = kwargs["label_issues"].cast<bool>();
+  options.label_folds = kwargs["label_folds"].cast<int>();
+  options.teach_label_issues = kwargs["teach_label_issues"].cast<bool>();
   return options;
 }
 
-// What `blindspot run` does (cli/commands/run.cpp) with the automatic teacher: the loop's
-// result as `run --json` prints it.
+// What `blindspot run` does (cli/commands/run.cpp) with the automatic or the LLM teacher: the
+// loop's result as `run --json` prints it.
 std::string run_operation(const py::dict& kwargs) {
   loop::LoopOptions options = loop_options(kwargs);
+  loop::LlmSettings llm = llm_settings_of(kwargs["llm"]);
   loop::TeacherSettings teacher;
-  teacher.kind = loop::parse_teacher_kind(kwargs["teacher"].cast<std::string>(), "teacher", {loop::TeacherKind::automatic});
+  teacher.kind = loop::resolve_teacher(llm, kwargs["teacher"].cast<std::string>(), "teacher",
+                                       {loop::TeacherKind::automatic, loop::TeacherKind::llm}, python_llm_names());
   teacher.seed = options.seed;
   teacher.threshold = options.threshold;
   teacher.threads = options.threads;
   options.teacher = loop::teacher_version(teacher.kind);
+  // What changes an LLM teacher's output is part of the loop's identity (never the key).
+  if (teacher.kind == loop::TeacherKind::llm) options.teacher_settings_json = loop::llm_teacher_settings_json(llm);
   const std::filesystem::path root = path_of(kwargs["workspace"]);
   return without_gil(nullptr, [&] {
     Workspace workspace = open_workspace(root);
@@ -73,6 +82,12 @@ std::string run_operation(const py::dict& kwargs) {
       options.external.train_log = root / "logs" / "python-run-train.log";
     }
     return recorded_run(workspace, "run", "{\"interface\":\"python\"}", [&](std::int64_t run_id) {
+      std::unique_ptr<llm::ChatClient> client;
+      if (teacher.kind == loop::TeacherKind::llm) {
+        client = loop::make_llm_client(llm, workspace.store, run_id, options.seed);
+        teacher.client = client.get();
+        teacher.llm = llm.teacher;
+      }
       const loop::LoopResult result =
           loop::run_loop(options, {root / "loops", workspace.store, run_id, loop::teacher_factory(teacher)});
       loop::record_loop_metrics(workspace.store, run_id, result);
@@ -81,19 +96,38 @@ std::string run_operation(const py::dict& kwargs) {
   });
 }
 
-// What `blindspot experiment` does (cli/commands/experiment.cpp) for conditions without an LLM:
-// the report's three files in `out` (default <workspace>/experiments/<name>), and report.json's path.
+// `label_issues`, `label_folds` and `teach_label_issues` of experiment(): each set overrides the
+// experiment file's.
+void override_label_issues(const py::dict& kwargs, loop::LoopOptions& loop) {
+  if (!kwargs["label_issues"].is_none()) loop.label_issues = kwargs["label_issues"].cast<bool>();
+  if (!kwargs["label_folds"].is_none()) loop.label_folds = kwargs["label_folds"].cast<int>();
+  if (!kwargs["teach_label_issues"].is_none()) loop.teach_label_issues = kwargs["teach_label_issues"].cast<bool>();
+}
+
+// What `blindspot experiment` does (cli/commands/experiment.cpp): the report's three files in
+// `out` (default <workspace>/experiments/<name>), and report.json's path.
 py::dict experiment_operation(const py::dict& kwargs) {
   const std::filesystem::path config_file = path_of(kwargs["config"]);
   const std::filesystem::path root = path_of(kwargs["workspace"]);
   const std::string out = path_of(kwargs["out"]);
   const int threads = kwargs["threads"].is_none() ? -1 : kwargs["threads"].cast<int>();
+  loop::LlmSettings llm = llm_settings_of(kwargs["llm"]);
+  loop::ExperimentConfig config = without_gil(nullptr, [&] { return loop::read_experiment_config(config_file); });
+  if (threads >= 0) config.loop.threads = threads;
+  override_label_issues(kwargs, config.loop);
+  const bool uses_llm =
+      std::find(config.conditions.begin(), config.conditions.end(), loop::TeacherKind::llm) != config.conditions.end();
+  // Checks the endpoint when a condition needs it.
+  loop::resolve_teacher(llm, uses_llm ? "llm" : "auto", "conditions", loop::teacher_kinds(), python_llm_names());
+  if (uses_llm) config.loop.teacher_settings_json = loop::llm_teacher_settings_json(llm);
   auto [run_id, folder, findings] = without_gil(nullptr, [&] {
-    loop::ExperimentConfig config = loop::read_experiment_config(config_file);
-    if (threads >= 0) config.loop.threads = threads;
     Workspace workspace = open_workspace(root);
     return recorded_run(workspace, "experiment", "{\"interface\":\"python\"}", [&](std::int64_t id) {
+      std::unique_ptr<llm::ChatClient> client;
+      if (uses_llm) client = loop::make_llm_client(llm, workspace.store, id, config.seeds.front());
       loop::ExperimentContext context{.root = root / "loops", .store = workspace.store, .run_id = id};
+      context.client = client.get();
+      context.llm = llm.teacher;
       const loop::ExperimentOutcome outcome = loop::run_experiment(config, context);
       const std::filesystem::path report_folder = out.empty() ? root / "experiments" / config.name : std::filesystem::path(out);
       report::write_report_files(report_folder, outcome.report);

@@ -6,6 +6,7 @@ import pickle
 import subprocess
 import sys
 import tempfile
+import threading
 
 SOURCE_DIR = os.environ.get("BLINDSPOT_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
 SHARED_DATA = os.environ.get("BLINDSPOT_SHARED_DATA_DIR", os.path.join(SOURCE_DIR, "..", "shared", "data"))
@@ -64,3 +65,23 @@ class TempDir:
 
     def __exit__(self, *exc):
         self._dir.cleanup()
+
+
+def column(table, name):
+    """A column of a table (tables.py): a DataFrame's or a list of dicts'."""
+    if hasattr(table, "columns"):
+        return list(table[name])
+    return [row[name] for row in table]
+
+
+class Counter(threading.Thread):
+    """Counts as fast as the GIL lets it, until `running` is set False."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.count = 0
+        self.running = True
+
+    def run(self):
+        while self.running:
+            self.count += 1

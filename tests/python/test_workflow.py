@@ -54,6 +54,26 @@ class Workflow(unittest.TestCase):
         self.assertEqual(again["before"], result["before"])  # resumed: every step reused
         self.assertEqual(again["after"], result["after"])
 
+    def test_run_with_label_issues_counts_the_flipped_dev_rows_apart(self):
+        folder = support.small_dataset(os.path.join(self.folder, "sst2-flipped"))
+        texts, labels = support.read_rows("sst2", "dev", 200)
+        flipped = {i for i in range(0, 200, 10)}
+        labels = [("positive" if label == "negative" else "negative") if i in flipped else label
+                  for i, label in enumerate(labels)]
+        support.write_csv(os.path.join(folder, "dev.csv"), texts, labels)
+        arguments = dict(workspace=os.path.join(self.folder, "work-labels"), dev_attack_rows=20, test_attack_rows=20,
+                         tuning="off", threads=2)
+        result = blindspot.run(folder, label_issues=True, label_folds=3, **arguments)
+        triage = result["label_issues"]
+        self.assertEqual((triage["folds"], triage["taught"], triage["dev_uus"]), (3, False, result["dev_uus"]))
+        # Most of the 20 flipped rows are confident errors of a model trained on clean labels.
+        self.assertGreaterEqual(triage["dev_uus_flagged"], 8)
+        self.assertLess(triage["dev_uus_flagged"], result["dev_uus"])
+        taught = blindspot.run(folder, label_issues=True, label_folds=3, teach_label_issues=True, **arguments)
+        self.assertTrue(taught["label_issues"]["taught"])
+        self.assertEqual(taught["label_issues"]["dev_uus_flagged"], triage["dev_uus_flagged"])
+        self.assertNotIn("label_issues", blindspot.run(folder, **arguments))
+
 
 if __name__ == "__main__":
     unittest.main()
