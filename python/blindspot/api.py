@@ -246,6 +246,10 @@ def run(data, teacher=None, *, llm=None, workspace="blindspot-work", seed=0, thr
     label_issues: flag the dev UUs that are probably wrong labels (confident learning on
     label_folds-fold out-of-sample probabilities, docs/label-issues.md); they are counted apart
     and not taught unless teach_label_issues."""
+    if teach_label_issues and not label_issues:
+        raise UsageError("teach_label_issues=True needs label_issues=True", kind="usage", field="teach_label_issues")
+    if label_issues and int(label_folds) < 2:
+        raise UsageError(f"label_folds must be at least 2, got {label_folds}", kind="usage", field="label_folds")
     if model is not None and not isinstance(model, (str, os.PathLike)):
         raise UsageError("run: model must be a spec string (\"cmd:...\" or a server URL); the loop retrains its "
                          "model, so a Python model enters it through an adapter (docs/python.md)",

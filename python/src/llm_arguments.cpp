@@ -61,8 +61,8 @@ py::dict ledger_dict(const llm::Ledger& ledger) {
   return py::dict(py::arg("http_calls") = ledger.http_calls, py::arg("http_attempts") = ledger.http_attempts,
                   py::arg("cached_calls") = ledger.cached_calls, py::arg("failed_calls") = ledger.failed_calls,
                   py::arg("prompt_tokens") = ledger.usage.prompt_tokens,
-                  py::arg("completion_tokens") = ledger.usage.completion_tokens,
-                  py::arg("cost_usd") = ledger.cost_usd, py::arg("unpriced") = ledger.unpriced);
+                  py::arg("completion_tokens") = ledger.usage.completion_tokens, py::arg("cost_usd") = ledger.cost_usd,
+                  py::arg("unpriced") = ledger.unpriced);
 }
 
 }  // namespace blindspot::python

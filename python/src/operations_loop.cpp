@@ -97,11 +97,20 @@ std::string run_operation(const py::dict& kwargs) {
 }
 
 // `label_issues`, `label_folds` and `teach_label_issues` of experiment(): each set overrides the
-// experiment file's.
+// experiment file's. Error{usage} for a triage setting without the triage, as the CLI.
 void override_label_issues(const py::dict& kwargs, loop::LoopOptions& loop) {
   if (!kwargs["label_issues"].is_none()) loop.label_issues = kwargs["label_issues"].cast<bool>();
   if (!kwargs["label_folds"].is_none()) loop.label_folds = kwargs["label_folds"].cast<int>();
   if (!kwargs["teach_label_issues"].is_none()) loop.teach_label_issues = kwargs["teach_label_issues"].cast<bool>();
+  if (loop.label_issues) return;
+  const char* setting = loop.teach_label_issues ? "teach_label_issues=True"
+                        : !kwargs["label_folds"].is_none() ? "label_folds"
+                                                           : nullptr;
+  if (setting != nullptr) {
+    throw core::Error(core::ErrorKind::usage, std::string(setting) +
+                                                  " needs label_issues=True (or label_issues = true in the "
+                                                  "experiment file)");
+  }
 }
 
 // What `blindspot experiment` does (cli/commands/experiment.cpp): the report's three files in
@@ -118,7 +127,9 @@ py::dict experiment_operation(const py::dict& kwargs) {
   const bool uses_llm =
       std::find(config.conditions.begin(), config.conditions.end(), loop::TeacherKind::llm) != config.conditions.end();
   // Checks the endpoint when a condition needs it.
-  loop::resolve_teacher(llm, uses_llm ? "llm" : "auto", "conditions", loop::teacher_kinds(), python_llm_names());
+  loop::LlmSettingNames names = python_llm_names();
+  names.llm_teacher = "the experiment's llm condition";
+  loop::resolve_teacher(llm, uses_llm ? "llm" : "auto", "conditions", loop::teacher_kinds(), names);
   if (uses_llm) config.loop.teacher_settings_json = loop::llm_teacher_settings_json(llm);
   auto [run_id, folder, findings] = without_gil(nullptr, [&] {
     Workspace workspace = open_workspace(root);

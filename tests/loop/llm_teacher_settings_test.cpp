@@ -75,7 +75,8 @@ TEST(LlmTeacherSettings, TheEnvironmentFillsTheUrlAndTheKeyButNeverOverridesASet
 TEST(LlmTeacherSettings, AMissingEndpointOrModelIsAUsageErrorInTheInterfacesOwnWords) {
   const ScopedVariable url("OPENAI_BASE_URL", std::nullopt);
   loop::LlmSettings settings;
-  const core::Error cli = test::expect_error([&] { loop::resolve_teacher(settings, "llm", "--teacher", kRunTeachers); });
+  const core::Error cli =
+      test::expect_error([&] { loop::resolve_teacher(settings, "llm", "--teacher", kRunTeachers); });
   EXPECT_EQ(cli.kind(), core::ErrorKind::usage);
   EXPECT_STREQ(cli.what(),
                "--teacher llm and --verify-labels need an endpoint: --base-url URL (or BLINDSPOT_BASE_URL, "

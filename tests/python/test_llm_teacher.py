@@ -47,6 +47,8 @@ class LlmTeacher(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         os.environ[KEY_VARIABLE] = KEY
+        for variable in ("OPENAI_BASE_URL", "BLINDSPOT_BASE_URL", "BLINDSPOT_LLM_MODEL"):
+            os.environ.pop(variable, None)  # the settings these tests leave out must stay unset
         cls.dir = support.TempDir()
         cls.folder = cls.dir.__enter__()
         cls.data = support.small_dataset(os.path.join(cls.folder, "sst2-small"))
@@ -106,6 +108,19 @@ class LlmTeacher(unittest.TestCase):
             blindspot.teach(self.uus, self.model, self.data, llm=self.llm(api_key=KEY))
         self.assertIn("api_key_env", str(key.exception))
         self.assertNotIn(KEY, str(key.exception))
+
+    def test_experiment_checks_its_llm_condition_and_label_settings_before_any_loop(self):
+        config = os.path.join(self.folder, "small.toml")
+        with open(config, "w", encoding="utf-8") as f:
+            f.write(f'data = "{self.data}"\nseeds = [0, 1, 2]\nconditions = ["auto", "llm"]\nsample_budget = 6\n')
+        workspace = os.path.join(self.folder, "experiment-work")
+        with self.assertRaises(blindspot.UsageError) as no_endpoint:
+            blindspot.experiment(config, workspace=workspace, llm={"base_url": None, "model": "m"})
+        self.assertIn("the experiment's llm condition and", str(no_endpoint.exception))
+        with self.assertRaises(blindspot.UsageError) as folds:
+            blindspot.experiment(config, workspace=workspace, llm=self.llm(), label_folds=3)
+        self.assertIn("label_folds needs label_issues=True", str(folds.exception))
+        self.assertFalse(os.path.exists(os.path.join(workspace, "loops")))
 
     def test_the_gil_is_free_while_the_llm_answers(self):
         slow = LlmServer("--latency-ms", "150")

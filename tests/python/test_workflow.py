@@ -73,6 +73,9 @@ class Workflow(unittest.TestCase):
         self.assertTrue(taught["label_issues"]["taught"])
         self.assertEqual(taught["label_issues"]["dev_uus_flagged"], triage["dev_uus_flagged"])
         self.assertNotIn("label_issues", blindspot.run(folder, **arguments))
+        with self.assertRaises(blindspot.UsageError) as alone:
+            blindspot.run(folder, teach_label_issues=True, **arguments)
+        self.assertIn("teach_label_issues=True needs label_issues=True", str(alone.exception))
 
 
 if __name__ == "__main__":
