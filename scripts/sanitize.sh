@@ -9,6 +9,7 @@
 #        each run for 10 s, two at a time (scripts/fuzz.sh; the long run is scripts/fuzz.sh 600).
 # Any report fails the run: UBSan does not recover (-fno-sanitize-recover=all) and every
 # sanitizer halts on its first error. Each phase prints its wall time (figures in bench/README.md).
+# Both gcc builds are unity builds (cmake/unity_build.cmake): sources compiled in batches of eight.
 # Usage: scripts/sanitize.sh [asan|tsan|fuzz]...   (default: asan tsan fuzz). Builds with nproc jobs; set
 # CMAKE_CXX_COMPILER_LAUNCHER=ccache in the environment to cache the objects between runs.
 set -euo pipefail
@@ -62,7 +63,8 @@ phase() {
 build() {
   local dir=$1 sanitizers=$2
   shift 2
-  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release -DBLINDSPOT_SANITIZE="$sanitizers" -DBLINDSPOT_PRECOMPILED_HEADERS=ON >/dev/null
+  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release -DBLINDSPOT_SANITIZE="$sanitizers" -DBLINDSPOT_PRECOMPILED_HEADERS=ON \
+    -DBLINDSPOT_UNITY_BUILD=ON >/dev/null
   cmake --build "$dir" -j"$jobs" --target "$@"
 }
 

@@ -50,7 +50,10 @@ fi
 
 BUILD_TYPE=${BLINDSPOT_BUILD_TYPE:-Release}
 # -DBLINDSPOT_PYTHON=ON: the Python module (docs/python.md), packaged in the .deb with the binary.
-cmake -S . -B build -DCMAKE_BUILD_TYPE="$BUILD_TYPE" -DBLINDSPOT_WARNINGS_AS_ERRORS=ON -DBLINDSPOT_PYTHON=ON >/dev/null
+# -DBLINDSPOT_UNITY_BUILD=ON: sources compiled in batches (cmake/unity_build.cmake), a third less
+# time for this clean build.
+cmake -S . -B build -DCMAKE_BUILD_TYPE="$BUILD_TYPE" -DBLINDSPOT_WARNINGS_AS_ERRORS=ON -DBLINDSPOT_PYTHON=ON \
+  -DBLINDSPOT_UNITY_BUILD=ON >/dev/null
 cmake --build build -j"$(nproc)"
 
 # The Debian package (docs/install.md), timed: CI pays for this step on every run.
