@@ -8,23 +8,10 @@ import blindspot
 import support
 
 
-class Counter(threading.Thread):
-    """Counts as fast as the GIL lets it, until stopped."""
-
-    def __init__(self):
-        super().__init__(daemon=True)
-        self.count = 0
-        self.running = True
-
-    def run(self):
-        while self.running:
-            self.count += 1
-
-
 class GilReleased(unittest.TestCase):
     def test_python_threads_run_while_the_library_trains_and_scans(self):
         texts, labels = support.read_rows("sst2", "train", 2000)
-        counter = Counter()
+        counter = support.Counter()
         counter.start()
 
         def rate(work):
