@@ -120,8 +120,7 @@ struct Teaching {
   std::vector<discover::Uu> uus;
   std::unique_ptr<llm::ChatClient> client;
   std::unique_ptr<teach::Teacher> teacher;
-  std::unique_ptr<teach::LlmTeacher> separate_verifier;
-  teach::LlmTeacher* verifier = nullptr;  // --verify-labels: the LLM teacher itself, or a separate one
+  loop::LabelVerifier verifier;  // --verify-labels: the LLM teacher itself, or a separate one
 };
 
 // The UUs to teach: the campaign's annotated ones for the human teacher (which is made here), else --uus.
@@ -157,16 +156,10 @@ void make_teacher(Context& context, const TeachSettings& settings, Teaching& tea
     const auto teachable = teach::teachable_uus(teaching.uus, settings.teach.teach_label_issues);
     teaching.teacher = loop::make_teacher(teacher, {train, model, teachable, context.store(), context.run_id()});
   }
-  if (!settings.llm.verify_labels) return;
-  if (teaching.kind == loop::TeacherKind::llm) {
-    teaching.verifier = static_cast<teach::LlmTeacher*>(teaching.teacher.get());
-    return;
+  if (settings.llm.verify_labels) {
+    teaching.verifier = loop::make_label_verifier(teaching.kind, *teaching.teacher, *teaching.client, settings.llm,
+                                                  model.labels(), settings.teach.seed);
   }
-  teach::LlmTeacherOptions options = settings.llm.teacher;
-  options.labels = model.labels();
-  options.seed = static_cast<std::int64_t>(settings.teach.seed);
-  teaching.separate_verifier = std::make_unique<teach::LlmTeacher>(*teaching.client, options);
-  teaching.verifier = teaching.separate_verifier.get();
 }
 
 void print_json(const teach::TeachResult& result, const Teaching& teaching, const teach::TeachOutputFiles& files,
@@ -237,7 +230,7 @@ void run_teach(Context& context, TeachSettings& settings) {
   settings.llm.teacher.progress = context.progress();
   make_teacher(context, settings, teaching, train, *model);
   const teach::TeachResult result =
-      teach::teach(*teaching.teacher, teaching.uus, filter, settings.teach, teaching.verifier);
+      teach::teach(*teaching.teacher, teaching.uus, filter, settings.teach, teaching.verifier.verifier);
   context.end_progress();
 
   if (settings.out_prefix.empty()) {

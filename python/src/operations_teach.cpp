@@ -68,8 +68,7 @@ struct Taught {
 struct TeachingParts {
   std::unique_ptr<llm::ChatClient> client;
   std::unique_ptr<teach::Teacher> teacher;
-  std::unique_ptr<teach::LlmTeacher> separate_verifier;
-  teach::LlmTeacher* verifier = nullptr;
+  loop::LabelVerifier verifier;
 };
 
 TeachingParts make_teaching(const TeachArguments& arguments, const loop::TeacherInputs& inputs) {
@@ -87,16 +86,10 @@ TeachingParts make_teaching(const TeachArguments& arguments, const loop::Teacher
   settings.import_hypotheses = arguments.import_hypotheses;
   settings.import_samples = arguments.import_samples;
   parts.teacher = loop::make_teacher(settings, inputs);
-  if (!arguments.llm.verify_labels) return parts;
-  if (arguments.kind == loop::TeacherKind::llm) {
-    parts.verifier = static_cast<teach::LlmTeacher*>(parts.teacher.get());
-    return parts;
+  if (arguments.llm.verify_labels) {
+    parts.verifier = loop::make_label_verifier(arguments.kind, *parts.teacher, *parts.client, arguments.llm,
+                                               inputs.baseline.labels(), arguments.teach.seed);
   }
-  teach::LlmTeacherOptions options = arguments.llm.teacher;
-  options.labels = inputs.baseline.labels();
-  options.seed = static_cast<std::int64_t>(arguments.teach.seed);
-  parts.separate_verifier = std::make_unique<teach::LlmTeacher>(*parts.client, options);
-  parts.verifier = parts.separate_verifier.get();
   return parts;
 }
 
@@ -118,7 +111,7 @@ Taught teach_uus(const model::Classifier& classifier, std::vector<discover::Uu> 
     const auto teachable = teach::teachable_uus(uus, arguments.teach.teach_label_issues);
     TeachingParts parts = make_teaching(arguments, {train, classifier, teachable, workspace.store, run_id});
     Taught taught{run_id, parts.teacher->name(), parts.teacher->is_baseline(), uus.size(),
-                  teach::teach(*parts.teacher, uus, filter, arguments.teach, parts.verifier), {}, {}};
+                  teach::teach(*parts.teacher, uus, filter, arguments.teach, parts.verifier.verifier), {}, {}};
     const std::filesystem::path prefix =
         arguments.out.empty() ? workspace.root / "teach" / ("run-" + std::to_string(run_id) + "-" + loop::to_string(arguments.kind))
                               : std::filesystem::path(arguments.out);

@@ -66,6 +66,21 @@ std::unique_ptr<llm::ChatClient> make_llm_client(const LlmSettings& settings, st
                                            llm::ClientOptions{settings.max_usd, seed});
 }
 
+LabelVerifier make_label_verifier(TeacherKind kind, teach::Teacher& teacher, llm::ChatClient& client,
+                                  const LlmSettings& settings, const data::LabelSet& labels, std::uint64_t seed) {
+  LabelVerifier out;
+  if (kind == TeacherKind::llm) {
+    out.verifier = static_cast<teach::LlmTeacher*>(&teacher);
+    return out;
+  }
+  teach::LlmTeacherOptions options = settings.teacher;
+  options.labels = labels;
+  options.seed = static_cast<std::int64_t>(seed);
+  out.owned = std::make_unique<teach::LlmTeacher>(client, options);
+  out.verifier = out.owned.get();
+  return out;
+}
+
 void check_teaching_complete(const teach::TeachResult& result, const LlmSettings& settings,
                              const LlmSettingNames& names) {
   if (result.budget_reached) {

@@ -5,6 +5,7 @@
 
 #include "blindspot/core/error.hpp"
 #include "blindspot/store/runs.hpp"
+#include "blindspot/teach/filters.hpp"
 #include "support/protocol_server.hpp"
 #include "support/test_support.hpp"
 
@@ -15,6 +16,7 @@
 #include <cstdlib>
 #include <optional>
 #include <string>
+#include <vector>
 
 using namespace blindspot;
 using loop::TeacherKind;
@@ -128,3 +130,42 @@ TEST(LlmTeacherSettings, TheClientCachesInTheStoreSoASecondRunSendsNothing) {
 }
 
 }  // namespace
+
+TEST(LlmTeacherSettings, TheLabelVerifierIsTheLlmTeacherItselfOrANewOneWithTheModelsLabels) {
+  test::TempDir dir;
+  // The default reply is the schema's canonical instance: the verifier labels every text
+  // "negative", the first label it was given.
+  test::ProtocolServer server;
+  loop::LlmSettings settings;
+  settings.endpoint.base_url = server.base_url();
+  settings.endpoint.model = "test-model";
+  auto store = store::Database::open(dir.path() / "blindspot.db");
+  const std::int64_t run_id = store::begin_run(store, "teach", "{}", "{}");
+  const auto client = loop::make_llm_client(settings, store, run_id, 1);
+  const data::LabelSet labels({"negative", "positive"});
+
+  teach::LlmTeacherOptions teacher_options;
+  teacher_options.labels = labels;
+  teach::LlmTeacher llm_teacher(*client, teacher_options);
+  const loop::LabelVerifier itself =
+      loop::make_label_verifier(TeacherKind::llm, llm_teacher, *client, settings, labels, 1);
+  EXPECT_EQ(itself.verifier, &llm_teacher);
+  EXPECT_EQ(itself.owned, nullptr);
+
+  std::vector<teach::Sample> samples(2);
+  samples[0].id = "s1";
+  samples[0].text = "dull and slow";
+  samples[0].label = "negative";
+  samples[1].id = "s2";
+  samples[1].text = "a tedious mess";
+  samples[1].label = "positive";
+  const loop::LabelVerifier separate =
+      loop::make_label_verifier(TeacherKind::automatic, llm_teacher, *client, settings, labels, 1);
+  ASSERT_NE(separate.owned, nullptr);
+  EXPECT_EQ(separate.verifier, separate.owned.get());
+  separate.verifier->verify_labels(samples);
+  EXPECT_TRUE(samples[0].accepted);
+  EXPECT_FALSE(samples[1].accepted);
+  EXPECT_EQ(samples[1].rejection, teach::kLabelDisputed);
+  EXPECT_EQ(server.stats().requests, 2);
+}

@@ -57,6 +57,16 @@ std::string llm_teacher_settings_json(const LlmSettings& settings);
 std::unique_ptr<llm::ChatClient> make_llm_client(const LlmSettings& settings, store::Database& store,
                                                  std::int64_t run_id, std::uint64_t seed);
 
+// The label checker of verify_labels (each accepted sample's label asked of the LLM separately):
+// the LLM teacher itself when it is `teacher`, else a new LLM teacher on `client` with
+// `settings.teacher`, the model's `labels` and `seed`, owned by the result.
+struct LabelVerifier {
+  std::unique_ptr<teach::LlmTeacher> owned;
+  teach::LlmTeacher* verifier = nullptr;
+};
+LabelVerifier make_label_verifier(TeacherKind kind, teach::Teacher& teacher, llm::ChatClient& client,
+                                  const LlmSettings& settings, const data::LabelSet& labels, std::uint64_t seed);
+
 // A teach run that the budget stopped or whose LLM calls failed ends with an error after
 // everything else is written, so that a rerun pays only for what is missing: throws
 // Error{remote} naming the budget or the first retryable failure (which names the endpoint's
