@@ -110,8 +110,8 @@ std::string loop_result_json(const LoopResult& result, std::int64_t run_id, std:
         label_issues_json(result.label_folds, result.dev_label_issues, result.dev_uus, result.label_issues_taught);
   }
   out.update(json{{"hypotheses", result.hypotheses},
-              {"samples_accepted", result.samples_accepted},
-                   {"samples_added", result.samples_added}});
+                  {"samples_accepted", result.samples_accepted},
+                  {"samples_added", result.samples_added}});
   out["rounds"] = rounds_json(result);
   out["attribution"] = json::parse(attribution_json(result.attribution));
   if (!result.stopped_because.empty()) {
