@@ -16,25 +16,9 @@
 #include <vector>
 
 namespace blindspot::loop::detail {
-namespace {
-
 using core::Error;
 using core::ErrorKind;
 using nlohmann::json;
-
-// The dev row of a UU id "<split>:<row>:<kind>"; -1 when the id has no row.
-long long row_of(const std::string& id) {
-  const std::size_t first = id.find(':');
-  const std::size_t second = first == std::string::npos ? first : id.find(':', first + 1);
-  if (second == std::string::npos) return -1;
-  try {
-    return std::stoll(id.substr(first + 1, second - first - 1));
-  } catch (const std::exception&) {
-    return -1;
-  }
-}
-
-}  // namespace
 
 void check_label_issue_options(const LoopOptions& options) {
   if (options.teach_label_issues && !options.label_issues) {
@@ -97,7 +81,8 @@ void mark_adversarial_uus(std::vector<discover::Uu>& uus, const std::filesystem:
   const auto quality = written.at("label_quality").get<std::vector<double>>();
   for (discover::Uu& uu : uus) {
     if (uu.kind != discover::UuKind::adversarial) continue;
-    const long long row = row_of(uu.id);
+    const auto id = discover::parse_uu_id(uu.id);
+    const long long row = id ? id->row : -1;
     if (row < 0 || static_cast<std::size_t>(row) >= quality.size()) {
       throw Error(ErrorKind::internal, "UU " + uu.id + " names no dev row of " + file.string());
     }

@@ -239,20 +239,16 @@ std::vector<discover::Uu> read_uus_from_run(store::Database& db, std::int64_t ru
 void write_uus_jsonl(const std::filesystem::path& file, const std::vector<discover::Uu>& uus) {
   core::AtomicFile out(file);
   for (const discover::Uu& uu : uus) {
-    const std::size_t first = uu.id.find(':');
-    const std::size_t second = first == std::string::npos ? first : uu.id.find(':', first + 1);
-    if (second == std::string::npos) {
-      throw Error(ErrorKind::internal, "UU id \"" + uu.id + "\" is not <split>:<row>:<kind>");
-    }
-    nlohmann::ordered_json line = {{"split", uu.id.substr(0, first)},
-                                   {"row", std::stoll(uu.id.substr(first + 1, second - first - 1))}};
+    const std::optional<discover::UuIdParts> id = discover::parse_uu_id(uu.id);
+    if (!id) throw Error(ErrorKind::internal, "UU id \"" + uu.id + "\" is not <split>:<row>:<kind>");
+    nlohmann::ordered_json line = {{"split", id->split}, {"row", id->row}};
     if (uu.kind == discover::UuKind::adversarial) {
       nlohmann::ordered_json edits = nlohmann::ordered_json::array();
       for (const discover::UuEdit& edit : uu.edits) {
         edits.push_back(
             {{"original", edit.original}, {"replacement", edit.replacement}, {"operation", edit.operation}});
       }
-      line["recipe"] = uu.id.substr(second + 1);
+      line["recipe"] = id->kind;
       line["outcome"] = "succeeded";
       line["true_label"] = uu.true_label;
       line["final_label"] = uu.predicted_label;

@@ -24,11 +24,6 @@ namespace {
 constexpr int kDevFlipEvery = 5;
 constexpr int kDevOffset = 1000;
 
-long long row_of(const std::string& id) {
-  const std::size_t first = id.find(':');
-  return std::stoll(id.substr(first + 1, id.find(':', first + 1) - first - 1));
-}
-
 class LabelIssueLoop : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -85,7 +80,7 @@ TEST_F(LabelIssueLoop, FlagsTheFlippedDevRowsAndCountsThemApartFromBlindSpots) {
   std::int64_t flagged = 0, flagged_flipped = 0, flipped_natural = 0, flipped_natural_flagged = 0;
   for (const auto& uu : uus) {
     EXPECT_GE(uu.label_quality, 0) << uu.id;  // every UU was judged
-    const bool flipped = test::is_flipped_row(row_of(uu.id), kDevFlipEvery, kDevOffset);
+    const bool flipped = test::is_flipped_row(discover::parse_uu_id(uu.id).value().row, kDevFlipEvery, kDevOffset);
     flagged += uu.label_issue ? 1 : 0;
     flagged_flipped += uu.label_issue && flipped ? 1 : 0;
     if (uu.kind == discover::UuKind::natural && flipped) {

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace blindspot::discover {
@@ -34,5 +36,14 @@ struct Uu {
   // The out-of-sample probability of true_label confident learning judged it by; < 0: not estimated.
   double label_quality = -1;
 };
+
+// The parts of a UU id "<split>:<row>:<kind>" (Uu::id; the kind is "natural" or the attack's
+// recipe); nullopt for an id of another shape.
+struct UuIdParts {
+  std::string split;
+  long long row = 0;
+  std::string kind;
+};
+std::optional<UuIdParts> parse_uu_id(std::string_view id);
 
 }  // namespace blindspot::discover
