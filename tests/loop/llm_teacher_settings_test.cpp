@@ -112,12 +112,18 @@ TEST(LlmTeacherSettings, TheSettingsJsonNamesWhatChangesTheOutputAndNeverTheKey)
   EXPECT_EQ(json.size(), 7U);
 }
 
-TEST(LlmTeacherSettings, TheClientCachesInTheStoreSoASecondRunSendsNothing) {
-  test::TempDir dir;
-  test::ProtocolServer server;
+// The settings of a client of `server`.
+loop::LlmSettings settings_for(const test::ProtocolServer& server) {
   loop::LlmSettings settings;
   settings.endpoint.base_url = server.base_url();
   settings.endpoint.model = "test-model";
+  return settings;
+}
+
+TEST(LlmTeacherSettings, TheClientCachesInTheStoreSoASecondRunSendsNothing) {
+  test::TempDir dir;
+  test::ProtocolServer server;
+  const loop::LlmSettings settings = settings_for(server);
   auto store = store::Database::open(dir.path() / "blindspot.db");
   llm::ChatRequest request;
   request.messages = {{"user", "hello"}};
@@ -136,9 +142,7 @@ TEST(LlmTeacherSettings, TheLabelVerifierIsTheLlmTeacherItselfOrANewOneWithTheMo
   // The default reply is the schema's canonical instance: the verifier labels every text
   // "negative", the first label it was given.
   test::ProtocolServer server;
-  loop::LlmSettings settings;
-  settings.endpoint.base_url = server.base_url();
-  settings.endpoint.model = "test-model";
+  const loop::LlmSettings settings = settings_for(server);
   auto store = store::Database::open(dir.path() / "blindspot.db");
   const std::int64_t run_id = store::begin_run(store, "teach", "{}", "{}");
   const auto client = loop::make_llm_client(settings, store, run_id, 1);
